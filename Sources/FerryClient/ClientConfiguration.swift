@@ -1,0 +1,40 @@
+import FerryCore
+
+/// Everything a client session can be told, with defaults that suit an unattended run.
+public struct ClientConfiguration: Sendable, Equatable {
+    /// Seconds to wait for the control connection to open.
+    public var connectTimeout: Double = 30
+    /// Seconds to wait for each reply.
+    public var replyTimeout: Double = 60
+    /// Seconds to wait for a data connection to open (either direction).
+    public var dataConnectTimeout: Double = 15
+    /// Seconds a data stream may go without moving a byte.
+    public var stallTimeout: Double = 60
+    public var addressFamily: AddressFamily = .any
+
+    /// Passive (the default) or active data connections.
+    public var dataMode: DataChannelPlan.Mode = .passive
+    /// Try the other mode when the chosen one fails.
+    public var fallback: Bool = true
+    /// EPSV/EPRT on IPv4 and on IPv6 control connections (tnftp's epsv4, epsv6).
+    public var extendedOnIPv4: Bool = true
+    public var extendedOnIPv6: Bool = true
+    /// Dial the address a PASV reply names rather than the server's own address.
+    public var trustPassiveAddress: Bool = false
+
+    /// Buffer for the read/write transfer path.
+    public var bufferSize: Int = 1 << 20
+    /// Move binary downloads to files with splice(2).
+    public var useSplice: Bool = true
+
+    public init() {}
+}
+
+/// What a finished transfer moved.
+public struct TransferResult: Sendable {
+    public var bytes: Int64
+    public var seconds: Double
+    public var reply: Reply
+
+    public var bytesPerSecond: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
+}

@@ -1,0 +1,113 @@
+import FerryCore
+
+/// Commands that are one request and one reply.
+extension FTPClient {
+    /// Sends any command and returns its final reply, whatever its code.
+    public func execute(_ command: Command) throws(FTPError) -> Reply {
+        let reply = try connected().execute(command)
+        if command.verb == .type { wireType = nil }
+        return reply
+    }
+
+    /// Sends a raw line (`quote`): the first word is the verb.
+    public func raw(_ line: String) throws(FTPError) -> Reply {
+        let verb = line.prefix { $0 != " " }
+        let rest = line.dropFirst(verb.count).drop { $0 == " " }
+        return try execute(Command(Verb(String(verb)), rest.isEmpty ? nil : String(rest)))
+    }
+
+    /// Sends a command that must succeed (2yz); otherwise throws with the server's text.
+    @discardableResult
+    func require(_ command: Command, _ what: @autoclosure () -> String) throws(FTPError) -> Reply {
+        let reply = try execute(command)
+        guard reply.code.isSuccess else {
+            throw FTPError(.commandFailed, "\(what()): \(reply.firstLineText)", reply: reply)
+        }
+        return reply
+    }
+
+    /// PWD: the quoted path of a 257 reply ("" doubled inside, RFC 959 appendix II).
+    public func currentDirectory() throws(FTPError) -> String {
+        let reply = try require(Command(.pwd), "cannot read the remote directory")
+        return FTPClient.quotedPath(in: reply.firstLineText) ?? reply.firstLineText
+    }
+
+    @discardableResult
+    public func changeDirectory(_ path: String) throws(FTPError) -> Reply {
+        try require(Command(.cwd, path), "cannot change to '\(path)'")
+    }
+
+    @discardableResult
+    public func changeToParent() throws(FTPError) -> Reply {
+        try require(Command(.cdup), "cannot change to the parent directory")
+    }
+
+    /// TYPE, sent only when the server's current type differs.
+    public func setType(_ type: TransferType) throws(FTPError) {
+        if wireType == type { return }
+        try require(Command(.type, type.rawValue), "the server refused TYPE \(type.rawValue)")
+        wireType = type
+    }
+
+    public func delete(_ path: String) throws(FTPError) {
+        try require(Command(.dele, path), "cannot delete '\(path)'")
+    }
+
+    public func rename(_ from: String, to: String) throws(FTPError) {
+        let reply = try execute(Command(.rnfr, from))
+        guard reply.code == .pendingFurtherInformation else {
+            throw FTPError(.commandFailed, "cannot rename '\(from)': \(reply.firstLineText)", reply: reply)
+        }
+        try require(Command(.rnto, to), "cannot rename '\(from)' to '\(to)'")
+    }
+
+    @discardableResult
+    public func makeDirectory(_ path: String) throws(FTPError) -> Reply {
+        try require(Command(.mkd, path), "cannot create directory '\(path)'")
+    }
+
+    public func removeDirectory(_ path: String) throws(FTPError) {
+        try require(Command(.rmd, path), "cannot remove directory '\(path)'")
+    }
+
+    /// SIZE in bytes (RFC 3659 §4), in the current transfer type's terms.
+    public func size(_ path: String) throws(FTPError) -> Int64 {
+        let reply = try require(Command(.size, path), "cannot get the size of '\(path)'")
+        guard let value = Int64(reply.firstLineText.trimmingSpaces) else {
+            throw FTPError(.protocolViolation, "the server's SIZE reply is not a number: \(reply.firstLineText)", reply: reply)
+        }
+        return value
+    }
+
+    /// MDTM as the server gives it (YYYYMMDDHHMMSS[.sss], UTC).
+    public func modificationTime(_ path: String) throws(FTPError) -> String {
+        try require(Command(.mdtm, path), "cannot get the modification time of '\(path)'").firstLineText.trimmingSpaces
+    }
+
+    static func quotedPath(in text: String) -> String? {
+        guard let open = text.firstIndex(of: "\"") else { return nil }
+        var result = ""
+        var index = text.index(after: open)
+        while index < text.endIndex {
+            let character = text[index]
+            let next = text.index(after: index)
+            if character == "\"" {
+                if next < text.endIndex, text[next] == "\"" {
+                    result.append("\"")
+                    index = text.index(after: next)
+                    continue
+                }
+                return result
+            }
+            result.append(character)
+            index = next
+        }
+        return nil
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,157 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// RETR, STOR, APPE, LIST and NLST. A transfer succeeds only when the data stream ended cleanly
+/// and the server's final reply is 2yz.
+extension FTPClient {
+    /// Downloads `remote` into an open descriptor (REST first when `offset` > 0).
+    @discardableResult
+    public func retrieve(_ remote: String, to output: Int32, type: TransferType, restartAt offset: Int64 = 0,
+                         expectedSize: Int64? = nil) throws(FTPError) -> TransferResult {
+        try download(Command(.retr, remote), to: output, type: type, offset: offset, expected: expectedSize)
+    }
+
+    /// Downloads `remote` to the file at `localPath`. The bytes go to a hidden `.name.part` beside it that is
+    /// renamed into place only on success, so a failed download never leaves a file that looks complete
+    /// and never harms a file already there.
+    @discardableResult
+    public func retrieve(_ remote: String, toPath localPath: String, type: TransferType) throws(FTPError) -> TransferResult {
+        let target = LocalTarget(path: localPath)
+        let fd = open(target.writePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
+            throw FTPError(.localFile, "cannot create '\(localPath)': \(FTPError.systemMessage(errno)); check the folder and its permissions")
+        }
+        let result: TransferResult
+        do throws(FTPError) {
+            result = try retrieve(remote, to: fd, type: type)
+        } catch {
+            _ = Glibc.close(fd)
+            target.discard()
+            throw error
+        }
+        guard Glibc.close(fd) == 0 else {
+            let reason = FTPError.systemMessage(errno)
+            target.discard()
+            throw FTPError(.localFile, "cannot finish writing '\(localPath)': \(reason)")
+        }
+        try target.commit()
+        return result
+    }
+
+    /// Uploads from an open descriptor; `append` uses APPE instead of STOR.
+    @discardableResult
+    public func store(_ remote: String, from input: Int32, type: TransferType, append: Bool = false) throws(FTPError) -> TransferResult {
+        let connection = try connected()
+        try setType(type)
+        let start = MonotonicClock.now
+        let (opened, first) = try startTransfer(Command(append ? .appe : .stor, remote))
+        guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
+        var streamError: FTPError?
+        var bytes: Int64 = 0
+        do throws(FTPError) {
+            bytes = try engine(expected: nil).send(from: input, to: socket, type: type)
+        } catch { streamError = error }
+        socket.shutdownWrite()
+        socket.close()
+        return try finish(connection, bytes: bytes, start: start, streamError: streamError, verb: "upload")
+    }
+
+    @discardableResult
+    public func store(_ remote: String, fromPath localPath: String, type: TransferType, append: Bool = false) throws(FTPError) -> TransferResult {
+        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw FTPError(.localFile, "cannot open '\(localPath)': \(FTPError.systemMessage(errno)); check the name")
+        }
+        defer { _ = Glibc.close(fd) }
+        if !TransferEngine.isRegularFile(fd) {
+            throw FTPError(.localFile, "'\(localPath)' is not a regular file")
+        }
+        return try store(remote, from: fd, type: type, append: append)
+    }
+
+    /// LIST (or NLST when `namesOnly`) into a descriptor, in ASCII with local line ends.
+    @discardableResult
+    public func list(_ path: String?, namesOnly: Bool = false, to output: Int32) throws(FTPError) -> TransferResult {
+        try download(Command(namesOnly ? .nlst : .list, path), to: output, type: .ascii, offset: 0, expected: nil)
+    }
+
+    // MARK: engine glue
+
+    private func download(_ command: Command, to output: Int32, type: TransferType, offset: Int64,
+                          expected: Int64?) throws(FTPError) -> TransferResult {
+        let connection = try connected()
+        try setType(type)
+        let start = MonotonicClock.now
+        let (opened, first) = try startTransfer(command, restartAt: offset)
+        guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
+        var streamError: FTPError?
+        var bytes: Int64 = 0
+        do throws(FTPError) {
+            bytes = try engine(expected: expected).receive(from: socket, to: output, type: type)
+        } catch { streamError = error }
+        socket.close()
+        return try finish(connection, bytes: bytes, start: start, streamError: streamError, verb: "download")
+    }
+
+    private func engine(expected: Int64?) -> TransferEngine {
+        TransferEngine(bufferSize: configuration.bufferSize, stallTimeout: configuration.stallTimeout,
+                       useSplice: configuration.useSplice, expected: expected) { [weak self] in
+            self?.onEvent(.progress($0))
+        }
+    }
+
+    /// Reads the final reply and decides: clean stream and 2yz, or an error that says what happened.
+    private func finish(_ connection: ControlConnection, bytes: Int64, start: Double, streamError: FTPError?,
+                        verb: String) throws(FTPError) -> TransferResult {
+        let reply: Reply
+        do throws(FTPError) {
+            reply = try connection.readFinalReply()
+        } catch {
+            if let streamError { throw streamError }
+            throw FTPError(error.code, "\(verb) incomplete after \(bytes) bytes: \(error.message)")
+        }
+        if let streamError {
+            let code: FTPError.Code = streamError.code == .localFile ? .localFile : .transferIncomplete
+            throw FTPError(code, "\(verb) incomplete after \(bytes) bytes: \(streamError.message)", reply: reply)
+        }
+        guard reply.code.isSuccess else {
+            throw FTPError(.transferIncomplete, "\(verb) failed after \(bytes) bytes: \(reply.firstLineText)", reply: reply)
+        }
+        return TransferResult(bytes: bytes, seconds: MonotonicClock.now - start, reply: reply)
+    }
+}
+
+/// Where a download writes: a hidden `.name.part` beside a regular-file target, or the target itself when it
+/// is a device or pipe (`/dev/null`, a FIFO).
+struct LocalTarget {
+    let path: String
+    let writePath: String
+
+    init(path: String) {
+        self.path = path
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            writePath = path
+            return
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        writePath = "\(directory).\(name).part"
+    }
+
+    func discard() {
+        if writePath != path { _ = unlink(writePath) }
+    }
+
+    func commit() throws(FTPError) {
+        guard writePath != path else { return }
+        if Glibc.rename(writePath, path) != 0 {
+            let reason = FTPError.systemMessage(errno)
+            discard()
+            throw FTPError(.localFile, "cannot move the download into '\(path)': \(reason)")
+        }
+    }
+}

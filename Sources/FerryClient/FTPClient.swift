@@ -1,0 +1,133 @@
+import FerryCore
+
+/// One FTP session on one control connection, in English verbs. Synchronous and blocking: give each
+/// concurrent session its own client (and thread).
+public final class FTPClient {
+    public var configuration: ClientConfiguration
+    /// Called for every command sent, reply received, notice and progress step.
+    public var onEvent: (ClientEvent) -> Void
+
+    var control: ControlConnection?
+    public private(set) var greeting: Reply?
+    public private(set) var features = Features()
+    public private(set) var isLoggedIn = false
+    /// The host as given to `connect`.
+    public private(set) var host: String?
+    /// The TYPE last confirmed by the server.
+    var wireType: TransferType?
+    /// Data-channel steps this server refused; skipped for the rest of the session.
+    var refusedSteps: Set<DataChannelPlan.Step> = []
+    var noticesGiven: Set<String> = []
+
+    public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.onEvent = onEvent
+    }
+
+    public var isConnected: Bool { control?.socket.isOpen ?? false }
+    public var peerAddress: SocketAddress? { control?.socket.peerAddress }
+
+    // MARK: connection
+
+    /// Opens the control connection and reads the greeting (120 "ready in a while" is waited out).
+    @discardableResult
+    public func connect(host: String, port: UInt16 = 21) throws(FTPError) -> Reply {
+        close()
+        let socket = try Socket.connect(host: host, port: port, family: configuration.addressFamily,
+                                        timeout: configuration.connectTimeout)
+        socket.enableKeepAlive()
+        let connection = ControlConnection(socket: socket, replyTimeout: configuration.replyTimeout) { [weak self] in
+            self?.onEvent($0)
+        }
+        control = connection
+        self.host = host
+        let reply = try connection.readFinalReply(timeout: max(configuration.replyTimeout, configuration.connectTimeout))
+        guard reply.code.isSuccess else {
+            close()
+            throw FTPError(.connectionFailed, "the server refused the session: \(reply.firstLineText)", reply: reply)
+        }
+        greeting = reply
+        return reply
+    }
+
+    /// USER, then PASS and ACCT as the server asks. `password` is asked for only when the server wants one.
+    @discardableResult
+    public func login(user: String, password: () -> String?, account: String? = nil) throws(FTPError) -> Reply {
+        let connection = try connected()
+        var sequence = LoginSequence(user: user, password: nil, account: account)
+        var action = sequence.start()
+        var askedPassword = false
+        while true {
+            switch action {
+            case .send(let command):
+                action = sequence.receive(try connection.execute(command))
+            case .loggedIn(let reply):
+                isLoggedIn = true
+                wireType = nil
+                afterLogin()
+                return reply
+            case .needs(.pass, _) where !askedPassword:
+                askedPassword = true
+                guard let secret = password() else {
+                    throw FTPError(.loginFailed, "login as '\(user)' needs a password; give it after the user name")
+                }
+                sequence = LoginSequence(user: user, password: secret, account: account)
+                _ = sequence.start()
+                action = sequence.receive(Reply(code: .needPassword, lines: ["331"]))
+            case .needs(let verb, let reply):
+                let what = verb == .acct ? "an account (ACCT)" : "a password"
+                throw FTPError(.loginFailed, "login as '\(user)' needs \(what): \(reply.firstLineText)", reply: reply)
+            case .failed(let reply):
+                throw FTPError(.loginFailed, "login as '\(user)' failed: \(reply.firstLineText); check the user name and password", reply: reply)
+            }
+        }
+    }
+
+    public func login(user: String, password: String?, account: String? = nil) throws(FTPError) -> Reply {
+        try login(user: user, password: { password }, account: account)
+    }
+
+    private func afterLogin() {
+        guard let connection = control else { return }
+        if let reply = try? connection.execute(Command(.feat)) {
+            features = Features(reply: reply)
+        }
+        if features.supports("UTF8") {
+            _ = try? connection.execute(Command(.opts, "UTF8 ON"))
+        }
+    }
+
+    /// QUIT, politely; then close whatever is left.
+    public func quit() {
+        if let connection = control, connection.socket.isOpen {
+            _ = try? connection.send(Command(.quit))
+            _ = try? connection.readFinalReply(timeout: min(5, configuration.replyTimeout))
+        }
+        close()
+    }
+
+    /// Drops the connection without a word to the server.
+    public func close() {
+        control?.socket.close()
+        control = nil
+        isLoggedIn = false
+        greeting = nil
+        features = Features()
+        wireType = nil
+        refusedSteps = []
+        noticesGiven = []
+    }
+
+    func connected() throws(FTPError) -> ControlConnection {
+        guard let connection = control, connection.socket.isOpen else {
+            control = nil
+            isLoggedIn = false
+            throw FTPError(.notConnected, "Not connected; use 'open host' first")
+        }
+        return connection
+    }
+
+    func notice(_ text: String) {
+        if noticesGiven.insert(text).inserted { onEvent(.notice(text)) }
+    }
+}

@@ -1,0 +1,55 @@
+import FerryCore
+
+/// The one error type of FerryClient: a stable code, a one-line message that says what to do,
+/// and the server's reply when there was one.
+public struct FTPError: Error, Sendable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The server could not be reached or the name not resolved.
+        public static let connectionFailed = Code(rawValue: "connection-failed")
+        /// A wait ran past its timeout.
+        public static let timedOut = Code(rawValue: "timed-out")
+        /// The server closed the control connection (EOF, reset or 421).
+        public static let connectionClosed = Code(rawValue: "connection-closed")
+        /// USER/PASS/ACCT was refused.
+        public static let loginFailed = Code(rawValue: "login-failed")
+        /// The server refused a command with a 4yz/5yz reply.
+        public static let commandFailed = Code(rawValue: "command-failed")
+        /// The server's bytes were not FTP (bad reply, bad address).
+        public static let protocolViolation = Code(rawValue: "protocol-violation")
+        /// No data connection could be made in any mode.
+        public static let dataConnectionFailed = Code(rawValue: "data-connection-failed")
+        /// A transfer ended early or the server did not confirm it.
+        public static let transferIncomplete = Code(rawValue: "transfer-incomplete")
+        /// A local file could not be read or written.
+        public static let localFile = Code(rawValue: "local-file")
+        /// There is no connection to use.
+        public static let notConnected = Code(rawValue: "not-connected")
+        /// An argument cannot be sent (CR/LF inside it, empty name).
+        public static let invalidArgument = Code(rawValue: "invalid-argument")
+        /// The user interrupted the operation.
+        public static let interrupted = Code(rawValue: "interrupted")
+    }
+
+    public let code: Code
+    public let message: String
+    public let reply: Reply?
+
+    public init(_ code: Code, _ message: String, reply: Reply? = nil) {
+        self.code = code
+        self.message = message
+        self.reply = reply
+    }
+
+    public var description: String { message }
+
+    /// The errno text of a failed system call.
+    static func systemMessage(_ error: Int32) -> String { String(cString: strerror(error)) }
+}
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif

@@ -1,0 +1,146 @@
+import CFerrySys
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// A blocking TCP socket whose every wait is bounded: connect and accept through poll(),
+/// reads and writes through poll() before each call.
+public final class Socket {
+    public private(set) var descriptor: Int32
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+        var on: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    deinit { close() }
+
+    public var isOpen: Bool { descriptor >= 0 }
+
+    public func close() {
+        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        descriptor = -1
+    }
+
+    /// Connects to the first address of `host` that answers within `timeout` seconds each.
+    static func connect(host: String, port: UInt16, family: AddressFamily, timeout: Double) throws(FTPError) -> Socket {
+        let addresses = try SocketAddress.resolve(host: host, port: port, family: family)
+        var lastError = FTPError(.connectionFailed, "no address found for '\(host)'; check the name and the -4/-6 flags")
+        for address in addresses {
+            do throws(FTPError) { return try connect(to: address, timeout: timeout) } catch { lastError = error }
+        }
+        throw lastError
+    }
+
+    static func connect(to address: SocketAddress, timeout: Double) throws(FTPError) -> Socket {
+        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw FTPError(.connectionFailed, "cannot create a socket: \(FTPError.systemMessage(errno))") }
+        let sock = Socket(descriptor: fd)
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
+        if result != 0 {
+            guard errno == EINPROGRESS else {
+                throw FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(errno))")
+            }
+            guard try sock.wait(for: Int16(POLLOUT), timeout: timeout) else {
+                throw FTPError(.timedOut, "no answer from \(address) within \(format(timeout)) s; check the host and port or raise the connect timeout")
+            }
+            var error: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
+            if error != 0 {
+                throw FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(error))")
+            }
+        }
+        _ = fcntl(fd, F_SETFL, flags)
+        return sock
+    }
+
+    /// A listening socket on `address` (port 0: any free port).
+    static func listen(on address: SocketAddress) throws(FTPError) -> Socket {
+        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw FTPError(.dataConnectionFailed, "cannot create a socket: \(FTPError.systemMessage(errno))") }
+        let sock = Socket(descriptor: fd)
+        guard address.withSockAddr({ bind(fd, $0, $1) }) == 0, Glibc.listen(fd, 1) == 0 else {
+            throw FTPError(.dataConnectionFailed, "cannot listen on \(address) for active mode: \(FTPError.systemMessage(errno)); try passive mode")
+        }
+        return sock
+    }
+
+    /// Accepts one connection within `timeout` seconds.
+    func accept(timeout: Double) throws(FTPError) -> Socket {
+        guard try wait(for: Int16(POLLIN), timeout: timeout) else {
+            throw FTPError(.timedOut, "the server did not connect back within \(format(timeout)) s in active mode; a firewall may block it: try passive mode")
+        }
+        let fd = ferry_accept_cloexec(descriptor)
+        guard fd >= 0 else { throw FTPError(.dataConnectionFailed, "accept failed: \(FTPError.systemMessage(errno))") }
+        return Socket(descriptor: fd)
+    }
+
+    public var localAddress: SocketAddress? { address(getsockname) }
+    public var peerAddress: SocketAddress? { address(getpeername) }
+
+    private func address(_ call: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> SocketAddress? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutableBytes(of: &storage) { raw in
+            call(descriptor, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length) == 0
+        }
+        return ok ? SocketAddress(storage: storage, length: length) : nil
+    }
+
+    /// Waits until the socket is ready for `events`; false on timeout. Retries after signals.
+    func wait(for events: Int16, timeout: Double) throws(FTPError) -> Bool {
+        let deadline = MonotonicClock.now + timeout
+        while true {
+            var pfd = pollfd(fd: descriptor, events: events, revents: 0)
+            let remaining = max(0, deadline - MonotonicClock.now)
+            let result = poll(&pfd, 1, Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up)))
+            if result > 0 { return true }
+            if result == 0 { return false }
+            if errno != EINTR { throw FTPError(.connectionFailed, "poll failed: \(FTPError.systemMessage(errno))") }
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 means the peer closed. Throws on timeout or error.
+    func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Double, what: String) throws(FTPError) -> Int {
+        guard try wait(for: Int16(POLLIN), timeout: timeout) else {
+            throw FTPError(.timedOut, "\(what): nothing received for \(format(timeout)) s; the server or network stalled")
+        }
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR || errno == EAGAIN { continue }
+            throw FTPError(.connectionClosed, "\(what): \(FTPError.systemMessage(errno))")
+        }
+    }
+
+    /// Writes every byte, waiting at most `timeout` seconds for the peer to take each part.
+    func writeAll(_ bytes: UnsafeRawBufferPointer, timeout: Double, what: String) throws(FTPError) {
+        var offset = 0
+        while offset < bytes.count {
+            guard try wait(for: Int16(POLLOUT), timeout: timeout) else {
+                throw FTPError(.timedOut, "\(what): the peer took nothing for \(format(timeout)) s; the server or network stalled")
+            }
+            let count = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw FTPError(.connectionClosed, "\(what): \(FTPError.systemMessage(errno))")
+            }
+            offset += count
+        }
+    }
+
+    func shutdownWrite() { _ = shutdown(descriptor, Int32(SHUT_WR)) }
+
+    func enableKeepAlive() {
+        var on: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
+    }
+}
+
+func format(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}
