@@ -17,7 +17,8 @@ extension FTPClient {
     /// renamed into place only on success, so a failed download never leaves a file that looks complete
     /// and never harms a file already there.
     @discardableResult
-    public func retrieve(_ remote: String, toPath localPath: String, type: TransferType) throws(FTPError) -> TransferResult {
+    public func retrieve(_ remote: String, toPath localPath: String, type: TransferType,
+                         expectedSize: Int64? = nil) throws(FTPError) -> TransferResult {
         let target = LocalTarget(path: localPath)
         let fd = open(target.writePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else {
@@ -25,7 +26,7 @@ extension FTPClient {
         }
         let result: TransferResult
         do throws(FTPError) {
-            result = try retrieve(remote, to: fd, type: type)
+            result = try retrieve(remote, to: fd, type: type, expectedSize: expectedSize)
         } catch {
             _ = Glibc.close(fd)
             target.discard()

@@ -101,6 +101,7 @@ public final class Socket {
             if result > 0 { return true }
             if result == 0 { return false }
             if errno != EINTR { throw FTPError(.connectionFailed, "poll failed: \(FTPError.systemMessage(errno))") }
+            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
         }
     }
 

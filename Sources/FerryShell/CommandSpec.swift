@@ -1,0 +1,35 @@
+/// What a command handler reports back; the shell turns it into output and the exit status.
+public enum CommandOutcome: Equatable, Sendable {
+    case success
+    /// The command failed; the message (one line, says what to do) is printed.
+    case failure(String)
+    /// The arguments were wrong: the command's usage line is printed and it counts as a failure.
+    case usage
+    /// Leave the shell.
+    case quit
+}
+
+/// One shell command: its names, documentation and handler. The command table is a list of these.
+public struct CommandSpec: Sendable {
+    public let name: String
+    public let aliases: [String]
+    /// Arguments after the name, as shown in `usage` ("remote-file [local-file]").
+    public let arguments: String
+    public let help: String
+    /// Commands that talk to the server print "Not connected." without a session.
+    public let needsConnection: Bool
+    let handler: @Sendable (Shell, [String]) -> CommandOutcome
+
+    init(_ name: String, aliases: [String] = [], arguments: String = "", help: String, needsConnection: Bool = false,
+         handler: @escaping @Sendable (Shell, [String]) -> CommandOutcome) {
+        self.name = name
+        self.aliases = aliases
+        self.arguments = arguments
+        self.help = help
+        self.needsConnection = needsConnection
+        self.handler = handler
+    }
+
+    public var usage: String { arguments.isEmpty ? "usage: \(name)" : "usage: \(name) \(arguments)" }
+    public var allNames: [String] { [name] + aliases }
+}

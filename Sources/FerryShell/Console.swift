@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Where the shell's words go: normal output and error lines, each written whole.
+public final class Console {
+    private let writeOut: (String) -> Void
+    private let writeError: (String) -> Void
+    public let outputIsTerminal: Bool
+    public let errorIsTerminal: Bool
+
+    public init(out: @escaping (String) -> Void, error: @escaping (String) -> Void,
+                outputIsTerminal: Bool = false, errorIsTerminal: Bool = false) {
+        self.writeOut = out
+        self.writeError = error
+        self.outputIsTerminal = outputIsTerminal
+        self.errorIsTerminal = errorIsTerminal
+    }
+
+    /// Standard output and standard error.
+    public static func standard() -> Console {
+        Console(out: { Console.write(1, $0) }, error: { Console.write(2, $0) },
+                outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
+    }
+
+    public func line(_ text: String) { writeOut(text + "\n") }
+    public func error(_ text: String) { writeError(text + "\n") }
+    /// Text without a line end (prompts, progress redraws) to the error stream.
+    public func status(_ text: String) { writeError(text) }
+    /// Raw text to standard output (a listing already has its line ends).
+    public func raw(_ text: String) { writeOut(text) }
+
+    static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 { if errno == EINTR { continue } else { return } }
+            offset += count
+        }
+    }
+
+    /// Makes control characters and escape sequences in server text visible (`^[`, `\x9b`) instead of
+    /// letting them act on the terminal.
+    public static func sanitize(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.count)
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x09:
+                result.unicodeScalars.append(scalar)
+            case 0x00..<0x20:
+                result += "^" + String(UnicodeScalar(UInt8(scalar.value + 0x40)))
+            case 0x7F:
+                result += "^?"
+            case 0x80..<0xA0:
+                result += "\\x" + String(scalar.value, radix: 16)
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

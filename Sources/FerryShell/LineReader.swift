@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+public enum LineInput: Equatable {
+    case line(String)
+    case endOfInput
+    /// Ctrl-C at the prompt: the partial line is dropped.
+    case interrupted
+}
+
+/// Where command lines come from: libedit on a terminal, plain lines otherwise.
+public protocol LineReader: AnyObject {
+    func readLine(prompt: String) -> LineInput
+}
+
+/// Reads lines from a descriptor in large chunks (libedit on a pipe costs one read(2) per byte).
+/// A line longer than `maximumLineLength` is cut there; the rest of it is skipped.
+public final class PlainLineReader: LineReader {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var atEnd = false
+    /// Dropping the rest of an over-long line.
+    private var skipping = false
+    public let maximumLineLength: Int
+
+    public init(descriptor: Int32 = 0, maximumLineLength: Int = 65536) {
+        self.descriptor = descriptor
+        self.maximumLineLength = maximumLineLength
+    }
+
+    public func readLine(prompt: String) -> LineInput {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                var line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                if skipping { skipping = false; continue }
+                if line.last == 0x0D { line.removeLast() }
+                return .line(String(decoding: line.prefix(maximumLineLength), as: UTF8.self))
+            }
+            if atEnd {
+                guard !buffer.isEmpty, !skipping else { return .endOfInput }
+                let line = buffer
+                buffer = []
+                return .line(String(decoding: line.prefix(maximumLineLength), as: UTF8.self))
+            }
+            if buffer.count > maximumLineLength {
+                // Keep the first part as the line and drop the rest up to the next newline.
+                let line = Array(buffer.prefix(maximumLineLength))
+                buffer = []
+                skipping = true
+                return .line(String(decoding: line, as: UTF8.self))
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { return .interrupted }
+                atEnd = true
+            } else if count == 0 {
+                atEnd = true
+            } else {
+                buffer.append(contentsOf: chunk[0..<count])
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import FerryClient
+
+/// A one-line progress display redrawn in place on a terminal: bytes, percent when the size is known, rate.
+final class ProgressLine {
+    private let console: Console
+    private let name: String
+
+    init(console: Console, name: String) {
+        self.console = console
+        self.name = name
+    }
+
+    func update(_ progress: TransferProgress) {
+        var text = "\r\(name.prefix(30))  \(ByteFormat.short(progress.bytes))"
+        if let expected = progress.expected, expected > 0 {
+            let percent = min(100, Int(progress.bytes * 100 / expected))
+            text += " / \(ByteFormat.short(expected))  \(percent)%"
+        }
+        if progress.elapsed > 0 {
+            text += "  \(ByteFormat.short(Int64(Double(progress.bytes) / progress.elapsed)))/s"
+        }
+        console.status(text + "\u{1B}[K")
+    }
+
+    func finish() { console.status("\r\u{1B}[K") }
+}
+
+enum ByteFormat {
+    /// 1536 → "1.5 KiB".
+    static func short(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) B" }
+        let tenths = (value * 10).rounded() / 10
+        return "\(tenths) \(units[unit])"
+    }
+}

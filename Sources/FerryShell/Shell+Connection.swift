@@ -1,0 +1,87 @@
+import FerryClient
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// open, user, close, quit.
+extension Shell {
+    func open(_ args: [String]) -> CommandOutcome {
+        guard (1...2).contains(args.count) else { return .usage }
+        var host = args[0]
+        var user: String?
+        if let at = host.lastIndex(of: "@") {
+            user = String(host[..<at])
+            host = String(host[host.index(after: at)...])
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        var port: UInt16 = 21
+        if args.count == 2 {
+            guard let value = UInt16(args[1]), value > 0 else { return .failure("open: port must be a number from 1 to 65535") }
+            port = value
+        }
+        if client.isConnected { return .failure("Already connected to \(client.host ?? "a server"); use 'close' first.") }
+        do throws(FTPError) {
+            try client.connect(host: host, port: port)
+        } catch {
+            return failure("open", error)
+        }
+        if settings.verbose || interactive { console.line("Connected to \(host).") }
+        if settings.anonymous {
+            return login(user: "anonymous", password: "ferry@", account: nil)
+        }
+        if let user { return login(user: user, password: nil, account: nil) }
+        if settings.autoLogin, interactive {
+            let fallback = getenv("USER").map { String(cString: $0) } ?? "anonymous"
+            console.status("Name (\(host):\(fallback)): ")
+            guard case .line(let answer) = PlainLineReader(descriptor: 0).readLine(prompt: "") else {
+                return .failure("Login failed: no user name given.")
+            }
+            let name = answer.trimmingCharacters(in: " \t")
+            return login(user: name.isEmpty ? fallback : name, password: nil, account: nil)
+        }
+        return .success
+    }
+
+    func user(_ args: [String]) -> CommandOutcome {
+        guard (1...3).contains(args.count) else { return .usage }
+        return login(user: args[0], password: args.count > 1 ? args[1] : nil, account: args.count > 2 ? args[2] : nil)
+    }
+
+    func login(user: String, password: String?, account: String?) -> CommandOutcome {
+        do throws(FTPError) {
+            try client.login(user: user, password: { password ?? self.askSecret("Password: ") }, account: account)
+        } catch {
+            return failure("login", error)
+        }
+        try? client.setType(settings.transferType)
+        return .success
+    }
+
+    /// Reads a secret with echo off; only a person at a terminal is asked.
+    func askSecret(_ prompt: String) -> String? {
+        guard interactive, isatty(0) == 1 else { return nil }
+        console.status(prompt)
+        var saved = termios()
+        tcgetattr(0, &saved)
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(0, TCSAFLUSH, &quiet)
+        defer {
+            tcsetattr(0, TCSAFLUSH, &saved)
+            console.status("\n")
+        }
+        guard case .line(let secret) = PlainLineReader(descriptor: 0).readLine(prompt: "") else { return nil }
+        return secret
+    }
+
+    func close(_ args: [String]) -> CommandOutcome {
+        client.quit()
+        return .success
+    }
+
+    func quit(_ args: [String]) -> CommandOutcome {
+        client.quit()
+        return .quit
+    }
+}

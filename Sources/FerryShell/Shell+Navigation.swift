@@ -1,0 +1,69 @@
+import FerryClient
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// cd, cdup, pwd, lcd, lpwd and the listings.
+extension Shell {
+    func cd(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        do throws(FTPError) { try client.changeDirectory(args[0]) } catch { return failure("cd", error) }
+        return .success
+    }
+
+    func cdup(_ args: [String]) -> CommandOutcome {
+        guard args.isEmpty else { return .usage }
+        do throws(FTPError) { try client.changeToParent() } catch { return failure("cdup", error) }
+        return .success
+    }
+
+    func pwd(_ args: [String]) -> CommandOutcome {
+        guard args.isEmpty else { return .usage }
+        do throws(FTPError) {
+            let path = try client.currentDirectory()
+            if !settings.verbose { console.line("Remote directory: " + Console.sanitize(path)) }
+        } catch { return failure("pwd", error) }
+        return .success
+    }
+
+    func lcd(_ args: [String]) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        let target = args.first ?? (getenv("HOME").map { String(cString: $0) } ?? "/")
+        guard chdir(target) == 0 else {
+            return .failure("lcd: cannot change to '\(target)': \(String(cString: strerror(errno)))")
+        }
+        console.line("Local directory now: \(Shell.localDirectory())")
+        return .success
+    }
+
+    func lpwd(_ args: [String]) -> CommandOutcome {
+        guard args.isEmpty else { return .usage }
+        console.line("Local directory: \(Shell.localDirectory())")
+        return .success
+    }
+
+    /// ls / dir (LIST) and nlist (NLST): `[remote-path [local-file]]`, `-` for standard output.
+    func listing(_ args: [String], namesOnly: Bool, command: String) -> CommandOutcome {
+        guard args.count <= 2 else { return .usage }
+        let path = args.first.flatMap { $0 == "." ? nil : $0 }
+        var output: Int32 = 1
+        if args.count == 2, args[1] != "-" {
+            output = Glibc.open(args[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard output >= 0 else {
+                return .failure("\(command): cannot create '\(args[1])': \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { if output != 1 { Glibc.close(output) } }
+        do throws(FTPError) {
+            try client.list(path, namesOnly: namesOnly, to: output)
+        } catch { return failure(command, error) }
+        return .success
+    }
+
+    static func localDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "?" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,113 @@
+import FerryClient
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// The command loop: reads lines, dispatches them through the command table, prints outcomes and keeps
+/// the count of failures that becomes the exit status.
+public final class Shell {
+    public var settings: Settings
+    public let client: FTPClient
+    public let console: Console
+    let table: CommandTable
+    let reader: LineReader
+    /// A person at a terminal: prompts are shown and questions may be asked.
+    public let interactive: Bool
+    /// Commands that failed in this run.
+    public private(set) var failures = 0
+    var progressLine: ProgressLine?
+
+    public init(settings: Settings, console: Console, reader: LineReader, interactive: Bool,
+                table: CommandTable = CommandTable.standard) {
+        self.settings = settings
+        self.console = console
+        self.reader = reader
+        self.interactive = interactive
+        self.table = table
+        self.client = FTPClient(configuration: settings.client)
+        client.onEvent = { [unowned self] in self.show($0) }
+    }
+
+    /// Reads and runs commands until `quit` or the end of input; returns the exit status.
+    public func run() -> Int32 {
+        while true {
+            Interruption.clear()
+            switch reader.readLine(prompt: "ftp> ") {
+            case .endOfInput:
+                if interactive { console.line("") }
+                client.quit()
+                return exitStatus
+            case .interrupted:
+                continue
+            case .line(let line):
+                if execute(line: line) == .quit { return exitStatus }
+            }
+        }
+    }
+
+    public var exitStatus: Int32 { failures == 0 ? 0 : 1 }
+
+    /// Runs one command line. Failures are printed and counted.
+    @discardableResult
+    public func execute(line: String) -> CommandOutcome {
+        let words: [String]
+        do { words = try Tokenizer.split(line) } catch {
+            return report(.failure("unterminated quote in the command line"), command: nil)
+        }
+        guard let name = words.first else { return .success }
+        return execute(command: name, arguments: Array(words.dropFirst()))
+    }
+
+    /// Runs a command already split into words.
+    @discardableResult
+    public func execute(command name: String, arguments: [String]) -> CommandOutcome {
+        switch table.lookup(name) {
+        case .invalid:
+            return report(.failure("?Invalid command."), command: nil)
+        case .ambiguous:
+            return report(.failure("?Ambiguous command."), command: nil)
+        case .found(let spec):
+            if spec.needsConnection, !client.isConnected {
+                return report(.failure("Not connected."), command: nil)
+            }
+            client.configuration = settings.client
+            return report(spec.handler(self, arguments), command: spec)
+        }
+    }
+
+    private func report(_ outcome: CommandOutcome, command: CommandSpec?) -> CommandOutcome {
+        switch outcome {
+        case .success, .quit:
+            break
+        case .failure(let message):
+            failures += 1
+            console.error(Console.sanitize(message))
+        case .usage:
+            failures += 1
+            console.error(command?.usage ?? "usage: help [command]")
+        }
+        return outcome
+    }
+
+    /// Turns a client error into a failure line: "get: <what happened; what to do>".
+    func failure(_ command: String, _ error: FTPError) -> CommandOutcome {
+        if error.code == .notConnected { return .failure("Not connected.") }
+        return .failure("\(command): \(error.message)")
+    }
+
+    private func show(_ event: ClientEvent) {
+        switch event {
+        case .sent(let line):
+            if settings.debug { console.line("---> " + Console.sanitize(line)) }
+        case .received(let reply):
+            if settings.verbose || settings.debug {
+                for line in reply.lines { console.line(Console.sanitize(line)) }
+            }
+        case .notice(let text):
+            if settings.verbose || settings.debug { console.line(Console.sanitize(text)) }
+        case .progress(let progress):
+            progressLine?.update(progress)
+        }
+    }
+}
