@@ -1,0 +1,73 @@
+import Foundation
+
+/// Runs a program to completion with a timeout, feeding it standard input and collecting its output.
+public enum ProcessRunner {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        public var output: String { stdout + stderr }
+    }
+
+    public static func run(_ executable: String, _ arguments: [String], stdin: String = "", timeout: Double = 60,
+                           environment: [String: String]? = nil, directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let collected = Collected()
+        let group = DispatchGroup()
+        for (pipe, isError) in [(output, false), (errors, true)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collected.set(data, isError: isError)
+                group.leave()
+            }
+        }
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            _ = group.wait(timeout: .now() + 5)
+            throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) s; output so far: \(collected.text(false)) \(collected.text(true))")
+        }
+        process.waitUntilExit()
+        _ = group.wait(timeout: .now() + 10)
+        return Result(status: process.terminationStatus, stdout: collected.text(false), stderr: collected.text(true))
+    }
+
+    private final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var out = Data(), err = Data()
+        func set(_ data: Data, isError: Bool) {
+            lock.lock(); defer { lock.unlock() }
+            if isError { err = data } else { out = data }
+        }
+        func text(_ isError: Bool) -> String {
+            lock.lock(); defer { lock.unlock() }
+            return String(decoding: isError ? err : out, as: UTF8.self)
+        }
+    }
+}
+
+/// Runs the built `ferry` binary.
+public enum Ferry {
+    public static func run(_ arguments: [String], script: String = "", timeout: Double = 60,
+                           directory: String? = nil) throws -> ProcessRunner.Result {
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory ?? NSTemporaryDirectory()
+        environment.removeValue(forKey: "NETRC")
+        return try ProcessRunner.run(TestPaths.ferryBinary, arguments, stdin: script, timeout: timeout,
+                                     environment: environment, directory: directory)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// pyftpdlib started from Tests/Fixtures/servers/pyftpd.py on 127.0.0.1, a fresh root folder, port chosen by the server.
+public final class PyFTPServer: TestServer, @unchecked Sendable {
+    public let kind = ServerKind.pyftpdlib
+    public let host = "127.0.0.1"
+    public let port: UInt16
+    public let user = "tester"
+    public let password = "secret"
+    public var root: String { directory.path }
+    private let directory: TemporaryDirectory
+    private let process: Process
+    private let stdin: Pipe
+
+    public init(options: ServerOptions = ServerOptions()) throws {
+        directory = try TemporaryDirectory("ferry-pyftpd")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["python3", TestPaths.fixtures.appendingPathComponent("servers/pyftpd.py").path,
+                         "--root", directory.path, "--user", user, "--password", password]
+        for verb in options.refuse { arguments += ["--refuse", verb] }
+        if let masquerade = options.masquerade { arguments += ["--masquerade", masquerade] }
+        if let cut = options.cutRetrieveAfter { arguments += ["--cut-retr", String(cut)] }
+        if let cut = options.cutStoreAfter { arguments += ["--cut-stor", String(cut)] }
+        process.arguments = arguments
+        stdin = Pipe()
+        let stdout = Pipe()
+        let log = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = log
+        try process.run()
+
+        let first = FirstLine()
+        let handle = stdout.fileHandleForReading
+        DispatchQueue.global().async {
+            var line = Data()
+            while true {
+                let byte = handle.readData(ofLength: 1)
+                if byte.isEmpty || byte == Data("\n".utf8) { break }
+                line.append(byte)
+            }
+            first.set(String(decoding: line, as: UTF8.self))
+        }
+        guard let line = first.wait(timeout: 20), line.hasPrefix("PORT "), let port = UInt16(line.dropFirst(5)) else {
+            process.terminate()
+            throw TestSupportError("pyftpdlib did not start (is it installed? 'make test' installs it with pip)")
+        }
+        self.port = port
+    }
+
+    public func stop() {
+        if process.isRunning {
+            try? stdin.fileHandleForWriting.close()
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+
+    private final class FirstLine: @unchecked Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        private var value: String?
+        func set(_ line: String) { value = line; semaphore.signal() }
+        func wait(timeout: Double) -> String? {
+            semaphore.wait(timeout: .now() + timeout) == .success ? value : nil
+        }
+    }
+}

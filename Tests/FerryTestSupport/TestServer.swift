@@ -1,0 +1,94 @@
+import Foundation
+
+/// Which real server a test talks to.
+public enum ServerKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case pyftpdlib, vsftpd
+    public var description: String { rawValue }
+}
+
+/// A real FTP server on loopback that a test started; it stops when released.
+public protocol TestServer: AnyObject {
+    var kind: ServerKind { get }
+    var host: String { get }
+    var port: UInt16 { get }
+    /// The folder the test user sees as its login directory.
+    var root: String { get }
+    var user: String { get }
+    var password: String { get }
+    func stop()
+}
+
+extension TestServer {
+    /// A file path inside the server's root.
+    public func path(_ name: String) -> String { (root as NSString).appendingPathComponent(name) }
+}
+
+/// Options for the pyftpdlib server's fault injection (ignored by vsftpd).
+public struct ServerOptions: Sendable {
+    public var refuse: [String] = []
+    public var masquerade: String?
+    public var cutRetrieveAfter: Int?
+    public var cutStoreAfter: Int?
+    public init() {}
+}
+
+public enum TestServers {
+    public static func start(_ kind: ServerKind, options: ServerOptions = ServerOptions()) throws -> TestServer {
+        switch kind {
+        case .pyftpdlib: return try PyFTPServer(options: options)
+        case .vsftpd: return try VsftpdServer()
+        }
+    }
+}
+
+/// A free TCP port on 127.0.0.1, found by binding port 0.
+public enum FreePort {
+    public static func allocate() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSupportError("socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw TestSupportError("bind failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Waits until something on 127.0.0.1:port sends a line starting with "220".
+    static func waitForGreeting(port: UInt16, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = port.bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if connected == 0 {
+                var timeoutValue = timeval(tv_sec: 2, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
+                var buffer = [UInt8](repeating: 0, count: 512)
+                let count = read(fd, &buffer, buffer.count)
+                _ = write(fd, "QUIT\r\n", 6)
+                close(fd)
+                if count >= 3, buffer[0] == UInt8(ascii: "2"), buffer[1] == UInt8(ascii: "2"), buffer[2] == UInt8(ascii: "0") {
+                    return true
+                }
+            } else {
+                close(fd)
+            }
+            usleep(50_000)
+        }
+        return false
+    }
+}

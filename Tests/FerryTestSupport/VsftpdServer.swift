@@ -1,0 +1,89 @@
+import Foundation
+
+/// vsftpd, standalone on 127.0.0.1 with its strict defaults, a local system user with write access
+/// and a PAM service of the tests' own. Needs root (to create the user), as `make test` runs.
+public final class VsftpdServer: TestServer, @unchecked Sendable {
+    public let kind = ServerKind.vsftpd
+    public let host = "127.0.0.1"
+    public let port: UInt16
+    public let user = "ferrytest"
+    public let password = "ferry-secret"
+    public var root: String { directory.path }
+    private let directory: TemporaryDirectory
+    private let state: TemporaryDirectory
+    private let process: Process
+
+    static let pamService = "ferry-vsftpd-test"
+    private static let setupLock = NSLock()
+
+    public init(extraConfiguration: [String] = []) throws {
+        guard geteuid() == 0 else {
+            throw TestSupportError("the vsftpd tests create a local user and need root: run 'make test' as root or with sudo")
+        }
+        let binary = "/usr/sbin/vsftpd"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw TestSupportError("vsftpd is not installed ('make test' installs it with apt-get)")
+        }
+        try VsftpdServer.ensureUser(user, password: password)
+        directory = try TemporaryDirectory("ferry-vsftpd-root")
+        state = try TemporaryDirectory("ferry-vsftpd-state")
+        let empty = state.file("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        _ = try ProcessRunner.run("/bin/chown", ["\(user):\(user)", directory.path])
+        chmod(directory.path, 0o755)
+
+        port = try FreePort.allocate()
+        let configuration = [
+            "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=\(port)", "background=NO",
+            "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022",
+            "pam_service_name=\(VsftpdServer.pamService)", "secure_chroot_dir=\(empty)",
+            "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO", "local_root=\(directory.path)",
+            "userlist_enable=NO", "xferlog_enable=YES", "vsftpd_log_file=\(state.file("vsftpd.log"))",
+            "connect_from_port_20=NO", "use_localtime=NO", "pasv_enable=YES", "port_enable=YES",
+            "max_per_ip=0", "max_clients=0", "idle_session_timeout=120", "data_connection_timeout=60",
+        ] + extraConfiguration
+        let configPath = state.file("vsftpd.conf")
+        try TestFiles.write(configPath, configuration.joined(separator: "\n") + "\n")
+        chmod(configPath, 0o600)
+
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [configPath]
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        guard FreePort.waitForGreeting(port: port, timeout: 15) else {
+            process.terminate()
+            throw TestSupportError("vsftpd did not start on 127.0.0.1:\(port); see \(state.file("vsftpd.log"))")
+        }
+    }
+
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+
+    /// Creates the test user and PAM service once per machine (idempotent).
+    static func ensureUser(_ user: String, password: String) throws {
+        setupLock.lock()
+        defer { setupLock.unlock() }
+        if try ProcessRunner.run("/usr/bin/id", [user]).status != 0 {
+            let made = try ProcessRunner.run("/usr/sbin/useradd", ["-M", "-d", "/tmp", "-s", "/bin/sh", user])
+            guard made.status == 0 || made.stderr.contains("already exists") else {
+                throw TestSupportError("cannot create user \(user): \(made.stderr)")
+            }
+        }
+        let set = try ProcessRunner.run("/usr/sbin/chpasswd", [], stdin: "\(user):\(password)\n")
+        guard set.status == 0 else { throw TestSupportError("cannot set the password of \(user): \(set.stderr)") }
+        let pam = "auth required pam_unix.so\naccount required pam_unix.so\nsession required pam_permit.so\n"
+        let pamPath = "/etc/pam.d/\(pamService)"
+        if (try? String(contentsOfFile: pamPath, encoding: .utf8)) != pam {
+            try TestFiles.write(pamPath, pam)
+        }
+    }
+}
