@@ -50,13 +50,13 @@ extension FTPClient {
         let (opened, first) = try startTransfer(Command(append ? .appe : .stor, remote))
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         var streamError: FTPError?
-        var bytes: Int64 = 0
+        let engine = engine(expected: nil)
         do throws(FTPError) {
-            bytes = try engine(expected: nil).send(from: input, to: socket, type: type)
+            _ = try engine.send(from: input, to: socket, type: type)
         } catch { streamError = error }
         socket.shutdownWrite()
         socket.close()
-        return try finish(connection, bytes: bytes, start: start, streamError: streamError, verb: "upload")
+        return try finish(connection, bytes: engine.bytes, start: start, streamError: streamError, verb: "upload")
     }
 
     @discardableResult
@@ -88,12 +88,12 @@ extension FTPClient {
         let (opened, first) = try startTransfer(command, restartAt: offset)
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         var streamError: FTPError?
-        var bytes: Int64 = 0
+        let engine = engine(expected: expected)
         do throws(FTPError) {
-            bytes = try engine(expected: expected).receive(from: socket, to: output, type: type)
+            _ = try engine.receive(from: socket, to: output, type: type)
         } catch { streamError = error }
         socket.close()
-        return try finish(connection, bytes: bytes, start: start, streamError: streamError, verb: "download")
+        return try finish(connection, bytes: engine.bytes, start: start, streamError: streamError, verb: "download")
     }
 
     private func engine(expected: Int64?) -> TransferEngine {

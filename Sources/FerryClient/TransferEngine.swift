@@ -6,12 +6,21 @@ import FerryCore
 
 /// Moves bytes between a data socket and a file descriptor in constant memory, with a stall timeout,
 /// progress events at most ten times a second, and ASCII line-ending conversion when asked.
-struct TransferEngine {
+final class TransferEngine {
     let bufferSize: Int
     let stallTimeout: Double
     let useSplice: Bool
     let expected: Int64?
     let progress: (TransferProgress) -> Void
+
+    init(bufferSize: Int, stallTimeout: Double, useSplice: Bool, expected: Int64?,
+         progress: @escaping (TransferProgress) -> Void) {
+        self.bufferSize = bufferSize
+        self.stallTimeout = stallTimeout
+        self.useSplice = useSplice
+        self.expected = expected
+        self.progress = progress
+    }
 
     private final class Meter {
         let start = MonotonicClock.now
@@ -19,9 +28,13 @@ struct TransferEngine {
         var bytes: Int64 = 0
     }
 
+    private var meter = Meter()
+    /// Bytes moved so far, also after an error.
+    var bytes: Int64 { meter.bytes }
+
     /// Data socket → `output` until the server closes the stream. Throws when the stream breaks or stalls.
     func receive(from socket: Socket, to output: Int32, type: TransferType) throws(FTPError) -> Int64 {
-        let meter = Meter()
+        meter = Meter()
         if type == .image, useSplice, TransferEngine.isRegularFile(output) {
             if try spliceReceive(from: socket, to: output, meter: meter) { return meter.bytes }
         }
@@ -53,7 +66,7 @@ struct TransferEngine {
 
     /// `input` → data socket until end of file; the caller closes the socket to mark the end.
     func send(from input: Int32, to socket: Socket, type: TransferType) throws(FTPError) -> Int64 {
-        let meter = Meter()
+        meter = Meter()
         var converter = type == .ascii ? LineEndingConverter(.toWire) : nil
         var converted: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)

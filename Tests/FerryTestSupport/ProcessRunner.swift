@@ -36,7 +36,7 @@ public enum ProcessRunner {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning, Date() < deadline { usleep(10_000) }
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             _ = group.wait(timeout: .now() + 5)
             throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) s; output so far: \(collected.text(false)) \(collected.text(true))")

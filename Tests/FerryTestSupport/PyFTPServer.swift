@@ -43,7 +43,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
             first.set(String(decoding: line, as: UTF8.self))
         }
         guard let line = first.wait(timeout: 20), line.hasPrefix("PORT "), let port = UInt16(line.dropFirst(5)) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw TestSupportError("pyftpdlib did not start (is it installed? 'make test' installs it with pip)")
         }
         self.port = port
@@ -52,7 +52,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
     public func stop() {
         if process.isRunning {
             try? stdin.fileHandleForWriting.close()
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -54,14 +54,15 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         guard FreePort.waitForGreeting(port: port, timeout: 15) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw TestSupportError("vsftpd did not start on 127.0.0.1:\(port); see \(state.file("vsftpd.log"))")
         }
     }
 
     public func stop() {
+        // Children of a test thread inherit its blocked signals, so SIGTERM would wait forever: SIGKILL.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -46,6 +46,8 @@ def main():
                 return
             super().handle_read()
 
+        handle_read_event = handle_read  # the base class binds this name to its own handle_read
+
     class Handler(FTPHandler):
         pass
 
@@ -55,6 +57,8 @@ def main():
         setattr(Handler, "ftp_" + verb.upper(), refused)
 
     Handler.authorizer = authorizer
+    if args.cut_retr is not None:
+        Handler.use_sendfile = False  # sendfile would bypass send()
     Handler.dtp_handler = FaultyDTP
     Handler.banner = "ferry test server ready."
     if args.masquerade:
