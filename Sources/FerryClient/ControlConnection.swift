@@ -40,7 +40,7 @@ final class ControlConnection {
                 events(.received(reply))
                 if reply.code == .serviceNotAvailable {
                     socket.close()
-                    throw FTPError(.connectionClosed, "the server closed the connection: \(reply.firstLineText)", reply: reply)
+                    throw FTPError(.connectionClosed, "the server closed the connection: \(reply.summary)", reply: reply)
                 }
                 return reply
             }

@@ -21,7 +21,7 @@ extension FTPClient {
     func require(_ command: Command, _ what: @autoclosure () -> String) throws(FTPError) -> Reply {
         let reply = try execute(command)
         guard reply.code.isSuccess else {
-            throw FTPError(.commandFailed, "\(what()): \(reply.firstLineText)", reply: reply)
+            throw FTPError(.commandFailed, "\(what()): \(reply.summary)", reply: reply)
         }
         return reply
     }
@@ -56,7 +56,7 @@ extension FTPClient {
     public func rename(_ from: String, to: String) throws(FTPError) {
         let reply = try execute(Command(.rnfr, from))
         guard reply.code == .pendingFurtherInformation else {
-            throw FTPError(.commandFailed, "cannot rename '\(from)': \(reply.firstLineText)", reply: reply)
+            throw FTPError(.commandFailed, "cannot rename '\(from)': \(reply.summary)", reply: reply)
         }
         try require(Command(.rnto, to), "cannot rename '\(from)' to '\(to)'")
     }
@@ -74,7 +74,7 @@ extension FTPClient {
     public func size(_ path: String) throws(FTPError) -> Int64 {
         let reply = try require(Command(.size, path), "cannot get the size of '\(path)'")
         guard let value = Int64(reply.firstLineText.trimmingSpaces) else {
-            throw FTPError(.protocolViolation, "the server's SIZE reply is not a number: \(reply.firstLineText)", reply: reply)
+            throw FTPError(.protocolViolation, "the server's SIZE reply is not a number: \(reply.summary)", reply: reply)
         }
         return value
     }

@@ -95,14 +95,14 @@ extension FTPClient {
         if offset > 0 {
             let reply = try connection.execute(Command(.rest, String(offset)))
             guard reply.code == .pendingFurtherInformation else {
-                throw FTPError(.commandFailed, "the server cannot resume at byte \(offset): \(reply.firstLineText)", reply: reply)
+                throw FTPError(.commandFailed, "the server cannot resume at byte \(offset): \(reply.summary)", reply: reply)
             }
         }
         try connection.send(command)
         let reply = try connection.readReply()
         if reply.code.isSuccess { return (nil, reply) }
         guard reply.code.isPreliminary else {
-            throw FTPError(.commandFailed, "\(command.verb) failed: \(reply.firstLineText)", reply: reply)
+            throw FTPError(.commandFailed, "\(command.traceDescription): \(reply.summary)", reply: reply)
         }
         switch prepared {
         case .connected(let socket):

@@ -118,7 +118,7 @@ extension FTPClient {
             throw FTPError(code, "\(verb) incomplete after \(bytes) bytes: \(streamError.message)", reply: reply)
         }
         guard reply.code.isSuccess else {
-            throw FTPError(.transferIncomplete, "\(verb) failed after \(bytes) bytes: \(reply.firstLineText)", reply: reply)
+            throw FTPError(.transferIncomplete, "\(verb) failed after \(bytes) bytes: \(reply.summary)", reply: reply)
         }
         return TransferResult(bytes: bytes, seconds: MonotonicClock.now - start, reply: reply)
     }

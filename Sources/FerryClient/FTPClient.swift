@@ -44,7 +44,7 @@ public final class FTPClient {
         let reply = try connection.readFinalReply(timeout: max(configuration.replyTimeout, configuration.connectTimeout))
         guard reply.code.isSuccess else {
             close()
-            throw FTPError(.connectionFailed, "the server refused the session: \(reply.firstLineText)", reply: reply)
+            throw FTPError(.connectionFailed, "the server refused the session: \(reply.summary)", reply: reply)
         }
         greeting = reply
         return reply
@@ -76,9 +76,9 @@ public final class FTPClient {
                 action = sequence.receive(Reply(code: .needPassword, lines: ["331"]))
             case .needs(let verb, let reply):
                 let what = verb == .acct ? "an account (ACCT)" : "a password"
-                throw FTPError(.loginFailed, "login as '\(user)' needs \(what): \(reply.firstLineText)", reply: reply)
+                throw FTPError(.loginFailed, "login as '\(user)' needs \(what): \(reply.summary)", reply: reply)
             case .failed(let reply):
-                throw FTPError(.loginFailed, "login as '\(user)' failed: \(reply.firstLineText); check the user name and password", reply: reply)
+                throw FTPError(.loginFailed, "login as '\(user)' failed: \(reply.summary); check the user name and password", reply: reply)
             }
         }
     }

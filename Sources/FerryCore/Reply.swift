@@ -19,6 +19,12 @@ public struct Reply: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { lines.joined(separator: "\n") }
 
+    /// The code and the first line's text, for one-line messages ("550 No such file or directory.").
+    public var summary: String {
+        let text = firstLineText
+        return text.isEmpty ? code.description : "\(code) \(text)"
+    }
+
     static func strip(code: ReplyCode, from line: String) -> String {
         let prefix = String(code.rawValue)
         guard line.hasPrefix(prefix) else { return line }

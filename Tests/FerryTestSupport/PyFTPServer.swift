@@ -17,7 +17,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["python3", TestPaths.fixtures.appendingPathComponent("servers/pyftpd.py").path,
-                         "--root", directory.path, "--user", user, "--password", password]
+                         "--root", directory.path, "--user", user, "--password", password, "--watch-stdin"]
         for verb in options.refuse { arguments += ["--refuse", verb] }
         if let masquerade = options.masquerade { arguments += ["--masquerade", masquerade] }
         if let cut = options.cutRetrieveAfter { arguments += ["--cut-retr", String(cut)] }

@@ -25,11 +25,15 @@ def main():
                         help="verbs to answer with 502 (EPSV, PASV, EPRT, PORT, ...)")
     parser.add_argument("--cut-retr", type=int, help="abort RETR after this many bytes (426)")
     parser.add_argument("--cut-stor", type=int, help="abort STOR after this many bytes (426)")
+    parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
+    parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
 
     authorizer = DummyAuthorizer()
     authorizer.add_user(args.user, args.password, args.root, perm="elradfmwMT")
     authorizer.add_anonymous(args.root)
+    if args.demo:
+        authorizer.override_perm("anonymous", os.path.join(args.root, "incoming"), "elradfmw", recursive=True)
 
     class FaultyDTP(DTPHandler):
         def send(self, data):
@@ -73,7 +77,8 @@ def main():
         sys.stdin.read()
         os._exit(0)
 
-    threading.Thread(target=watch_parent, daemon=True).start()
+    if args.watch_stdin:
+        threading.Thread(target=watch_parent, daemon=True).start()
     server.serve_forever(handle_exit=False)
 
 

@@ -1,0 +1,47 @@
+# Ferry — build, test, demo, install.
+SWIFT   ?= swift
+PREFIX  ?= /usr/local
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN     := .build/debug/ferry
+RELEASE := .build/release/ferry
+
+.PHONY: all build build-deps release test deps demo install clean
+
+all: build
+
+# What building needs (libedit) and what the tests need (vsftpd, pyftpdlib), installed when missing.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	[ -f /usr/include/histedit.h ] || missing="$$missing libedit-dev"; \
+	[ -x /usr/sbin/vsftpd ] || missing="$$missing vsftpd"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@python3 -c "import pyftpdlib" 2>/dev/null || { echo "Installing: pyftpdlib"; python3 -m pip install -q pyftpdlib; }
+
+build-deps:
+	@[ -f /usr/include/histedit.h ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev pkg-config >/dev/null; }
+
+build: build-deps
+	$(SWIFT) build
+
+release: build-deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+demo: deps build
+	./scripts/demo.sh
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/ferry
+	[ ! -f Docs/ferry.1 ] || install -m 644 Docs/ferry.1 $(DESTDIR)$(PREFIX)/share/man/man1/ferry.1
+
+clean:
+	rm -rf .build

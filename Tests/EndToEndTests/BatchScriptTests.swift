@@ -1,0 +1,121 @@
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// The built `ferry`, run as a user runs it: a script on standard input, files and exit status checked.
+@Suite struct BatchScriptTests {
+    @Test(arguments: ServerKind.allCases, ["passive", "active"])
+    func binaryGetAndPutThroughAScript(server kind: ServerKind, mode: String) throws {
+        let server = try TestServers.start(kind)
+        let work = try TemporaryDirectory("ferry-e2e")
+        try TestFiles.writeRandom(server.path("big.bin"), size: 5 * 1024 * 1024 + 3)
+        try TestFiles.writeRandom(work.file("local.bin"), size: 2 * 1024 * 1024 + 1)
+        let flags = mode == "active" ? ["-A", "-d"] : ["-d"]
+        let script = "user \(server.user) \(server.password)\nbinary\nget big.bin\nput local.bin\nquit\n"
+        let result = try Ferry.run(flags + ["-n", server.host, String(server.port)], script: script, directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
+        #expect(try TestFiles.sha256(server.path("local.bin")) == TestFiles.sha256(work.file("local.bin")))
+        let expected = mode == "active" ? "---> EPRT" : "---> EPSV"
+        #expect(result.stdout.contains(expected), "\(result.stdout)")
+        #expect(result.stdout.contains("---> PASS XXXX"))
+        #expect(!result.output.contains(server.password), "the password never appears in the output")
+    }
+
+    @Test func aFailedCommandDoesNotStopTheScriptButSetsTheExitStatus() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("there.txt"), "here\n")
+        let work = try TemporaryDirectory("ferry-e2e")
+        let script = "user tester secret\nget missing.txt\nget there.txt\nquit\n"
+        let result = try Ferry.run(["-n", server.host, String(server.port)], script: script, directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("get:") && result.stderr.contains("550"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "one line per failure: \(result.stderr)")
+        #expect(try TestFiles.read(work.file("there.txt")) == Data("here\n".utf8), "the next command still ran")
+        #expect(!TestFiles.exists(work.file("missing.txt")))
+    }
+
+    @Test func everyCommandSucceedingExitsZero() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-e2e")
+        let result = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user tester secret\npwd\nmkdir\nquit\n", directory: work.path)
+        #expect(result.status == 1, "mkdir is not a command yet… or lacks its argument: either way a failure")
+        let clean = try Ferry.run(["-n", server.host, String(server.port)],
+                                  script: "user tester secret\npwd\ncd /\nquit\n", directory: work.path)
+        #expect(clean.status == 0, "\(clean.output)")
+        #expect(clean.stdout.contains("Remote directory: /"))
+    }
+
+    @Test func refusedConnectionIsAClearFailure() throws {
+        let port = try FreePort.allocate()
+        let result = try Ferry.run(["-n", "127.0.0.1", String(port)], script: "user a b\nls\nquit\n")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("refused"), "\(result.stderr)")
+        #expect(result.stderr.contains("Not connected."))
+    }
+
+    @Test func wrongPasswordFailsTheRun() throws {
+        let server = try PyFTPServer()
+        let result = try Ferry.run(["-n", server.host, String(server.port)], script: "user tester nope\nquit\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("login"), "\(result.stderr)")
+        #expect(!result.output.contains("nope"))
+    }
+
+    @Test func unknownAmbiguousAndIncompleteCommandsAreReportedAndTheSessionGoesOn() throws {
+        let result = try Ferry.run([], script: "frobnicate\ne\nlcd a b\nget\nlpwd\nquit\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("?Invalid command."))
+        #expect(result.stderr.contains("?Ambiguous command."))
+        #expect(result.stderr.contains("usage: lcd [local-directory]"))
+        #expect(result.stderr.contains("Not connected."), "get needs a connection before its arguments matter")
+        #expect(result.stdout.contains("Local directory:"), "lpwd still ran")
+    }
+
+    @Test func remoteCommandsWithoutAConnectionSayNotConnected() throws {
+        let result = try Ferry.run([], script: "ls\npwd\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.components(separatedBy: "Not connected.").count == 3)
+    }
+
+    @Test func epsv4OffUsesPasvAndPort() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("f.txt"), "f")
+        let work = try TemporaryDirectory("ferry-e2e")
+        let script = "user tester secret\nepsv4 off\nget f.txt a\npassive off\nget f.txt b\nquit\n"
+        let result = try Ferry.run(["-d", "-n", server.host, String(server.port)], script: script, directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("---> PASV") && result.stdout.contains("---> PORT 127,0,0,1,"))
+        #expect(!result.stdout.contains("---> EPSV") && !result.stdout.contains("---> EPRT"))
+        #expect(TestFiles.exists(work.file("a")) && TestFiles.exists(work.file("b")))
+    }
+
+    @Test(arguments: ServerKind.allCases)
+    func listingsAndDirectoriesThroughTheShell(server kind: ServerKind) throws {
+        let server = try TestServers.start(kind)
+        try FileManager.default.createDirectory(atPath: server.path("docs"), withIntermediateDirectories: true)
+        try TestFiles.write(server.path("docs/readme.txt"), "one\ntwo\n")
+        let work = try TemporaryDirectory("ferry-e2e")
+        let script = "user \(server.user) \(server.password)\nls\ncd docs\npwd\ndir\nnlist . names.txt\nascii\nget readme.txt\ncdup\npwd\nquit\n"
+        let result = try Ferry.run(["-n", server.host, String(server.port)], script: script, directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("docs"))
+        #expect(result.stdout.contains("readme.txt"))
+        #expect(result.stdout.contains("/docs"))
+        #expect(try TestFiles.read(work.file("names.txt")) == Data("readme.txt\n".utf8))
+        #expect(try TestFiles.read(work.file("readme.txt")) == Data("one\ntwo\n".utf8))
+    }
+
+    @Test func verboseShowsRepliesAndStatistics() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("f"), "12345")
+        let work = try TemporaryDirectory("ferry-e2e")
+        let result = try Ferry.run(["-v", "-n", server.host, String(server.port)],
+                                   script: "user tester secret\nget f\nquit\n", directory: work.path)
+        #expect(result.stdout.contains("220 ferry test server ready."))
+        #expect(result.stdout.contains("226 Transfer complete."))
+        #expect(result.stdout.contains("5 bytes received in"))
+        #expect(result.stdout.contains("221"))
+    }
+}
