@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN     := .build/debug/ferry
 RELEASE := .build/release/ferry
 
-.PHONY: all build build-deps release test deps demo install clean
+.PHONY: all build build-deps release test deps demo docs install clean
 
 all: build
 
@@ -34,6 +34,10 @@ release: build-deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# Docs/Commands.md comes from the command table; a test fails when it is stale.
+docs: build
+	$(BIN) --command-reference > Docs/Commands.md
 
 demo: deps build
 	./scripts/demo.sh

@@ -27,6 +27,10 @@ public enum FerryMain {
             Console.write(1, "ferry \(version)\n")
             return 0
         }
+        if options.commandReference {
+            Console.write(1, CommandTable.standard.markdownReference())
+            return 0
+        }
         let interactive = isatty(0) == 1
         let console = Console.standard()
         let shell = Shell(settings: settings(from: options, interactive: interactive, console: console),

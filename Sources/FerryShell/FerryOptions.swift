@@ -24,6 +24,7 @@ struct FerryOptions: ParsableCommand {
     @Flag(name: .customShort("V"), help: "Not verbose, even on a terminal; no progress display.") var quiet = false
     @Option(name: .customShort("P"), help: ArgumentHelp("Port of the server.", valueName: "port")) var port: UInt16?
     @Flag(name: .long, help: "Print the version and exit.") var version = false
+    @Flag(name: .long, help: .hidden) var commandReference = false
 
     @Argument(help: "The server to connect to (host or user@host).") var host: String?
     @Argument(help: "The server's port (default 21).") var hostPort: UInt16?

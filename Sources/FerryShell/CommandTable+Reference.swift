@@ -1,0 +1,24 @@
+/// Docs/Commands.md, generated from the table (house rule 12): `make docs` writes it, a test checks it.
+extension CommandTable {
+    public func markdownReference() -> String {
+        var text = """
+        # Ferry commands
+
+        Generated from the command table by `make docs`; do not edit by hand.
+        Commands may be abbreviated to any unique prefix. Commands marked *remote* need a connection
+        (without one they print `Not connected.`).
+
+        | command | aliases | usage | what it does |
+        |---|---|---|---|
+
+        """
+        for spec in commands.sorted(by: { $0.name < $1.name }) {
+            let aliases = spec.aliases.map { "`\($0)`" }.joined(separator: ", ")
+            let synopsis = spec.arguments.isEmpty ? spec.name : "\(spec.name) \(spec.arguments)"
+            let usage = "`" + synopsis.map { $0 == "|" ? "\\|" : String($0) }.joined() + "`"
+            let remote = spec.needsConnection ? " *(remote)*" : ""
+            text += "| `\(spec.name)` | \(aliases) | \(usage) | \(spec.help)\(remote) |\n"
+        }
+        return text
+    }
+}
