@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN     := .build/debug/ferry
 RELEASE := .build/release/ferry
 
-.PHONY: all build build-deps release test deps demo docs install clean
+.PHONY: all build build-deps release test deps demo docs bench install clean
 
 all: build
 
@@ -38,6 +38,14 @@ test: deps
 # Docs/Commands.md comes from the command table; a test fails when it is stale.
 docs: build
 	$(BIN) --command-reference > Docs/Commands.md
+
+# Ferry beside curl, lftp and tnftp on one file from one local server (SIZE in MiB, ROUNDS).
+SIZE   ?= 1024
+ROUNDS ?= 3
+bench: deps release
+	@command -v curl >/dev/null && command -v lftp >/dev/null && command -v tnftp >/dev/null && command -v bc >/dev/null || \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq curl lftp tnftp bc >/dev/null; }
+	./scripts/bench.sh $(SIZE) $(ROUNDS)
 
 demo: deps build
 	./scripts/demo.sh
