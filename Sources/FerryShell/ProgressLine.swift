@@ -10,7 +10,10 @@ final class ProgressLine {
         self.name = name
     }
 
+    private var drawn = false
+
     func update(_ progress: TransferProgress) {
+        drawn = true
         var text = "\r\(name.prefix(30))  \(ByteFormat.short(progress.bytes))"
         if let expected = progress.expected, expected > 0 {
             let percent = min(100, Int(progress.bytes * 100 / expected))
@@ -22,7 +25,13 @@ final class ProgressLine {
         console.status(text + "\u{1B}[K")
     }
 
-    func finish() { console.status("\r\u{1B}[K") }
+    /// Erases the line so other output starts at the left margin; the next update redraws it.
+    func clear() {
+        if drawn { console.status("\r\u{1B}[K") }
+        drawn = false
+    }
+
+    func finish() { clear() }
 }
 
 enum ByteFormat {

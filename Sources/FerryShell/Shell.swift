@@ -97,6 +97,7 @@ public final class Shell {
     }
 
     private func show(_ event: ClientEvent) {
+        if case .progress = event {} else { progressLine?.clear() }
         switch event {
         case .sent(let line):
             if settings.debug { console.line("---> " + Console.sanitize(line)) }

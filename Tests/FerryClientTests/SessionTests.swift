@@ -90,3 +90,22 @@ import Testing
         #expect(!TestFiles.exists(server.path("d")))
     }
 }
+
+/// IPv6: the control connection on ::1, EPSV and EPRT carry the data.
+@Suite struct IPv6Tests {
+    @Test(arguments: [DataMethod.epsv, DataMethod.eprt])
+    func transfersOverIPv6Loopback(method: DataMethod) throws {
+        var options = ServerOptions()
+        options.host = "::1"
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("six.bin"), size: 1_500_000)
+        let local = try TemporaryDirectory()
+        let log = EventLog()
+        let client = try loggedInClient(server, method.configuration, log: log)
+        defer { client.quit() }
+        #expect(client.peerAddress?.isIPv6 == true)
+        try client.retrieve("six.bin", toPath: local.file("six.bin"), type: .image)
+        #expect(try TestFiles.sha256(local.file("six.bin")) == TestFiles.sha256(server.path("six.bin")))
+        if method == .eprt { #expect(log.sent.contains { $0.hasPrefix("EPRT |2|::1|") }) }
+    }
+}

@@ -3,7 +3,7 @@ import Foundation
 /// pyftpdlib started from Tests/Fixtures/servers/pyftpd.py on 127.0.0.1, a fresh root folder, port chosen by the server.
 public final class PyFTPServer: TestServer, @unchecked Sendable {
     public let kind = ServerKind.pyftpdlib
-    public let host = "127.0.0.1"
+    public let host: String
     public let port: UInt16
     public let user = "tester"
     public let password = "secret"
@@ -14,10 +14,12 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
 
     public init(options: ServerOptions = ServerOptions()) throws {
         directory = try TemporaryDirectory("ferry-pyftpd")
+        host = options.host
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["python3", TestPaths.fixtures.appendingPathComponent("servers/pyftpd.py").path,
-                         "--root", directory.path, "--user", user, "--password", password, "--watch-stdin"]
+                         "--root", directory.path, "--user", user, "--password", password, "--watch-stdin",
+                         "--host", options.host]
         for verb in options.refuse { arguments += ["--refuse", verb] }
         if let masquerade = options.masquerade { arguments += ["--masquerade", masquerade] }
         if let cut = options.cutRetrieveAfter { arguments += ["--cut-retr", String(cut)] }

@@ -25,6 +25,8 @@ extension TestServer {
 
 /// Options for the pyftpdlib server's fault injection (ignored by vsftpd).
 public struct ServerOptions: Sendable {
+    /// The address to listen on: 127.0.0.1 or ::1.
+    public var host = "127.0.0.1"
     public var refuse: [String] = []
     public var masquerade: String?
     public var cutRetrieveAfter: Int?
