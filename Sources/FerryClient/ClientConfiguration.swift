@@ -26,6 +26,13 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var bufferSize: Int = 1 << 20
     /// Move binary downloads to files with splice(2).
     public var useSplice: Bool = true
+    /// Bytes per second at most for downloads and uploads (tnftp's `rate`); nil for no limit.
+    public var downloadRateLimit: Int?
+    public var uploadRateLimit: Int?
+    /// SO_RCVBUF/SO_SNDBUF for data connections (tnftp's `xferbuf`); nil for the system's choice.
+    public var socketBufferSize: Int?
+    /// Turn the wire's CRLF into LF on ASCII downloads (tnftp's `cr`).
+    public var convertLineEnds: Bool = true
 
     public init() {}
 }
@@ -35,6 +42,12 @@ public struct TransferResult: Sendable {
     public var bytes: Int64
     public var seconds: Double
     public var reply: Reply
+
+    public init(bytes: Int64, seconds: Double, reply: Reply) {
+        self.bytes = bytes
+        self.seconds = seconds
+        self.reply = reply
+    }
 
     public var bytesPerSecond: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
 }

@@ -37,7 +37,7 @@ extension FTPClient {
                 var bindAddress = local
                 bindAddress.port = 0
                 do throws(FTPError) {
-                    let socket = try Socket.listen(on: bindAddress)
+                    let socket = try Socket.listen(on: bindAddress, bufferSize: configuration.socketBufferSize)
                     listener = socket
                     guard let listening = socket.localAddress else { throw FTPError(.dataConnectionFailed, "no local address") }
                     action = plan.receive(try connection.execute(portCommand(step, listening)))
@@ -62,7 +62,8 @@ extension FTPClient {
                     continue
                 }
                 do throws(FTPError) {
-                    return .connected(try Socket.connect(to: address, timeout: configuration.dataConnectTimeout))
+                    return .connected(try Socket.connect(to: address, timeout: configuration.dataConnectTimeout,
+                                                         bufferSize: configuration.socketBufferSize))
                 } catch {
                     notice("data connection to \(address) failed (\(error.message)); trying the next method")
                     action = plan.connectFailed(error.message)

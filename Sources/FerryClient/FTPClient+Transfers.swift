@@ -10,7 +10,7 @@ extension FTPClient {
     @discardableResult
     public func retrieve(_ remote: String, to output: Int32, type: TransferType, restartAt offset: Int64 = 0,
                          expectedSize: Int64? = nil) throws(FTPError) -> TransferResult {
-        try download(Command(.retr, remote), to: output, type: type, offset: offset, expected: expectedSize)
+        try download(Command(.retr, remote), to: .descriptor(output), type: type, offset: offset, expected: expectedSize)
     }
 
     /// Downloads `remote` to the file at `localPath`. The bytes go to a hidden `.name.part` beside it that is
@@ -41,16 +41,28 @@ extension FTPClient {
         return result
     }
 
-    /// Uploads from an open descriptor; `append` uses APPE instead of STOR.
+    /// How an upload treats the remote name.
+    public enum StoreMode: Sendable {
+        /// STOR: create or replace.
+        case replace
+        /// APPE: add to the end.
+        case append
+        /// STOU: the server picks a unique name (its 1yz/2yz reply says which).
+        case unique
+    }
+
+    /// Uploads from an open descriptor (REST first when `offset` > 0; the caller positions the descriptor).
     @discardableResult
-    public func store(_ remote: String, from input: Int32, type: TransferType, append: Bool = false) throws(FTPError) -> TransferResult {
+    public func store(_ remote: String, from input: Int32, type: TransferType, mode: StoreMode = .replace,
+                      restartAt offset: Int64 = 0) throws(FTPError) -> TransferResult {
         let connection = try connected()
         try setType(type)
         let start = MonotonicClock.now
-        let (opened, first) = try startTransfer(Command(append ? .appe : .stor, remote))
+        let verb: Verb = mode == .append ? .appe : mode == .unique ? .stou : .stor
+        let (opened, first) = try startTransfer(Command(verb, remote.isEmpty ? nil : remote), restartAt: offset)
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         var streamError: FTPError?
-        let engine = engine(expected: nil)
+        let engine = engine(expected: nil, rate: configuration.uploadRateLimit)
         do throws(FTPError) {
             _ = try engine.send(from: input, to: socket, type: type)
         } catch { streamError = error }
@@ -60,7 +72,8 @@ extension FTPClient {
     }
 
     @discardableResult
-    public func store(_ remote: String, fromPath localPath: String, type: TransferType, append: Bool = false) throws(FTPError) -> TransferResult {
+    public func store(_ remote: String, fromPath localPath: String, type: TransferType, mode: StoreMode = .replace,
+                      restartAt offset: Int64 = 0) throws(FTPError) -> TransferResult {
         let fd = open(localPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw FTPError(.localFile, "cannot open '\(localPath)': \(FTPError.systemMessage(errno)); check the name")
@@ -69,18 +82,28 @@ extension FTPClient {
         if !TransferEngine.isRegularFile(fd) {
             throw FTPError(.localFile, "'\(localPath)' is not a regular file")
         }
-        return try store(remote, from: fd, type: type, append: append)
+        if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
+            throw FTPError(.localFile, "cannot seek to byte \(offset) of '\(localPath)'")
+        }
+        return try store(remote, from: fd, type: type, mode: mode, restartAt: offset)
     }
 
     /// LIST (or NLST when `namesOnly`) into a descriptor, in ASCII with local line ends.
     @discardableResult
     public func list(_ path: String?, namesOnly: Bool = false, to output: Int32) throws(FTPError) -> TransferResult {
-        try download(Command(namesOnly ? .nlst : .list, path), to: output, type: .ascii, offset: 0, expected: nil)
+        try download(Command(namesOnly ? .nlst : .list, path), to: .descriptor(output), type: .ascii, offset: 0, expected: nil)
+    }
+
+    /// Any listing verb (LIST, NLST, MLSD) into memory, with local line ends. Bounded to 64 MiB.
+    public func listing(_ verb: Verb, _ path: String?) throws(FTPError) -> [UInt8] {
+        let sink = TransferEngine.MemorySink(limit: 64 << 20)
+        try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil)
+        return sink.bytes
     }
 
     // MARK: engine glue
 
-    private func download(_ command: Command, to output: Int32, type: TransferType, offset: Int64,
+    private func download(_ command: Command, to output: TransferEngine.DataSink, type: TransferType, offset: Int64,
                           expected: Int64?) throws(FTPError) -> TransferResult {
         let connection = try connected()
         try setType(type)
@@ -88,7 +111,7 @@ extension FTPClient {
         let (opened, first) = try startTransfer(command, restartAt: offset)
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         var streamError: FTPError?
-        let engine = engine(expected: expected)
+        let engine = engine(expected: expected, rate: configuration.downloadRateLimit)
         do throws(FTPError) {
             _ = try engine.receive(from: socket, to: output, type: type)
         } catch { streamError = error }
@@ -96,11 +119,14 @@ extension FTPClient {
         return try finish(connection, bytes: engine.bytes, start: start, streamError: streamError, verb: "download")
     }
 
-    private func engine(expected: Int64?) -> TransferEngine {
-        TransferEngine(bufferSize: configuration.bufferSize, stallTimeout: configuration.stallTimeout,
-                       useSplice: configuration.useSplice, expected: expected) { [weak self] in
+    private func engine(expected: Int64?, rate: Int?) -> TransferEngine {
+        let engine = TransferEngine(bufferSize: configuration.bufferSize, stallTimeout: configuration.stallTimeout,
+                                    useSplice: configuration.useSplice, expected: expected) { [weak self] in
             self?.onEvent(.progress($0))
         }
+        engine.rateLimit = rate
+        engine.convertLineEnds = configuration.convertLineEnds
+        return engine
     }
 
     /// Reads the final reply and decides: clean stream and 2yz, or an error that says what happened.

@@ -33,10 +33,11 @@ public final class Socket {
         throw lastError
     }
 
-    static func connect(to address: SocketAddress, timeout: Double) throws(FTPError) -> Socket {
+    static func connect(to address: SocketAddress, timeout: Double, bufferSize: Int? = nil) throws(FTPError) -> Socket {
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw FTPError(.connectionFailed, "cannot create a socket: \(FTPError.systemMessage(errno))") }
         let sock = Socket(descriptor: fd)
+        if let bufferSize { sock.setBufferSize(bufferSize) }
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
@@ -59,10 +60,11 @@ public final class Socket {
     }
 
     /// A listening socket on `address` (port 0: any free port).
-    static func listen(on address: SocketAddress) throws(FTPError) -> Socket {
+    static func listen(on address: SocketAddress, bufferSize: Int? = nil) throws(FTPError) -> Socket {
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw FTPError(.dataConnectionFailed, "cannot create a socket: \(FTPError.systemMessage(errno))") }
         let sock = Socket(descriptor: fd)
+        if let bufferSize { sock.setBufferSize(bufferSize) }   // accepted sockets inherit it
         guard address.withSockAddr({ bind(fd, $0, $1) }) == 0, Glibc.listen(fd, 1) == 0 else {
             throw FTPError(.dataConnectionFailed, "cannot listen on \(address) for active mode: \(FTPError.systemMessage(errno)); try passive mode")
         }
@@ -135,6 +137,13 @@ public final class Socket {
     }
 
     func shutdownWrite() { _ = shutdown(descriptor, Int32(SHUT_WR)) }
+
+    /// SO_RCVBUF and SO_SNDBUF; set before connect or listen so the window scale follows.
+    func setBufferSize(_ size: Int) {
+        var value = Int32(clamping: size)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &value, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
 
     func enableKeepAlive() {
         var on: Int32 = 1

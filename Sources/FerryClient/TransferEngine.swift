@@ -11,6 +11,10 @@ final class TransferEngine {
     let stallTimeout: Double
     let useSplice: Bool
     let expected: Int64?
+    /// Bytes per second at most; nil for no limit.
+    var rateLimit: Int?
+    /// Turn CRLF into LF on ASCII downloads (tnftp's `cr`).
+    var convertLineEnds = true
     let progress: (TransferProgress) -> Void
 
     init(bufferSize: Int, stallTimeout: Double, useSplice: Bool, expected: Int64?,
@@ -32,36 +36,52 @@ final class TransferEngine {
     /// Bytes moved so far, also after an error.
     var bytes: Int64 { meter.bytes }
 
-    /// Data socket → `output` until the server closes the stream. Throws when the stream breaks or stalls.
-    func receive(from socket: Socket, to output: Int32, type: TransferType) throws(FTPError) -> Int64 {
+    /// Data socket → `sink` until the server closes the stream. Throws when the stream breaks or stalls.
+    func receive(from socket: Socket, to sink: DataSink, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
-        if type == .image, useSplice, TransferEngine.isRegularFile(output) {
+        if case .descriptor(let output) = sink, type == .image, useSplice, rateLimit == nil, TransferEngine.isRegularFile(output) {
             if try spliceReceive(from: socket, to: output, meter: meter) { return meter.bytes }
         }
-        var converter = type == .ascii ? LineEndingConverter(.toLocal) : nil
+        var converter = type == .ascii && convertLineEnds ? LineEndingConverter(.toLocal) : nil
         var converted: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
+        let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<chunkSize])
         while true {
-            let count = try socket.read(into: buffer, timeout: stallTimeout, what: "data transfer")
+            let count = try socket.read(into: slice, timeout: stallTimeout, what: "data transfer")
             if count == 0 { break }
             meter.bytes += Int64(count)
             if converter != nil {
                 converted.removeAll(keepingCapacity: true)
                 converter!.convert(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &converted)
-                try withBytes(converted) { (raw) throws(FTPError) in try TransferEngine.writeAll(output, raw) }
+                try withBytes(converted) { (raw) throws(FTPError) in try sink.write(raw) }
             } else {
-                try TransferEngine.writeAll(output, UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             }
             report(meter)
+            throttle(meter)
         }
         if converter != nil {
             converted.removeAll(keepingCapacity: true)
             converter!.finish(into: &converted)
-            try withBytes(converted) { (raw) throws(FTPError) in try TransferEngine.writeAll(output, raw) }
+            try withBytes(converted) { (raw) throws(FTPError) in try sink.write(raw) }
         }
         report(meter, final: true)
         return meter.bytes
+    }
+
+    /// Reads and writes in pieces of a tenth of a second's worth when a rate limit is set.
+    private var chunkSize: Int {
+        guard let rateLimit else { return bufferSize }
+        return min(bufferSize, max(1024, rateLimit / 10))
+    }
+
+    /// Sleeps long enough to keep the average at or below the rate limit.
+    private func throttle(_ meter: Meter) {
+        guard let rateLimit, rateLimit > 0 else { return }
+        let due = Double(meter.bytes) / Double(rateLimit)
+        let elapsed = MonotonicClock.now - meter.start
+        if due > elapsed { usleep(UInt32(min(due - elapsed, 10) * 1_000_000)) }
     }
 
     /// `input` → data socket until end of file; the caller closes the socket to mark the end.
@@ -72,7 +92,7 @@ final class TransferEngine {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         while true {
-            let count = Glibc.read(input, buffer.baseAddress, buffer.count)
+            let count = Glibc.read(input, buffer.baseAddress, chunkSize)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FTPError(.localFile, "cannot read the local file: \(FTPError.systemMessage(errno))")
@@ -90,6 +110,7 @@ final class TransferEngine {
             }
             meter.bytes += Int64(count)
             report(meter)
+            throttle(meter)
         }
         report(meter, final: true)
         return meter.bytes
@@ -133,6 +154,31 @@ final class TransferEngine {
         guard final || now - meter.lastReport >= 0.1 else { return }
         meter.lastReport = now
         progress(TransferProgress(bytes: meter.bytes, expected: expected, elapsed: now - meter.start))
+    }
+
+    /// Where received bytes go: a descriptor, or memory (listings the client parses itself).
+    enum DataSink {
+        case descriptor(Int32)
+        case memory(MemorySink)
+
+        func write(_ bytes: UnsafeRawBufferPointer) throws(FTPError) {
+            switch self {
+            case .descriptor(let fd): try TransferEngine.writeAll(fd, bytes)
+            case .memory(let sink): try sink.append(bytes)
+            }
+        }
+    }
+
+    final class MemorySink {
+        private(set) var bytes: [UInt8] = []
+        let limit: Int
+        init(limit: Int) { self.limit = limit }
+        func append(_ more: UnsafeRawBufferPointer) throws(FTPError) {
+            guard bytes.count + more.count <= limit else {
+                throw FTPError(.protocolViolation, "the listing is larger than \(limit / 1_048_576) MiB; list a smaller directory")
+            }
+            bytes.append(contentsOf: more)
+        }
     }
 
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(FTPError) {

@@ -1,53 +1,108 @@
-/// Ferry's commands. Adding a command means adding one entry here.
+/// Ferry's commands, in groups. Adding a command means adding one entry to one of these lists.
 extension CommandTable {
-    public static let standard = CommandTable([
-        // session
+    public static let standard = CommandTable(
+        sessionCommands + navigationCommands + transferCommands + remoteFileCommands + settingCommands + localCommands)
+
+    static let sessionCommands: [CommandSpec] = [
         CommandSpec("open", aliases: ["ftp"], arguments: "host [port]", help: "connect to remote ftp server") { $0.open($1) },
         CommandSpec("user", arguments: "user-name [password [account]]", help: "send new user information",
                     needsConnection: true) { $0.user($1) },
+        CommandSpec("account", arguments: "[password]", help: "send account command to remote server",
+                    needsConnection: true) { $0.account($1) },
         CommandSpec("close", aliases: ["disconnect"], help: "terminate ftp session", needsConnection: true) { $0.close($1) },
         CommandSpec("quit", aliases: ["bye", "exit"], help: "terminate ftp session and exit") { $0.quit($1) },
-        // remote navigation and listings
+        CommandSpec("reset", help: "clear queued command replies", needsConnection: true) { $0.reset($1) },
+        CommandSpec("status", help: "show current status") { $0.status($1) },
+        CommandSpec("system", help: "show remote system type", needsConnection: true) { $0.system($1) },
+        CommandSpec("features", help: "show features supported by remote system", needsConnection: true) { $0.features($1) },
+        CommandSpec("rstatus", arguments: "[remote-file]", help: "show status of remote machine",
+                    needsConnection: true) { $0.rstatus($1) },
+        CommandSpec("rhelp", arguments: "[command]", help: "get help from remote server", needsConnection: true) { $0.rhelp($1) },
+        CommandSpec("remopts", arguments: "command [options]", help: "set options of remote server commands (OPTS)",
+                    needsConnection: true) { $0.remopts($1) },
+        CommandSpec("idle", arguments: "[seconds]", help: "get (set) idle timer on remote side",
+                    needsConnection: true) { $0.idle($1) },
+        CommandSpec("quote", aliases: ["literal"], arguments: "line-to-send", help: "send arbitrary ftp command",
+                    needsConnection: true) { $0.quote($1) },
+        CommandSpec("site", arguments: "arguments", help: "send site specific command to remote server",
+                    needsConnection: true) { $0.site($1) },
+    ]
+
+    static let navigationCommands: [CommandSpec] = [
         CommandSpec("cd", aliases: ["cwd"], arguments: "remote-directory", help: "change remote working directory",
                     needsConnection: true) { $0.cd($1) },
         CommandSpec("cdup", help: "change remote working directory to parent directory", needsConnection: true) { $0.cdup($1) },
         CommandSpec("pwd", help: "print working directory on remote machine", needsConnection: true) { $0.pwd($1) },
         CommandSpec("ls", arguments: "[remote-path [local-file]]", help: "list contents of remote path",
-                    needsConnection: true) { $0.listing($1, namesOnly: false, command: "ls") },
+                    needsConnection: true) { $0.listing($1, verb: .list, command: "ls") },
         CommandSpec("dir", arguments: "[remote-path [local-file]]", help: "list contents of remote path",
-                    needsConnection: true) { $0.listing($1, namesOnly: false, command: "dir") },
+                    needsConnection: true) { $0.listing($1, verb: .list, command: "dir") },
         CommandSpec("nlist", arguments: "[remote-path [local-file]]", help: "nlist contents of remote path",
-                    needsConnection: true) { $0.listing($1, namesOnly: true, command: "nlist") },
-        // local
-        CommandSpec("lcd", arguments: "[local-directory]", help: "change local working directory") { $0.lcd($1) },
-        CommandSpec("lpwd", help: "print local working directory") { $0.lpwd($1) },
-        CommandSpec("!", arguments: "[command]", help: "execute a command with the local shell") { $0.shellEscape($1) },
-        // transfers
+                    needsConnection: true) { $0.listing($1, verb: .nlst, command: "nlist") },
+        CommandSpec("mlsd", arguments: "[remote-path [local-file]]", help: "list contents of remote path (machine-readable)",
+                    needsConnection: true) { $0.listing($1, verb: .mlsd, command: "mlsd") },
+        CommandSpec("mlst", arguments: "[remote-path]", help: "list remote path (machine-readable)",
+                    needsConnection: true) { $0.mlst($1) },
+        CommandSpec("mls", arguments: "remote-files ... local-file", help: "nlist contents of multiple remote directories",
+                    needsConnection: true) { $0.multipleListing($1, verb: .nlst, command: "mls") },
+        CommandSpec("mdir", arguments: "remote-files ... local-file", help: "list contents of multiple remote directories",
+                    needsConnection: true) { $0.multipleListing($1, verb: .list, command: "mdir") },
+        CommandSpec("pdir", arguments: "[remote-path]", help: "list contents of remote path through your pager",
+                    needsConnection: true) { $0.pagedListing($1, verb: .list, command: "pdir") },
+        CommandSpec("pls", arguments: "[remote-path]", help: "list contents of remote path through your pager",
+                    needsConnection: true) { $0.pagedListing($1, verb: .list, command: "pls") },
+        CommandSpec("pmlsd", arguments: "[remote-path]", help: "list contents of remote path (machine-readable) through your pager",
+                    needsConnection: true) { $0.pagedListing($1, verb: .mlsd, command: "pmlsd") },
+        CommandSpec("page", aliases: ["more", "less"], arguments: "remote-file", help: "view a remote file through your pager",
+                    needsConnection: true) { $0.page($1) },
+    ]
+
+    static let transferCommands: [CommandSpec] = [
         CommandSpec("get", aliases: ["recv"], arguments: "remote-file [local-file]", help: "receive file",
                     needsConnection: true) { $0.get($1) },
+        CommandSpec("reget", arguments: "remote-file [local-file]", help: "get file restarting at end of local file",
+                    needsConnection: true) { $0.get($1, mode: .resume, command: "reget") },
+        CommandSpec("newer", arguments: "remote-file [local-file]", help: "get file if remote file is newer than local file",
+                    needsConnection: true) { $0.get($1, mode: .newer, command: "newer") },
+        CommandSpec("mget", arguments: "remote-files ...", help: "get multiple files", needsConnection: true) { $0.mget($1) },
+        CommandSpec("mreget", arguments: "remote-files ...", help: "get multiple files restarting at end of local file",
+                    needsConnection: true) { $0.mget($1, mode: .resume, command: "mreget") },
+        CommandSpec("fget", arguments: "local-file", help: "get files using a localfile as a source of names",
+                    needsConnection: true) { $0.fget($1) },
         CommandSpec("put", aliases: ["send"], arguments: "local-file [remote-file]", help: "send one file",
                     needsConnection: true) { $0.put($1) },
-        CommandSpec("binary", aliases: ["image"], help: "set binary transfer type") { shell, args in
-            args.isEmpty ? shell.setType(.image) : .usage
-        },
-        CommandSpec("ascii", help: "set ascii transfer type") { shell, args in
-            args.isEmpty ? shell.setType(.ascii) : .usage
-        },
-        CommandSpec("type", arguments: "[ascii | binary | image]", help: "set file transfer type") { $0.type($1) },
-        // data channel
-        CommandSpec("passive", arguments: "[on | off | auto]", help: "enter passive transfer mode") { $0.passive($1) },
-        CommandSpec("epsv", arguments: "[on | off]", help: "toggle use of EPSV/EPRT on both IPv4 and IPV6 ftp") {
-            $0.extended($1, v4: true, v6: true, label: "IPv4 and IPv6")
-        },
-        CommandSpec("epsv4", arguments: "[on | off]", help: "toggle use of EPSV/EPRT on IPv4 ftp") {
-            $0.extended($1, v4: true, v6: false, label: "IPv4")
-        },
-        CommandSpec("epsv6", arguments: "[on | off]", help: "toggle use of EPSV/EPRT on IPv6 ftp") {
-            $0.extended($1, v4: false, v6: true, label: "IPv6")
-        },
-        // output
-        CommandSpec("verbose", arguments: "[on | off]", help: "toggle verbose mode") { $0.verbose($1) },
-        CommandSpec("debug", arguments: "[on | off | level]", help: "toggle/set debugging mode") { $0.debug($1) },
+        CommandSpec("append", arguments: "local-file [remote-file]", help: "append to a file",
+                    needsConnection: true) { $0.put($1, mode: .append, command: "append") },
+        CommandSpec("mput", aliases: ["msend"], arguments: "local-files ...", help: "send multiple files",
+                    needsConnection: true) { $0.mput($1) },
+        CommandSpec("restart", arguments: "byte-offset", help: "restart the next get or put at byte-offset") { $0.restart($1) },
+    ]
+
+    static let remoteFileCommands: [CommandSpec] = [
+        CommandSpec("delete", arguments: "remote-file", help: "delete remote file", needsConnection: true) { $0.delete($1) },
+        CommandSpec("mdelete", arguments: "remote-files ...", help: "delete multiple files",
+                    needsConnection: true) { $0.mdelete($1) },
+        CommandSpec("rename", arguments: "from-name to-name", help: "rename file", needsConnection: true) { $0.rename($1) },
+        CommandSpec("mkdir", arguments: "directory-name", help: "make directory on the remote machine",
+                    needsConnection: true) { $0.mkdir($1) },
+        CommandSpec("rmdir", arguments: "directory-name", help: "remove directory on the remote machine",
+                    needsConnection: true) { $0.rmdir($1) },
+        CommandSpec("size", arguments: "remote-file", help: "show size of remote file", needsConnection: true) { $0.size($1) },
+        CommandSpec("modtime", arguments: "remote-file", help: "show last modification time of remote file",
+                    needsConnection: true) { $0.modtime($1) },
+        CommandSpec("chmod", arguments: "mode remote-file", help: "change file permissions of remote file",
+                    needsConnection: true) { $0.chmod($1) },
+        CommandSpec("umask", arguments: "[umask]", help: "get (set) umask on remote side", needsConnection: true) { $0.umask($1) },
+    ]
+
+    static let localCommands: [CommandSpec] = [
+        CommandSpec("lcd", arguments: "[local-directory]", help: "change local working directory") { $0.lcd($1) },
+        CommandSpec("lpwd", help: "print local working directory") { $0.lpwd($1) },
+        CommandSpec("lpage", arguments: "local-file", help: "view a local file through your pager") { $0.lpage($1) },
+        CommandSpec("!", arguments: "[command]", help: "execute a command with the local shell") { $0.shellEscape($1) },
+        CommandSpec("macdef", arguments: "macro-name", help: "define a macro (its lines follow, up to an empty line)") { $0.macdef($1) },
+        CommandSpec("$", arguments: "macro-name [arguments ...]", help: "execute macro") { $0.runMacro($1) },
         CommandSpec("help", aliases: ["?"], arguments: "[command ...]", help: "print local help information") { $0.help($1) },
-    ])
+        CommandSpec("usage", arguments: "command", help: "show command usage") { $0.usage($1) },
+    ]
 }

@@ -29,6 +29,11 @@ public final class PlainLineReader: LineReader {
         self.maximumLineLength = maximumLineLength
     }
 
+    /// Closes the descriptor (for readers of files, not of standard input).
+    public func close() {
+        if descriptor > 2 { _ = Glibc.close(descriptor) }
+    }
+
     public func readLine(prompt: String) -> LineInput {
         while true {
             if let newline = buffer.firstIndex(of: 0x0A) {

@@ -49,3 +49,27 @@ enum ByteFormat {
         return "\(tenths) \(units[unit])"
     }
 }
+
+/// Classic `hash`: a `#` for every `step` bytes, on standard output.
+final class HashMarks {
+    private let console: Console
+    private let step: Int64
+    private var printed: Int64 = 0
+
+    init(console: Console, step: Int) {
+        self.console = console
+        self.step = Int64(max(1, step))
+    }
+
+    func update(_ bytes: Int64) {
+        let due = bytes / step
+        if due > printed {
+            console.raw(String(repeating: "#", count: Int(due - printed)))
+            printed = due
+        }
+    }
+
+    func finish() {
+        if printed > 0 { console.raw("\n") }
+    }
+}

@@ -7,7 +7,7 @@ public struct Settings: Sendable, Equatable {
     public var verbose = false
     /// Show every command sent (`---> RETR file`; the password as XXXX).
     public var debug = false
-    /// Log in on `open` (asking for a name when interactive); off with -n.
+    /// Log in on `open` (asking for a name when interactive, or from .netrc); off with -n.
     public var autoLogin = true
     /// The TYPE for file transfers.
     public var transferType: TransferType = .image
@@ -15,6 +15,40 @@ public struct Settings: Sendable, Equatable {
     public var progress = false
     /// Anonymous login with -a.
     public var anonymous = false
+    /// Password sent for anonymous logins (`set anonpass`).
+    public var anonymousPassword = "anonymous@"
+    /// Ask before each file of mget/mput/mdelete — only ever asked of a person at a terminal.
+    public var prompt = true
+    /// Expand wildcards in mget/mput/mdelete/mreget.
+    public var glob = true
+    /// Beep after each transfer.
+    public var bell = false
+    /// Print a `#` for every this many bytes transferred; nil for off.
+    public var hashBytes: Int?
+    /// Give downloaded files the remote modification time.
+    public var preserve = true
+    /// Map all-uppercase remote names to lowercase local names in mget.
+    public var caseMapping = false
+    /// Store uploads under unique remote names (STOU).
+    public var storeUnique = false
+    /// Give downloads unique local names (name.1, name.2 …) instead of replacing.
+    public var receiveUnique = false
+    /// Accepted for compatibility: Ferry always sends PORT/EPRT in active mode.
+    public var sendPort = true
+    /// Packet tracing (accepted for compatibility; shows nothing more than debug).
+    public var trace = false
+    /// The REST offset for the next get or put (`restart`).
+    public var restartPoint: Int64?
+    /// Stop a script at the first failed command (`--exit-on-error`, `set exit-on-error on`).
+    public var exitOnError = false
+    /// The pager for page/more/less/pdir/pls ($PAGER, else `more`).
+    public var pager = "more"
+    /// The interactive prompt (`set prompt`).
+    public var promptText = "ftp> "
+    /// Macros from `macdef` and .netrc, by name.
+    public var macros: [String: [String]] = [:]
+    /// The .netrc to read (-N, $NETRC, ~/.netrc).
+    public var netrcPath: String?
     /// Timeouts, data-channel mode and buffers, handed to each client.
     public var client = ClientConfiguration()
 

@@ -43,24 +43,6 @@ extension Shell {
         return .success
     }
 
-    /// ls / dir (LIST) and nlist (NLST): `[remote-path [local-file]]`, `-` for standard output.
-    func listing(_ args: [String], namesOnly: Bool, command: String) -> CommandOutcome {
-        guard args.count <= 2 else { return .usage }
-        let path = args.first.flatMap { $0 == "." ? nil : $0 }
-        var output: Int32 = 1
-        if args.count == 2, args[1] != "-" {
-            output = Glibc.open(args[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-            guard output >= 0 else {
-                return .failure("\(command): cannot create '\(args[1])': \(String(cString: strerror(errno)))")
-            }
-        }
-        defer { if output != 1 { Glibc.close(output) } }
-        do throws(FTPError) {
-            try client.list(path, namesOnly: namesOnly, to: output)
-        } catch { return failure(command, error) }
-        return .success
-    }
-
     static func localDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "?" }

@@ -23,7 +23,7 @@ extension Shell {
         }
         switch word.lowercased() {
         case "ascii", "a": return setType(.ascii)
-        case "binary", "image", "i": return setType(.image)
+        case "binary", "image", "i", "tenex", "l": return setType(.image)
         default: return .failure("type: unknown type '\(word)'; use ascii or binary")
         }
     }
@@ -55,10 +55,11 @@ extension Shell {
         return .success
     }
 
-    func verbose(_ args: [String]) -> CommandOutcome {
-        guard args.count <= 1, let value = Shell.toggle(settings.verbose, args.first) else { return .usage }
-        settings.verbose = value
-        console.line("Verbose mode: \(value ? "on" : "off").")
+    /// A boolean setting: `on`/`off`, or no argument to toggle; says the new state.
+    func toggle(_ args: [String], _ key: WritableKeyPath<Settings, Bool>, _ label: String) -> CommandOutcome {
+        guard args.count <= 1, let value = Shell.toggle(settings[keyPath: key], args.first) else { return .usage }
+        settings[keyPath: key] = value
+        console.line("\(label): \(value ? "on" : "off").")
         return .success
     }
 
@@ -107,15 +108,11 @@ extension Shell {
     /// ! [command]: runs the command with /bin/sh, or an interactive shell without one.
     func shellEscape(_ args: [String]) -> CommandOutcome {
         let shell = getenv("SHELL").map { String(cString: $0) } ?? "/bin/sh"
-        let argv = args.isEmpty ? [shell] : ["/bin/sh", "-c", args[0]]
-        var pid = pid_t()
-        var cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
-        let status = posix_spawn(&pid, argv[0], nil, nil, &cArgs, environ)
-        guard status == 0 else { return .failure("!: cannot run \(argv[0]): \(String(cString: strerror(status)))") }
-        var exitCode: Int32 = 0
-        while waitpid(pid, &exitCode, 0) < 0, errno == EINTR {}
-        return exitCode == 0 ? .success : .failure("!: the command exited with status \((exitCode >> 8) & 0xFF)")
+        switch Subprocess.spawn(args.isEmpty ? [shell] : ["/bin/sh", "-c", args[0]]).map(Subprocess.wait) {
+        case .failure(let error): return .failure("!: \(error.message)")
+        case .success(0): return .success
+        case .success(let status): return .failure("!: the command exited with status \(status)")
+        }
     }
 
     /// `on`/`off` sets; no argument toggles; anything else is nil.

@@ -4,59 +4,153 @@ import FerryCore
 @preconcurrency import Glibc
 #endif
 
-/// get and put.
+/// get and its variants (reget, newer, restart, `-` and `|command` targets), put, append.
 extension Shell {
-    /// get remote-file [local-file]; the local name defaults to the remote file's last path component;
-    /// `-` writes to standard output.
-    func get(_ args: [String]) -> CommandOutcome {
+    enum GetMode { case normal, resume, newer }
+
+    /// get remote-file [local-file]: the local name defaults to the remote file's last path component;
+    /// `-` writes to standard output, `|command` to a command's standard input.
+    func get(_ args: [String], mode: GetMode = .normal, command: String = "get") -> CommandOutcome {
         guard (1...2).contains(args.count), !args[0].isEmpty else { return .usage }
-        let remote = args[0]
-        let local = args.count == 2 ? args[1] : Shell.lastComponent(remote)
-        guard !local.isEmpty else { return .failure("get: '\(remote)' names no file; give a local name") }
+        let local = args.count == 2 ? args[1] : Shell.lastComponent(args[0])
+        guard !local.isEmpty else { return .failure("\(command): '\(args[0])' names no file; give a local name") }
+        return fetch(args[0], to: local, mode: mode, command: command)
+    }
+
+    func fetch(_ remote: String, to requested: String, mode: GetMode, command: String) -> CommandOutcome {
         let type = settings.transferType
-        if settings.verbose, local != "-" { console.line("local: \(local) remote: \(Console.sanitize(remote))") }
+        if requested.hasPrefix("|") {
+            return transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+                try toCommand(String(requested.dropFirst())) { fd throws(FTPError) in try client.retrieve(remote, to: fd, type: type) }
+            }
+        }
+        if requested == "-" {
+            return transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+                try client.retrieve(remote, to: 1, type: type)
+            }
+        }
+        var local = requested
+        if settings.receiveUnique, mode == .normal, let unique = Shell.uniqueLocalName(local) { local = unique }
+        var info = stat()
+        let localExists = stat(local, &info) == 0
+        if mode == .newer, localExists, let remoteTime = try? remoteModificationTime(remote), remoteTime <= Int64(info.st_mtim.tv_sec) {
+            if settings.verbose { console.line("Local file \"\(local)\" is newer than remote file \"\(Console.sanitize(remote))\".") }
+            return .success
+        }
+        var offset: Int64 = settings.restartPoint ?? 0
+        settings.restartPoint = nil
+        if mode == .resume, localExists {
+            offset = Int64(info.st_size)
+            try? client.setType(type)
+            if let size = try? client.size(remote), size <= offset {
+                console.line("Local file \"\(local)\" is already complete (\(offset) bytes).")
+                return .success
+            }
+        }
+        if settings.verbose { console.line("local: \(local) remote: \(Console.sanitize(remote))") }
         var expected: Int64?
-        if showsProgress, local != "-" {
+        if showsProgress {
             try? client.setType(type)   // some servers answer SIZE only in TYPE I
             expected = try? client.size(remote)
         }
-        return transfer("get", name: remote, received: true) { () throws(FTPError) -> TransferResult in
-            if local == "-" { return try client.retrieve(remote, to: 1, type: type) }
+        let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+            if offset > 0 { return try retrieveInPlace(remote, local: local, type: type, offset: offset) }
             return try client.retrieve(remote, toPath: local, type: type, expectedSize: expected)
         }
+        if outcome == .success, settings.preserve { preserveTime(remote, local: local) }
+        return outcome
     }
 
     /// put local-file [remote-file]; the remote name defaults to the local file's last path component.
-    func put(_ args: [String]) -> CommandOutcome {
+    func put(_ args: [String], mode: FTPClient.StoreMode = .replace, command: String = "put") -> CommandOutcome {
         guard (1...2).contains(args.count), !args[0].isEmpty else { return .usage }
-        let local = args[0]
-        let remote = args.count == 2 ? args[1] : Shell.lastComponent(local)
+        return send(args[0], as: args.count == 2 ? args[1] : Shell.lastComponent(args[0]), mode: mode, command: command)
+    }
+
+    func send(_ local: String, as remote: String, mode requested: FTPClient.StoreMode, command: String) -> CommandOutcome {
         let type = settings.transferType
+        let mode = requested == .replace && settings.storeUnique ? .unique : requested
+        let offset = settings.restartPoint ?? 0
+        settings.restartPoint = nil
         if settings.verbose { console.line("local: \(local) remote: \(Console.sanitize(remote))") }
-        return transfer("put", name: local, received: false) { () throws(FTPError) -> TransferResult in
-            try client.store(remote, fromPath: local, type: type)
+        return transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
+            try client.store(remote, fromPath: local, type: type, mode: mode, restartAt: offset)
         }
     }
 
-    private var showsProgress: Bool { settings.progress && console.errorIsTerminal }
+    var showsProgress: Bool { settings.progress && console.errorIsTerminal }
 
-    private func transfer(_ command: String, name: String, received: Bool,
-                          _ body: () throws(FTPError) -> TransferResult) -> CommandOutcome {
-        if showsProgress { progressLine = ProgressLine(console: console, name: Shell.lastComponent(name)) }
+    /// Appends from `offset` to the local file itself (reget, restart): the prefix must stay where it is.
+    private func retrieveInPlace(_ remote: String, local: String, type: TransferType, offset: Int64) throws(FTPError) -> TransferResult {
+        let fd = Glibc.open(local, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw FTPError(.localFile, "cannot open '\(local)': \(String(cString: strerror(errno)))") }
+        defer { Glibc.close(fd) }
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw FTPError(.localFile, "cannot seek to byte \(offset) of '\(local)'")
+        }
+        return try client.retrieve(remote, to: fd, type: type, restartAt: offset)
+    }
+
+    private func remoteModificationTime(_ remote: String) throws(FTPError) -> Int64? {
+        Timestamp.parse(try client.modificationTime(remote))
+    }
+
+    private func preserveTime(_ remote: String, local: String) {
+        guard let seconds = try? remoteModificationTime(remote) else { return }
+        var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
+        _ = utimensat(AT_FDCWD, local, &times, 0)
+    }
+
+    /// Runs `body` with a descriptor that feeds `command`'s standard input; waits for the command.
+    func toCommand(_ command: String, _ body: (Int32) throws(FTPError) -> TransferResult) throws(FTPError) -> TransferResult {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw FTPError(.localFile, "cannot create a pipe: \(String(cString: strerror(errno)))") }
+        let spawned = Subprocess.spawn(["/bin/sh", "-c", command], input: fds[0], closing: [fds[1]])
+        Glibc.close(fds[0])
+        guard case .success(let pid) = spawned else {
+            Glibc.close(fds[1])
+            throw FTPError(.localFile, "cannot run '\(command)'")
+        }
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
+        let result: Result<TransferResult, FTPError>
+        do throws(FTPError) { result = .success(try body(fds[1])) } catch { result = .failure(error) }
+        Glibc.close(fds[1])
+        _ = Subprocess.wait(pid)
+        return try result.get()
+    }
+
+    func transfer(_ command: String, name: String, received: Bool,
+                  _ body: () throws(FTPError) -> TransferResult) -> CommandOutcome {
+        if showsProgress, settings.hashBytes == nil { progressLine = ProgressLine(console: console, name: Shell.lastComponent(name)) }
+        if let step = settings.hashBytes { hashMarks = HashMarks(console: console, step: step) }
         defer {
             progressLine?.finish()
             progressLine = nil
+            hashMarks?.finish()
+            hashMarks = nil
+            if settings.bell { console.status("\u{07}") }
         }
         let result: TransferResult
         do throws(FTPError) { result = try body() } catch { return failure(command, error) }
         if settings.verbose {
             progressLine?.finish()
             progressLine = nil
+            hashMarks?.finish()
+            hashMarks = nil
             let rate = ByteFormat.short(Int64(result.bytesPerSecond))
             let seconds = (result.seconds * 1000).rounded() / 1000
             console.line("\(result.bytes) bytes \(received ? "received" : "sent") in \(seconds) s (\(rate)/s)")
         }
         return .success
+    }
+
+    /// name, else name.1 … name.99 — the first that does not exist; nil when all do.
+    static func uniqueLocalName(_ name: String) -> String? {
+        var info = stat()
+        if stat(name, &info) != 0 { return name }
+        for index in 1...99 where stat("\(name).\(index)", &info) != 0 { return "\(name).\(index)" }
+        return nil
     }
 
     static func lastComponent(_ path: String) -> String {

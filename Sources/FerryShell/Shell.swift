@@ -17,6 +17,9 @@ public final class Shell {
     /// Commands that failed in this run.
     public private(set) var failures = 0
     var progressLine: ProgressLine?
+    var hashMarks: HashMarks?
+    /// How deep macros are running inside macros (bounded).
+    var macroDepth = 0
 
     public init(settings: Settings, console: Console, reader: LineReader, interactive: Bool,
                 table: CommandTable = CommandTable.standard) {
@@ -33,7 +36,7 @@ public final class Shell {
     public func run() -> Int32 {
         while true {
             Interruption.clear()
-            switch reader.readLine(prompt: "ftp> ") {
+            switch reader.readLine(prompt: settings.promptText) {
             case .endOfInput:
                 if interactive { console.line("") }
                 client.quit()
@@ -41,7 +44,12 @@ public final class Shell {
             case .interrupted:
                 continue
             case .line(let line):
-                if execute(line: line) == .quit { return exitStatus }
+                let outcome = execute(line: line)
+                if outcome == .quit { return exitStatus }
+                if settings.exitOnError, !interactive, failures > 0 {
+                    client.quit()
+                    return exitStatus
+                }
             }
         }
     }
@@ -82,7 +90,7 @@ public final class Shell {
             break
         case .failure(let message):
             failures += 1
-            console.error(Console.sanitize(message))
+            if !message.isEmpty { console.error(Console.sanitize(message)) }
         case .usage:
             failures += 1
             console.error(command?.usage ?? "usage: help [command]")
@@ -109,6 +117,7 @@ public final class Shell {
             if settings.verbose || settings.debug { console.line(Console.sanitize(text)) }
         case .progress(let progress):
             progressLine?.update(progress)
+            hashMarks?.update(progress.bytes)
         }
     }
 }

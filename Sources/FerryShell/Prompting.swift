@@ -1,0 +1,27 @@
+/// Confirmation questions for multiple-file commands. A script is never asked: without a person at a
+/// terminal (or with `prompt` off) every answer is yes.
+extension Shell {
+    enum Answer { case yes, no, all, quit }
+
+    func confirm(_ command: String, _ name: String) -> Answer {
+        guard interactive, settings.prompt else { return .yes }
+        while true {
+            switch reader.readLine(prompt: "\(command) \(Console.sanitize(name)) [anpqy?]? ") {
+            case .endOfInput, .interrupted:
+                return .quit
+            case .line(let line):
+                switch line.trimmingCharacters(in: " \t").lowercased().first {
+                case nil, "y": return .yes
+                case "n": return .no
+                case "a": return .all
+                case "p":
+                    settings.prompt = false
+                    console.line("Interactive mode: off.")
+                    return .yes
+                case "q": return .quit
+                default: console.line("Answer y (yes), n (no), a (all the rest), p (prompting off), q (quit).")
+                }
+            }
+        }
+    }
+}

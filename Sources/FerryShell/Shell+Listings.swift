@@ -1,0 +1,93 @@
+import FerryClient
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// ls, dir, nlist, mlsd, mls, mdir and the pager forms (pdir, pls, pmlsd, page, lpage).
+extension Shell {
+    /// ls / dir (LIST), nlist (NLST), mlsd (MLSD): `[remote-path [local-file]]`; `-` is standard output,
+    /// `|command` a pipe.
+    func listing(_ args: [String], verb: Verb, command: String) -> CommandOutcome {
+        guard args.count <= 2 else { return .usage }
+        let path = args.first.flatMap { $0 == "." ? nil : $0 }
+        return list([path], verb: verb, into: args.count == 2 ? args[1] : "-", command: command)
+    }
+
+    /// mls / mdir remote-files … local-file: several listings into one local file (`-` for standard output).
+    func multipleListing(_ args: [String], verb: Verb, command: String) -> CommandOutcome {
+        guard args.count >= 2 else { return .usage }
+        return list(args.dropLast().map { Optional($0) }, verb: verb, into: args[args.count - 1], command: command)
+    }
+
+    /// pdir / pls / pmlsd [remote-path]: the listing through $PAGER.
+    func pagedListing(_ args: [String], verb: Verb, command: String) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        return list([args.first], verb: verb, into: "|" + settings.pager, command: command)
+    }
+
+    /// page / more / less remote-file: the file through $PAGER.
+    func page(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        return fetch(args[0], to: "|" + settings.pager, mode: .normal, command: "page")
+    }
+
+    /// lpage local-file: a local file through $PAGER.
+    func lpage(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        switch Subprocess.shell("\(settings.pager) \(Shell.shellQuoted(args[0]))") {
+        case .failure(let error): return .failure("lpage: \(error.message)")
+        case .success(0): return .success
+        case .success(let status): return .failure("lpage: the pager exited with status \(status)")
+        }
+    }
+
+    private func list(_ paths: [String?], verb: Verb, into target: String, command: String) -> CommandOutcome {
+        func body(_ fd: Int32) throws(FTPError) -> TransferResult {
+            var total: Int64 = 0
+            for path in paths {
+                let bytes = try client.listing(verb, path)
+                try Shell.write(fd, bytes, sanitized: fd == 1 && console.outputIsTerminal)
+                total += Int64(bytes.count)
+            }
+            return TransferResult(bytes: total, seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"]))
+        }
+        do throws(FTPError) {
+            if target.hasPrefix("|") {
+                _ = try toCommand(String(target.dropFirst()), body)
+            } else if target == "-" {
+                _ = try body(1)
+            } else {
+                let fd = Glibc.open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+                guard fd >= 0 else {
+                    return .failure("\(command): cannot create '\(target)': \(String(cString: strerror(errno)))")
+                }
+                defer { Glibc.close(fd) }
+                _ = try body(fd)
+            }
+        } catch { return failure(command, error) }
+        return .success
+    }
+
+    /// Writes listing bytes; on a terminal, control characters in names are made visible first.
+    static func write(_ fd: Int32, _ bytes: [UInt8], sanitized: Bool) throws(FTPError) {
+        let output = sanitized
+            ? Array(String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Console.sanitize(String($0)) }.joined(separator: "\n").utf8)
+            : bytes
+        var offset = 0
+        while offset < output.count {
+            let count = output.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FTPError(.localFile, "cannot write the listing: \(String(cString: strerror(errno)))")
+            }
+            offset += count
+        }
+    }
+
+    /// 'text' with single quotes escaped, for /bin/sh.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}

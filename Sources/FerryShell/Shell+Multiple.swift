@@ -1,0 +1,131 @@
+import FerryClient
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// mget, mput, mdelete, mreget, fget: wildcards are matched by Ferry, never sent to the server.
+extension Shell {
+    func mget(_ args: [String], mode: GetMode = .normal, command: String = "mget") -> CommandOutcome {
+        guard !args.isEmpty else { return .usage }
+        return forEachRemote(args, command: command) { remote in
+            var local = Shell.lastComponent(remote)
+            if settings.caseMapping, local == local.uppercased(), local != local.lowercased() { local = local.lowercased() }
+            guard Shell.isSafeLocalName(local) else {
+                return .failure("\(command): refusing the remote name '\(Console.sanitize(remote))': it would write outside this folder")
+            }
+            return fetch(remote, to: local, mode: mode, command: command)
+        }
+    }
+
+    func mdelete(_ args: [String]) -> CommandOutcome {
+        guard !args.isEmpty else { return .usage }
+        return forEachRemote(args, command: "mdelete") { remote in simple("mdelete", Command(.dele, remote)) }
+    }
+
+    func mput(_ args: [String]) -> CommandOutcome {
+        guard !args.isEmpty else { return .usage }
+        var names: [String] = []
+        for pattern in args {
+            let matched = settings.glob ? Shell.localGlob(pattern) : [pattern]
+            if matched.isEmpty { return .failure("mput: no local file matches '\(pattern)'") }
+            names += matched
+        }
+        var outcome = CommandOutcome.success
+        for local in names {
+            switch confirm("mput", local) {
+            case .no: continue
+            case .quit: return outcome
+            case .all: settings.prompt = false
+            case .yes: break
+            }
+            let result = send(local, as: Shell.lastComponent(local), mode: .replace, command: "mput")
+            if result != .success { outcome = record(result) }
+        }
+        return outcome
+    }
+
+    /// fget local-file: gets every remote file named in it, one per line.
+    func fget(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        let reader = PlainLineReader(descriptor: Glibc.open(args[0], O_RDONLY | O_CLOEXEC))
+        var outcome = CommandOutcome.success
+        var count = 0
+        while case .line(let line) = reader.readLine(prompt: "") {
+            let remote = line.trimmingCharacters(in: " \t")
+            guard !remote.isEmpty else { continue }
+            count += 1
+            let local = Shell.lastComponent(remote)
+            let result = Shell.isSafeLocalName(local) ? fetch(remote, to: local, mode: .normal, command: "fget")
+                : .failure("fget: refusing '\(Console.sanitize(remote))'")
+            if result != .success { outcome = record(result) }
+        }
+        reader.close()
+        return count == 0 && outcome == .success ? .failure("fget: '\(args[0])' names no files (or cannot be read)") : outcome
+    }
+
+    /// Expands each pattern against the remote listing and runs `body` on each match, asking first when
+    /// a person is at the terminal. A pattern that matches nothing is a failure.
+    private func forEachRemote(_ patterns: [String], command: String, _ body: (String) -> CommandOutcome) -> CommandOutcome {
+        var outcome = CommandOutcome.success
+        for pattern in patterns {
+            let names: [String]
+            switch expandRemote(pattern) {
+            case .failure(let error): outcome = record(failure(command, error)); continue
+            case .success(let found): names = found
+            }
+            if names.isEmpty {
+                outcome = record(.failure("\(command): no remote file matches '\(Console.sanitize(pattern))'"))
+                continue
+            }
+            for name in names {
+                switch confirm(command, name) {
+                case .no: continue
+                case .quit: return outcome
+                case .all: settings.prompt = false
+                case .yes: break
+                }
+                let result = body(name)
+                if result != .success { outcome = record(result) }
+            }
+        }
+        return outcome
+    }
+
+    /// Remote names matching `pattern` (fnmatch), from MLSD (files only) or NLST of the pattern's folder.
+    func expandRemote(_ pattern: String) -> Result<[String], FTPError> {
+        guard settings.glob, Shell.hasWildcard(pattern) else { return .success([pattern]) }
+        let slash = pattern.lastIndex(of: "/")
+        let directory = slash.map { String(pattern[..<$0]) }.map { $0.isEmpty ? "/" : $0 }
+        let entries: [ListingEntry]
+        do throws(FTPError) { entries = try client.entries(in: directory) } catch { return .failure(error) }
+        let prefix = slash.map { String(pattern[...$0]) } ?? ""
+        let names = entries.filter { $0.kind != .directory }.map { entry -> String in
+            // NLST may answer with the folder already in front; MLSD never does.
+            entry.name.contains("/") ? entry.name : prefix + entry.name
+        }
+        return .success(names.filter { fnmatch(pattern, $0, FNM_PATHNAME | FNM_PERIOD) == 0 }.sorted())
+    }
+
+    /// glob(3) on local patterns; a pattern without wildcards is kept as it is.
+    static func localGlob(_ pattern: String) -> [String] {
+        guard hasWildcard(pattern) else { return [pattern] }
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
+    }
+
+    static func hasWildcard(_ pattern: String) -> Bool { pattern.contains { "*?[".contains($0) } }
+
+    /// A local name that stays in the current folder: no "/", not "." or "..", not empty.
+    static func isSafeLocalName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
+    }
+
+    /// Prints a failure inside a multiple-file command and keeps it for the command's outcome.
+    private func record(_ outcome: CommandOutcome) -> CommandOutcome {
+        if case .failure(let message) = outcome { console.error(Console.sanitize(message)) }
+        return .failure("")
+    }
+}

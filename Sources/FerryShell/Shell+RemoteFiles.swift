@@ -1,0 +1,135 @@
+import FerryClient
+import FerryCore
+
+/// Commands that are one request and one reply: delete, rename, mkdir, size, site, quote …
+extension Shell {
+    /// Sends one command and reports a negative reply as the failure of `command`.
+    func simple(_ command: String, _ wire: Command, showReply: Bool = false) -> CommandOutcome {
+        do throws(FTPError) {
+            let reply = try client.execute(wire)
+            guard !reply.code.isNegative else { return .failure("\(command): \(reply.summary)") }
+            if showReply, !settings.verbose { for line in reply.lines { console.line(Console.sanitize(line)) } }
+            return .success
+        } catch { return failure(command, error) }
+    }
+
+    func delete(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        return simple("delete", Command(.dele, args[0]))
+    }
+
+    func rename(_ args: [String]) -> CommandOutcome {
+        guard args.count == 2 else { return .usage }
+        do throws(FTPError) { try client.rename(args[0], to: args[1]) } catch { return failure("rename", error) }
+        return .success
+    }
+
+    func mkdir(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        return simple("mkdir", Command(.mkd, args[0]))
+    }
+
+    func rmdir(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        return simple("rmdir", Command(.rmd, args[0]))
+    }
+
+    func size(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        do throws(FTPError) {
+            try client.setType(settings.transferType)
+            let bytes = try client.size(args[0])
+            console.line("\(Console.sanitize(args[0]))\t\(bytes)")
+        } catch { return failure("size", error) }
+        return .success
+    }
+
+    func modtime(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        do throws(FTPError) {
+            let text = try client.modificationTime(args[0])
+            guard let seconds = Timestamp.parse(text) else { return .failure("modtime: the server sent an unreadable time: \(text)") }
+            console.line("\(Console.sanitize(args[0]))\t\(Shell.readableTime(seconds)) UTC")
+        } catch { return failure("modtime", error) }
+        return .success
+    }
+
+    func chmod(_ args: [String]) -> CommandOutcome {
+        guard args.count == 2 else { return .usage }
+        return simple("chmod", Command(.site, "CHMOD \(args[0]) \(args[1])"))
+    }
+
+    func umask(_ args: [String]) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        return simple("umask", Command(.site, args.isEmpty ? "UMASK" : "UMASK \(args[0])"), showReply: args.isEmpty)
+    }
+
+    func idle(_ args: [String]) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        return simple("idle", Command(.site, args.isEmpty ? "IDLE" : "IDLE \(args[0])"), showReply: true)
+    }
+
+    func site(_ args: [String]) -> CommandOutcome {
+        guard !args.isEmpty else { return .usage }
+        return simple("site", Command(.site, args.joined(separator: " ")), showReply: true)
+    }
+
+    /// quote / literal: the words as one raw command line; every reply line is shown.
+    func quote(_ args: [String]) -> CommandOutcome {
+        guard !args.isEmpty else { return .usage }
+        do throws(FTPError) {
+            let reply = try client.raw(args.joined(separator: " "))
+            if !settings.verbose { for line in reply.lines { console.line(Console.sanitize(line)) } }
+            return reply.code.isNegative ? .failure("quote: \(reply.summary)") : .success
+        } catch { return failure("quote", error) }
+    }
+
+    func rstatus(_ args: [String]) -> CommandOutcome {
+        simple("rstatus", Command(.stat, args.isEmpty ? nil : args.joined(separator: " ")), showReply: true)
+    }
+
+    func rhelp(_ args: [String]) -> CommandOutcome {
+        simple("rhelp", Command(.help, args.isEmpty ? nil : args.joined(separator: " ")), showReply: true)
+    }
+
+    func system(_ args: [String]) -> CommandOutcome {
+        guard args.isEmpty else { return .usage }
+        return simple("system", Command(.syst), showReply: true)
+    }
+
+    func features(_ args: [String]) -> CommandOutcome {
+        guard args.isEmpty else { return .usage }
+        return simple("features", Command(.feat), showReply: true)
+    }
+
+    func mlst(_ args: [String]) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        return simple("mlst", Command(.mlst, args.first), showReply: true)
+    }
+
+    /// remopts command [options]: OPTS (RFC 2389).
+    func remopts(_ args: [String]) -> CommandOutcome {
+        guard !args.isEmpty else { return .usage }
+        return simple("remopts", Command(.opts, args.joined(separator: " ")), showReply: true)
+    }
+
+    func account(_ args: [String]) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        guard let secret = args.first ?? askSecret("Account: ") else { return .failure("account: give the account on the command line") }
+        return simple("account", Command(.acct, secret))
+    }
+
+    /// reset: reads replies the session lost track of.
+    func reset(_ args: [String]) -> CommandOutcome {
+        guard args.isEmpty else { return .usage }
+        do throws(FTPError) { _ = try client.drainReplies() } catch { return failure("reset", error) }
+        return .success
+    }
+
+    /// 1700000000 → "2023-11-14 22:13:20".
+    static func readableTime(_ seconds: Int64) -> String {
+        let stamp = Array(Timestamp.format(seconds))
+        func part(_ from: Int, _ count: Int) -> String { String(stamp[from..<(from + count)]) }
+        return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2)) \(part(8, 2)):\(part(10, 2)):\(part(12, 2))"
+    }
+}

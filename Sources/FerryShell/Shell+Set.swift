@@ -1,0 +1,58 @@
+import FerryClient
+
+/// set / unset: named options with typed values.
+extension Shell {
+    struct Option: Sendable {
+        let name: String
+        let help: String
+        let get: @Sendable (Settings) -> String
+        let set: @Sendable (inout Settings, String) -> Bool
+    }
+
+    static let options: [Option] = [
+        Option(name: "anonpass", help: "password for anonymous logins", get: { $0.anonymousPassword },
+               set: { $0.anonymousPassword = $1; return true }),
+        Option(name: "pager", help: "program for page, pdir, pls", get: { $0.pager }, set: { $0.pager = $1; return !$1.isEmpty }),
+        Option(name: "prompt", help: "the interactive prompt", get: { $0.promptText }, set: { $0.promptText = $1; return true }),
+        Option(name: "exit-on-error", help: "stop a script at the first failure (on/off)",
+               get: { $0.exitOnError ? "on" : "off" },
+               set: { settings, value in Shell.toggle(false, value).map { settings.exitOnError = $0 } != nil }),
+        Option(name: "trust-pasv", help: "dial the address in PASV replies (on/off)",
+               get: { $0.client.trustPassiveAddress ? "on" : "off" },
+               set: { settings, value in Shell.toggle(false, value).map { settings.client.trustPassiveAddress = $0 } != nil }),
+        Option(name: "connect-timeout", help: "seconds to wait for a connection", get: { "\($0.client.connectTimeout)" },
+               set: { settings, value in Shell.seconds(value).map { settings.client.connectTimeout = $0 } != nil }),
+        Option(name: "reply-timeout", help: "seconds to wait for each reply", get: { "\($0.client.replyTimeout)" },
+               set: { settings, value in Shell.seconds(value).map { settings.client.replyTimeout = $0 } != nil }),
+        Option(name: "data-timeout", help: "seconds to wait for a data connection", get: { "\($0.client.dataConnectTimeout)" },
+               set: { settings, value in Shell.seconds(value).map { settings.client.dataConnectTimeout = $0 } != nil }),
+        Option(name: "stall-timeout", help: "seconds a transfer may move nothing", get: { "\($0.client.stallTimeout)" },
+               set: { settings, value in Shell.seconds(value).map { settings.client.stallTimeout = $0 } != nil }),
+    ]
+
+    func set(_ args: [String]) -> CommandOutcome {
+        if args.isEmpty {
+            for option in Shell.options { console.line("\(option.name.padding(to: 16))\(option.get(settings))") }
+            return .success
+        }
+        guard args.count == 2 else { return .usage }
+        guard let option = Shell.options.first(where: { $0.name == args[0].lowercased() }) else {
+            return .failure("set: unknown option '\(args[0])'; 'set' lists them")
+        }
+        guard option.set(&settings, args[1]) else { return .failure("set: '\(args[1])' is not a value for \(option.name)") }
+        return .success
+    }
+
+    func unset(_ args: [String]) -> CommandOutcome {
+        guard args.count == 1 else { return .usage }
+        guard let option = Shell.options.first(where: { $0.name == args[0].lowercased() }) else {
+            return .failure("unset: unknown option '\(args[0])'; 'set' lists them")
+        }
+        _ = option.set(&settings, option.get(Settings()))
+        return .success
+    }
+
+    static func seconds(_ text: String) -> Double? {
+        Double(text).flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil }
+    }
+}
