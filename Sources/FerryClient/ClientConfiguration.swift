@@ -11,6 +11,8 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// Seconds a data stream may go without moving a byte.
     public var stallTimeout: Double = 60
     public var addressFamily: AddressFamily = .any
+    /// The local address to connect from (-s); nil for the system's choice.
+    public var sourceAddress: String?
 
     /// Passive (the default) or active data connections.
     public var dataMode: DataChannelPlan.Mode = .passive

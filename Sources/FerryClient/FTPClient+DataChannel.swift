@@ -63,7 +63,8 @@ extension FTPClient {
                 }
                 do throws(FTPError) {
                     return .connected(try Socket.connect(to: address, timeout: configuration.dataConnectTimeout,
-                                                         bufferSize: configuration.socketBufferSize))
+                                                         bufferSize: configuration.socketBufferSize,
+                                                         source: configuration.sourceAddress))
                 } catch {
                     notice("data connection to \(address) failed (\(error.message)); trying the next method")
                     action = plan.connectFailed(error.message)

@@ -34,7 +34,7 @@ public final class FTPClient {
     public func connect(host: String, port: UInt16 = 21) throws(FTPError) -> Reply {
         close()
         let socket = try Socket.connect(host: host, port: port, family: configuration.addressFamily,
-                                        timeout: configuration.connectTimeout)
+                                        timeout: configuration.connectTimeout, source: configuration.sourceAddress)
         socket.enableKeepAlive()
         let connection = ControlConnection(socket: socket, replyTimeout: configuration.replyTimeout) { [weak self] in
             self?.onEvent($0)

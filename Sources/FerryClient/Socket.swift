@@ -24,20 +24,28 @@ public final class Socket {
     }
 
     /// Connects to the first address of `host` that answers within `timeout` seconds each.
-    static func connect(host: String, port: UInt16, family: AddressFamily, timeout: Double) throws(FTPError) -> Socket {
+    static func connect(host: String, port: UInt16, family: AddressFamily, timeout: Double,
+                        source: String? = nil) throws(FTPError) -> Socket {
         let addresses = try SocketAddress.resolve(host: host, port: port, family: family)
         var lastError = FTPError(.connectionFailed, "no address found for '\(host)'; check the name and the -4/-6 flags")
         for address in addresses {
-            do throws(FTPError) { return try connect(to: address, timeout: timeout) } catch { lastError = error }
+            do throws(FTPError) { return try connect(to: address, timeout: timeout, source: source) } catch { lastError = error }
         }
         throw lastError
     }
 
-    static func connect(to address: SocketAddress, timeout: Double, bufferSize: Int? = nil) throws(FTPError) -> Socket {
+    static func connect(to address: SocketAddress, timeout: Double, bufferSize: Int? = nil,
+                        source: String? = nil) throws(FTPError) -> Socket {
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw FTPError(.connectionFailed, "cannot create a socket: \(FTPError.systemMessage(errno))") }
         let sock = Socket(descriptor: fd)
         if let bufferSize { sock.setBufferSize(bufferSize) }
+        if let source {
+            guard let local = SocketAddress(ip: source, port: 0), local.family == address.family,
+                  local.withSockAddr({ bind(fd, $0, $1) }) == 0 else {
+                throw FTPError(.connectionFailed, "cannot connect from \(source) to \(address); give a local address of the same family")
+            }
+        }
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }

@@ -5,9 +5,10 @@ import FerryClient
 @preconcurrency import Glibc
 #endif
 
-/// From argv to an exit status: parse the flags, build the settings and the shell, run it.
+/// From argv to an exit status: parse the flags, build the settings and the shell, then run one of the
+/// three modes: a session (interactive or a script), URL downloads, or an upload (-u).
 public enum FerryMain {
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     public static func run(_ arguments: [String]) -> Int32 {
         let options: FerryOptions
@@ -33,14 +34,33 @@ public enum FerryMain {
         }
         let interactive = isatty(0) == 1
         let console = Console.standard()
-        let shell = Shell(settings: settings(from: options, interactive: interactive, console: console),
-                          console: console, reader: reader(interactive: interactive), interactive: interactive)
+        let settings = settings(from: options, interactive: interactive, console: console)
+        let shell = Shell(settings: settings, console: console,
+                          reader: reader(interactive: interactive && !options.noEditing), interactive: interactive)
         if interactive { installInterruptHandler() }
-        if let host = options.host {
-            let port = options.hostPort ?? options.port
-            shell.execute(command: "open", arguments: [host] + (port.map { [String($0)] } ?? []))
+
+        if let upload = options.uploadURL {
+            return OneShot(shell: shell, options: options).upload(to: upload, files: options.targets)
+        }
+        if let first = options.targets.first, first.lowercased().hasPrefix("ftp://") {
+            return OneShot(shell: shell, options: options).fetch(options.targets)
+        }
+        if let host = options.targets.first {
+            let port = options.targets.count > 1 ? options.targets[1] : options.port.map(String.init)
+            connect(shell, host: host, port: port, retryWait: options.retryWait)
         }
         return shell.run()
+    }
+
+    /// `open`, retried every `retryWait` seconds (at most 10 tries) when asked.
+    static func connect(_ shell: Shell, host: String, port: String?, retryWait: Double?) {
+        let arguments = [host] + (port.map { [$0] } ?? [])
+        for attempt in 1...10 {
+            if shell.execute(command: "open", arguments: arguments) == .success || retryWait == nil { return }
+            if attempt == 10 || shell.client.isConnected { return }
+            shell.console.error("Retrying in \(retryWait!) s (attempt \(attempt + 1) of 10).")
+            usleep(UInt32(min(retryWait!, 3600) * 1_000_000))
+        }
     }
 
     static func settings(from options: FerryOptions, interactive: Bool, console: Console) -> Settings {
@@ -48,10 +68,22 @@ public enum FerryMain {
         settings.verbose = options.verbose || (!options.quiet && console.outputIsTerminal)
         settings.progress = !options.quiet && console.outputIsTerminal
         settings.debug = options.debug
+        settings.trace = options.trace
         settings.autoLogin = !options.noAutoLogin
         settings.anonymous = options.anonymous
+        settings.glob = !options.noGlob
+        settings.prompt = !options.noPrompt
+        settings.exitOnError = options.exitOnError
+        settings.netrcPath = Netrc.defaultPath(explicit: options.netrc)
+        if let pager = getenv("PAGER"), pager.pointee != 0 { settings.pager = String(cString: pager) }
+        if let anonymous = getenv("FTPANONPASS") { settings.anonymousPassword = String(cString: anonymous) }
+        if let prompt = getenv("FTPPROMPT") { settings.promptText = String(cString: prompt) }
         if options.ipv4 { settings.client.addressFamily = .ipv4 }
         if options.ipv6 { settings.client.addressFamily = .ipv6 }
+        if let mode = getenv("FTPMODE").map({ String(cString: $0) }) {
+            if mode == "active" { settings.client.dataMode = .active; settings.client.fallback = false }
+            if mode == "passive" { settings.client.dataMode = .passive; settings.client.fallback = false }
+        }
         if options.active {
             settings.client.dataMode = .active
             settings.client.fallback = false
@@ -60,12 +92,22 @@ public enum FerryMain {
             settings.client.dataMode = .passive
             settings.client.fallback = false
         }
+        if let quitTime = options.quitTime {
+            settings.client.stallTimeout = quitTime
+            settings.client.replyTimeout = quitTime
+        }
+        if let throttle = options.throttle.flatMap(FerryOptions.parseThrottle) {
+            settings.client.downloadRateLimit = throttle.get.flatMap { $0 > 0 ? $0 : nil }
+            settings.client.uploadRateLimit = throttle.put.flatMap { $0 > 0 ? $0 : nil }
+        }
+        settings.client.socketBufferSize = options.bufferSize
+        settings.client.sourceAddress = options.sourceAddress
         return settings
     }
 
     static func reader(interactive: Bool) -> LineReader {
         if interactive, let editor = EditLineReader() { return editor }
-        return PlainLineReader()
+        return PlainLineReader(showPrompt: interactive)
     }
 
     /// Ctrl-C sets the interruption flag; blocking waits return instead of restarting.

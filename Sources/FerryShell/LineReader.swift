@@ -24,9 +24,13 @@ public final class PlainLineReader: LineReader {
     private var skipping = false
     public let maximumLineLength: Int
 
-    public init(descriptor: Int32 = 0, maximumLineLength: Int = 65536) {
+    /// Print the prompt before reading (a terminal without line editing, `-e`).
+    let showPrompt: Bool
+
+    public init(descriptor: Int32 = 0, maximumLineLength: Int = 65536, showPrompt: Bool = false) {
         self.descriptor = descriptor
         self.maximumLineLength = maximumLineLength
+        self.showPrompt = showPrompt
     }
 
     /// Closes the descriptor (for readers of files, not of standard input).
@@ -35,6 +39,7 @@ public final class PlainLineReader: LineReader {
     }
 
     public func readLine(prompt: String) -> LineInput {
+        if showPrompt, !prompt.isEmpty { Console.write(1, prompt) }
         while true {
             if let newline = buffer.firstIndex(of: 0x0A) {
                 var line = Array(buffer[..<newline])

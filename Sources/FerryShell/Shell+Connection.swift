@@ -28,9 +28,20 @@ extension Shell {
         }
         if settings.verbose || interactive { console.line("Connected to \(host).") }
         if settings.anonymous {
-            return login(user: "anonymous", password: "ferry@", account: nil)
+            return login(user: "anonymous", password: settings.anonymousPassword, account: nil)
         }
-        if let user { return login(user: user, password: nil, account: nil) }
+        let entry = settings.autoLogin ? netrcEntry(for: host) : nil
+        if let user {
+            let fromNetrc = entry?.login == user ? entry : nil
+            return login(user: user, password: fromNetrc?.password, account: fromNetrc?.account)
+        }
+        if let entry, let name = entry.login {
+            let outcome = login(user: name, password: entry.password, account: entry.account)
+            guard outcome == .success else { return outcome }
+            settings.macros.merge(entry.macros) { _, new in new }
+            if entry.macros["init"] != nil { return runMacro(["init"]) }
+            return outcome
+        }
         if settings.autoLogin, interactive {
             let fallback = getenv("USER").map { String(cString: $0) } ?? "anonymous"
             console.status("Name (\(host):\(fallback)): ")
@@ -41,6 +52,18 @@ extension Shell {
             return login(user: name.isEmpty ? fallback : name, password: nil, account: nil)
         }
         return .success
+    }
+
+    /// The .netrc entry for `host` (or its default entry). A .netrc with a password that others can read
+    /// is refused with a message, as ftp(1) does.
+    func netrcEntry(for host: String) -> Netrc.Entry? {
+        guard let path = settings.netrcPath else { return nil }
+        do throws(Netrc.LoadError) {
+            return try Netrc.load(path: path)?.entry(for: host)
+        } catch {
+            console.error("ferry: \(path) holds a password but others can read it; ignoring it (run: chmod 600 \(path))")
+            return nil
+        }
     }
 
     func user(_ args: [String]) -> CommandOutcome {

@@ -98,6 +98,11 @@ public final class Shell {
         return outcome
     }
 
+    /// Reports a failure that no command returned (bad URL, failed one-shot login).
+    func fail(_ message: String) {
+        _ = report(.failure(message), command: nil)
+    }
+
     /// Turns a client error into a failure line: "get: <what happened; what to do>".
     func failure(_ command: String, _ error: FTPError) -> CommandOutcome {
         if error.code == .notConnected { return .failure("Not connected.") }

@@ -1,0 +1,88 @@
+import FerryClient
+import FerryCore
+
+/// The one-shot modes: `ferry ftp://host/path/file …` downloads, `ferry ftp://host/dir/` opens a session
+/// there, `ferry -u ftp://host/dir/ file …` uploads. Each runs the same shell commands a user would type.
+struct OneShot {
+    let shell: Shell
+    let options: FerryOptions
+
+    func fetch(_ urls: [String]) -> Int32 {
+        for text in urls {
+            guard let url = parse(text) else { continue }
+            guard connect(url) else { continue }
+            if let type = url.type {
+                shell.execute(command: type == "a" ? "ascii" : "binary", arguments: [])
+            }
+            guard let file = url.fileName else {
+                // A folder: the session goes on there (interactive, or the script on standard input).
+                return shell.run()
+            }
+            let local = options.output ?? Shell.lastComponent(file)
+            shell.execute(command: options.restart ? "reget" : "get", arguments: [file, local])
+            shell.client.quit()
+        }
+        return shell.exitStatus
+    }
+
+    func upload(to text: String, files: [String]) -> Int32 {
+        guard let url = parse(text), connect(url) else { return shell.exitStatus }
+        if let type = url.type { shell.execute(command: type == "a" ? "ascii" : "binary", arguments: []) }
+        for file in files {
+            let remote = url.fileName.flatMap { files.count == 1 ? $0 : nil } ?? Shell.lastComponent(file)
+            shell.execute(command: "put", arguments: [file, remote])
+        }
+        shell.client.quit()
+        return shell.exitStatus
+    }
+
+    private func parse(_ text: String) -> FTPURL? {
+        do throws(FTPURL.ParseError) {
+            return try FTPURL.parse(text)
+        } catch {
+            shell.fail("ferry: '\(OneShot.redacted(text))' is not a usable ftp:// URL (\(error)); see 'ferry --help'")
+            return nil
+        }
+    }
+
+    /// Opens, logs in (URL credentials, .netrc, else anonymous) and changes to the URL's folder.
+    private func connect(_ url: FTPURL) -> Bool {
+        shell.settings.autoLogin = false
+        if shell.client.isConnected { shell.client.quit() }
+        FerryMain.connect(shell, host: url.host.contains(":") ? "[\(url.host)]" : url.host, port: String(url.port),
+                          retryWait: options.retryWait)
+        guard shell.client.isConnected else { return false }
+        let entry = options.noAutoLogin ? nil : shell.netrcEntry(for: url.host)
+        let user: String
+        var password = url.password
+        var account: String?
+        if let given = url.user {
+            user = given
+            if password == nil, entry?.login == given { password = entry?.password; account = entry?.account }
+        } else if let login = entry?.login {
+            user = login
+            password = entry?.password
+            account = entry?.account
+        } else {
+            user = "anonymous"
+            password = shell.settings.anonymousPassword
+        }
+        guard shell.login(user: user, password: password, account: account) == .success else {
+            shell.fail("")
+            return false
+        }
+        if !url.directory.isEmpty {
+            return shell.execute(command: "cd", arguments: [url.directory]) == .success
+        }
+        return true
+    }
+
+    /// The URL with any password replaced, for messages.
+    static func redacted(_ text: String) -> String {
+        guard text.lowercased().hasPrefix("ftp://") else { return text }
+        let rest = text.dropFirst(6)
+        let authority = rest.prefix { $0 != "/" }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return text }
+        return "ftp://" + String(rest[..<colon]) + ":XXXX" + String(rest[at...])
+    }
+}
