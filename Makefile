@@ -38,6 +38,7 @@ test: deps
 # Docs/Commands.md comes from the command table; a test fails when it is stale.
 docs: build
 	$(BIN) --command-reference > Docs/Commands.md
+	$(BIN) --man-page > Docs/ferry.1
 
 # Ferry beside curl, lftp and tnftp on one file from one local server (SIZE in MiB, ROUNDS).
 SIZE   ?= 1024
@@ -53,7 +54,7 @@ demo: deps build
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/ferry
-	[ ! -f Docs/ferry.1 ] || install -m 644 Docs/ferry.1 $(DESTDIR)$(PREFIX)/share/man/man1/ferry.1
+	install -m 644 Docs/ferry.1 $(DESTDIR)$(PREFIX)/share/man/man1/ferry.1
 
 clean:
 	rm -rf .build

@@ -32,6 +32,10 @@ public enum FerryMain {
             Console.write(1, CommandTable.standard.markdownReference())
             return 0
         }
+        if options.manPage {
+            Console.write(1, ManPage.render(CommandTable.standard))
+            return 0
+        }
         let interactive = isatty(0) == 1
         let console = Console.standard()
         let settings = settings(from: options, interactive: interactive, console: console)

@@ -50,6 +50,7 @@ struct FerryOptions: ParsableCommand {
     @Flag(name: .long, help: "Stop a script at the first command that fails.") var exitOnError = false
     @Flag(name: .long, help: "Print the version and exit.") var version = false
     @Flag(name: .long, help: .hidden) var commandReference = false
+    @Flag(name: .long, help: .hidden) var manPage = false
 
     @Argument(help: ArgumentHelp("A host (with an optional port), ftp:// URLs, or with -u the files to upload.",
                                  valueName: "host-or-url"))

@@ -63,10 +63,12 @@ public enum ProcessRunner {
 /// Runs the built `ferry` binary.
 public enum Ferry {
     public static func run(_ arguments: [String], script: String = "", timeout: Double = 60,
-                           directory: String? = nil) throws -> ProcessRunner.Result {
+                           directory: String? = nil, environment extra: [String: String] = [:]) throws -> ProcessRunner.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory ?? NSTemporaryDirectory()
         environment.removeValue(forKey: "NETRC")
+        environment.removeValue(forKey: "PAGER")
+        environment.merge(extra) { _, new in new }
         return try ProcessRunner.run(TestPaths.ferryBinary, arguments, stdin: script, timeout: timeout,
                                      environment: environment, directory: directory)
     }

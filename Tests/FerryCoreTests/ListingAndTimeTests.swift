@@ -1,0 +1,38 @@
+import Testing
+@testable import FerryCore
+
+@Suite struct ListingAndTimeTests {
+    @Test func parsesMLSDFactsCaseInsensitively() {
+        let entry = ListingParser.parseMLSD("Type=file;Size=1024;Modify=20240102030405;UNIX.mode=0644; report 2024.pdf")
+        #expect(entry?.name == "report 2024.pdf")
+        #expect(entry?.kind == .file)
+        #expect(entry?.size == 1024)
+        #expect(entry?.modify == "20240102030405")
+        #expect(entry?.facts["unix.mode"] == "0644")
+    }
+
+    @Test func mlsdDirectoriesAndSelfEntries() {
+        let dir = ListingParser.parseMLSD("type=dir;modify=20240102030405; sub")!
+        #expect(dir.kind == .directory)
+        let current = ListingParser.parseMLSD("type=cdir; .")!
+        #expect(ListingParser.isSelfOrParent(current))
+        #expect(!ListingParser.isSelfOrParent(dir))
+    }
+
+    @Test func implausibleMLSDValuesAreDroppedNotTrusted() {
+        #expect(ListingParser.parseMLSD("type=file;size=-5; x")?.size == nil)
+        #expect(ListingParser.parseMLSD("type=file;size=lots; x")?.size == nil)
+        #expect(ListingParser.parseMLSD("no facts here") == nil)
+        #expect(ListingParser.parseMLSD("type=file;") == nil)
+    }
+
+    @Test func mdtmTimesConvertBothWays() {
+        #expect(Timestamp.parse("19700101000000") == 0)
+        #expect(Timestamp.parse("20231114221320") == 1_700_000_000)
+        #expect(Timestamp.parse("20231114221320.123") == 1_700_000_000)
+        #expect(Timestamp.format(1_700_000_000) == "20231114221320")
+        #expect(Timestamp.parse("2023111422132") == nil)
+        #expect(Timestamp.parse("20231314221320") == nil)
+        #expect(Timestamp.format(Timestamp.parse("20000229235959")!) == "20000229235959")
+    }
+}

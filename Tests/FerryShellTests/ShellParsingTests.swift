@@ -1,0 +1,54 @@
+import Testing
+@testable import FerryShell
+
+@Suite struct ShellParsingTests {
+    @Test func macroArgumentsExpand() {
+        #expect(Shell.expand("get $1 $2", arguments: ["a", "b"], current: nil) == "get a b")
+        #expect(Shell.expand("get $3", arguments: ["a"], current: nil) == "get ")
+        #expect(Shell.expand("put $i", arguments: [], current: "x.txt") == "put x.txt")
+        #expect(Shell.expand("echo \\$1", arguments: ["a"], current: nil) == "echo $1")
+    }
+
+    @Test func byteCountsTakeUnits() {
+        #expect(Shell.byteCount("1024") == 1024)
+        #expect(Shell.byteCount("10k") == 10240)
+        #expect(Shell.byteCount("2M") == 2 << 20)
+        #expect(Shell.byteCount("-1") == nil)
+        #expect(Shell.byteCount("lots") == nil)
+    }
+
+    @Test func throttleOptionParses() {
+        #expect(FerryOptions.parseThrottle("get,100000")! == (100000, nil))
+        #expect(FerryOptions.parseThrottle("all,5,1")! == (5, 5))
+        #expect(FerryOptions.parseThrottle("both,5") == nil)
+        #expect(FerryOptions.parseThrottle("get") == nil)
+    }
+
+    @Test func commandLineFlagsParse() throws {
+        let options = try FerryOptions.parse(["-inv", "-P", "2121", "-T", "put,100", "-q", "5", "host"])
+        #expect(options.noPrompt && options.noAutoLogin && options.verbose)
+        #expect(options.port == 2121 && options.quitTime == 5)
+        #expect(options.targets == ["host"])
+        let settings = FerryMain.settings(from: options, interactive: false, console: Console(out: { _ in }, error: { _ in }))
+        #expect(settings.client.uploadRateLimit == 100 && settings.client.downloadRateLimit == nil)
+        #expect(settings.client.stallTimeout == 5 && settings.client.replyTimeout == 5)
+        #expect(!settings.prompt && !settings.autoLogin && settings.verbose)
+    }
+
+    @Test func contradictoryOrIncompleteCommandLinesAreRefused() {
+        #expect(throws: (any Error).self) { try FerryOptions.parse(["-A", "-p", "host"]) }
+        #expect(throws: (any Error).self) { try FerryOptions.parse(["-u", "ftp://h/"]) }
+        #expect(throws: (any Error).self) { try FerryOptions.parse(["host", "notaport"]) }
+        #expect(throws: (any Error).self) { try FerryOptions.parse(["-o", "x", "host"]) }
+        #expect(throws: (any Error).self) { try FerryOptions.parse(["host", "ftp://h/f"]) }
+    }
+
+    @Test func localNamesFromServersStayInTheFolder() {
+        #expect(Shell.isSafeLocalName("report.pdf"))
+        #expect(!Shell.isSafeLocalName(".."))
+        #expect(!Shell.isSafeLocalName("../etc/passwd"))
+        #expect(!Shell.isSafeLocalName(""))
+        #expect(Shell.lastComponent("/a/b/c.txt") == "c.txt")
+        #expect(Shell.lastComponent("dir/") == "dir")
+    }
+}
