@@ -119,3 +119,65 @@ import Testing
         #expect(result.stdout.contains("221"))
     }
 }
+
+/// What classic ftp gets wrong in batch mode.
+@Suite struct BatchSemanticsTests {
+    @Test func multipleFileCommandsNeverReadAnswersFromTheScript() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("a.txt"), "a")
+        try TestFiles.write(server.path("b.txt"), "b")
+        let work = try TemporaryDirectory("ferry-e2e")
+        // tnftp would take "pwd" as the answer to mget's question; Ferry runs it.
+        let result = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user tester secret\nprompt on\nmget *.txt\npwd\nquit\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(TestFiles.exists(work.file("a.txt")) && TestFiles.exists(work.file("b.txt")))
+        #expect(result.stdout.contains("Remote directory: /"))
+    }
+
+    @Test func aLostConnectionMakesLaterCommandsSayNotConnected() throws {
+        let server = try ScriptedServer([.send("220 hi\r\n"), .expect("USER u"), .send("230 ok\r\n"),
+                                         .expect("FEAT"), .send("500 no\r\n"), .expect("TYPE I"), .send("200 ok\r\n"), .close])
+        let result = try Ferry.run(["-n", "127.0.0.1", String(server.port)], script: "user u p\npwd\nls\ncd x\nquit\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("closed the connection"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "Not connected.").count == 3, "\(result.stderr)")
+    }
+
+    @Test func downloadsKeepTheRemoteTimeUnlessPreserveIsOff() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("old.txt"), "old")
+        var times = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+        utimensat(AT_FDCWD, server.path("old.txt"), &times, 0)
+        let work = try TemporaryDirectory("ferry-e2e")
+        let result = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user tester secret\nget old.txt kept.txt\npreserve off\nget old.txt fresh.txt\n",
+                                   directory: work.path)
+        #expect(result.status == 0)
+        let kept = try FileManager.default.attributesOfItem(atPath: work.file("kept.txt"))[.modificationDate] as? Date
+        let fresh = try FileManager.default.attributesOfItem(atPath: work.file("fresh.txt"))[.modificationDate] as? Date
+        #expect(kept?.timeIntervalSince1970 == 1_000_000_000)
+        #expect((fresh?.timeIntervalSince1970 ?? 0) > 1_700_000_000)
+    }
+
+    @Test func theRateLimitHoldsTransfersBack() throws {
+        let server = try PyFTPServer()
+        try TestFiles.writeRandom(server.path("r.bin"), size: 300_000)
+        let work = try TemporaryDirectory("ferry-e2e")
+        let start = Date()
+        let result = try Ferry.run(["-T", "get,200000", "-n", server.host, String(server.port)],
+                                   script: "user tester secret\nget r.bin\n", directory: work.path)
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(result.status == 0)
+        #expect(try TestFiles.sha256(work.file("r.bin")) == TestFiles.sha256(server.path("r.bin")))
+        // A limit is a floor on the time, never a ceiling: 300 kB at 200 kB/s cannot take under a second.
+        #expect(elapsed >= 1.0, "took \(elapsed) s")
+    }
+
+    @Test func macroRecursionIsBounded() throws {
+        let result = try Ferry.run([], script: "macdef m\n$ m\n\n$ m\nlpwd\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nested deeper than"))
+        #expect(result.stdout.contains("Local directory:"))
+    }
+}
