@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN     := .build/debug/ferry
 RELEASE := .build/release/ferry
 
-.PHONY: all build build-deps release test deps demo docs bench install clean
+.PHONY: all build build-deps release test deps demo docs bench fuzz capture-listings install clean
 
 all: build
 
@@ -47,6 +47,22 @@ bench: deps release
 	@command -v curl >/dev/null && command -v lftp >/dev/null && command -v tnftp >/dev/null && command -v bc >/dev/null || \
 		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq curl lftp tnftp bc >/dev/null; }
 	./scripts/bench.sh $(SIZE) $(ROUNDS)
+
+# Raw LIST/MLSD captures from real servers into Tests/Fixtures/listings (root; vsftpd, proftpd and pure-ftpd
+# conflict as packages, so each is installed in turn and vsftpd is left installed for the tests).
+capture-listings:
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq proftpd-basic busybox >/dev/null
+	$(SUDO) python3 scripts/capture_listings.py proftpd busybox pyftpdlib
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pure-ftpd >/dev/null
+	$(SUDO) python3 scripts/capture_listings.py pure-ftpd
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq vsftpd >/dev/null
+	$(SUDO) python3 scripts/capture_listings.py vsftpd
+
+# libFuzzer on the listing parsers, the reply parser and the address codecs, FUZZ_SECONDS each (default 60).
+# A crash is kept in Tests/Fixtures/fuzz-crashes/, which a unit test replays.
+FUZZ_SECONDS ?= 60
+fuzz:
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 demo: deps build
 	./scripts/demo.sh

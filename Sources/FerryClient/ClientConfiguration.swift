@@ -33,6 +33,8 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var uploadRateLimit: Int?
     /// SO_RCVBUF/SO_SNDBUF for data connections (tnftp's `xferbuf`); nil for the system's choice.
     public var socketBufferSize: Int?
+    /// Seconds east of UTC of the times in the server's LIST output (vsftpd: UTC; others: their local time).
+    public var listingTimeZoneOffset: Int64 = 0
     /// Turn the wire's CRLF into LF on ASCII downloads (tnftp's `cr`).
     public var convertLineEnds: Bool = true
 

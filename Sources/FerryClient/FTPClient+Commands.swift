@@ -4,14 +4,24 @@ import FerryCore
 extension FTPClient {
     /// Sends any command and returns its final reply, whatever its code.
     public func execute(_ command: Command) throws(FTPError) -> Reply {
+        if FTPClient.changesServer.contains(command.verb) { listingCache.removeAll() }
         let reply = try connected().execute(command)
         if command.verb == .type { wireType = nil }
+        if command.verb == .cwd || command.verb == .cdup { directoryGeneration += 1 }
         return reply
     }
+
+    /// Verbs after which a cached listing may be wrong; any verb not known to be harmless counts.
+    static let harmless: Set<Verb> = [.pwd, .type, .mode, .stru, .pasv, .epsv, .port, .eprt, .rest, .size, .mdtm,
+                                      .feat, .opts, .syst, .stat, .help, .noop, .mlst, .user, .pass, .acct, .cwd, .cdup]
+    static let changesServer: Set<Verb> = [.stor, .appe, .stou, .dele, .rnfr, .rnto, .mkd, .rmd, .site]
+
+    func forgetListings() { listingCache.removeAll() }
 
     /// Sends a raw line (`quote`): the first word is the verb.
     public func raw(_ line: String) throws(FTPError) -> Reply {
         let verb = line.prefix { $0 != " " }
+        if !FTPClient.harmless.contains(Verb(String(verb))) { forgetListings() }
         let rest = line.dropFirst(verb.count).drop { $0 == " " }
         return try execute(Command(Verb(String(verb)), rest.isEmpty ? nil : String(rest)))
     }

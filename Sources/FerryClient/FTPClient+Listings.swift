@@ -1,25 +1,43 @@
 import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// Listings the client reads itself: names for client-side globbing, MLSD/MLST facts.
 extension FTPClient {
-    /// The entries of `directory` (nil: the current one): MLSD when the server offers MLST (with kinds and
-    /// sizes), NLST otherwise (names only, kind unknown). Entries for the directory itself and its parent are left out.
-    public func entries(in directory: String?) throws(FTPError) -> [ListingEntry] {
+    /// The entries of `directory` (nil: the current one), parsed: MLSD when the server offers MLST (facts),
+    /// LIST otherwise (Unix or DOS lines; a line no parser reads comes back as `.raw`). The directory itself
+    /// and its parent are left out. Results are cached for the session until something changes the server
+    /// (upload, delete, rename, mkdir, rmdir, SITE, a raw command) or the working directory changes.
+    public func entries(in directory: String?, useCache: Bool = true) throws(FTPError) -> [ListingEntry] {
+        let key = "\(directoryGeneration)\u{0}\(directory ?? "")"
+        if useCache, let cached = listingCache[key] { return cached }
+        let entries: [ListingEntry]
         if features.supports("MLST") {
-            return FTPClient.lines(try listing(.mlsd, directory))
-                .compactMap(ListingParser.parseMLSD)
-                .filter { !ListingParser.isSelfOrParent($0) }
+            entries = ListingParser.parse(try listing(.mlsd, directory), mlsd: true, context: listingContext)
+        } else {
+            entries = ListingParser.parse(try listing(.list, directory), mlsd: false, context: listingContext)
         }
+        let result = entries.filter { !ListingParser.isSelfOrParent($0) }
+        if listingCache.count >= 64 { listingCache.removeAll() }
+        listingCache[key] = result
+        return result
+    }
+
+    /// NLST names of `directory`; an empty directory (which many servers answer with 550/450) gives none.
+    public func names(in directory: String?) throws(FTPError) -> [String] {
         let reply: [UInt8]
         do throws(FTPError) {
             reply = try listing(.nlst, directory)
         } catch where error.reply?.code == ReplyCode(550) || error.reply?.code == ReplyCode(450) {
-            // Many servers answer an empty directory's NLST with 550/450 "No files found".
             return []
         }
-        return FTPClient.lines(reply)
-            .filter { $0 != "." && $0 != ".." }
-            .map { ListingEntry(name: $0, kind: .unknown, raw: $0) }
+        return FTPClient.lines(reply).filter { $0 != "." && $0 != ".." }
+    }
+
+    /// Now and the server's listing time zone, for the six-month rule of `ls -l` dates.
+    var listingContext: ListingContext {
+        ListingContext(now: Int64(time(nil)), timeZoneOffset: configuration.listingTimeZoneOffset)
     }
 
     /// MLST: the facts of one path, from the control connection (RFC 3659 §7.2).
@@ -42,7 +60,7 @@ extension FTPClient {
 
     static func lines(_ bytes: [UInt8]) -> [String] {
         bytes.split(separator: 0x0A).map { line in
-            String(decoding: line.last == 0x0D ? line.dropLast() : line[...], as: UTF8.self)
+            WireText.decode(line.last == 0x0D ? line.dropLast() : line[...])
         }.filter { !$0.isEmpty }
     }
 }

@@ -20,7 +20,7 @@ extension FTPClient {
     public func retrieve(_ remote: String, toPath localPath: String, type: TransferType,
                          expectedSize: Int64? = nil) throws(FTPError) -> TransferResult {
         let target = LocalTarget(path: localPath)
-        let fd = open(target.writePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        let fd = WireText.withCString(target.writePath) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) }
         guard fd >= 0 else {
             throw FTPError(.localFile, "cannot create '\(localPath)': \(FTPError.systemMessage(errno)); check the folder and its permissions")
         }
@@ -56,6 +56,7 @@ extension FTPClient {
     public func store(_ remote: String, from input: Int32, type: TransferType, mode: StoreMode = .replace,
                       restartAt offset: Int64 = 0) throws(FTPError) -> TransferResult {
         let connection = try connected()
+        forgetListings()
         try setType(type)
         let start = MonotonicClock.now
         let verb: Verb = mode == .append ? .appe : mode == .unique ? .stou : .stor
@@ -159,7 +160,7 @@ struct LocalTarget {
     init(path: String) {
         self.path = path
         var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+        if WireText.withCString(path, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) != S_IFREG {
             writePath = path
             return
         }
@@ -170,12 +171,13 @@ struct LocalTarget {
     }
 
     func discard() {
-        if writePath != path { _ = unlink(writePath) }
+        if writePath != path { _ = WireText.withCString(writePath) { unlink($0) } }
     }
 
     func commit() throws(FTPError) {
         guard writePath != path else { return }
-        if Glibc.rename(writePath, path) != 0 {
+        let moved = WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
+        if moved != 0 {
             let reason = FTPError.systemMessage(errno)
             discard()
             throw FTPError(.localFile, "cannot move the download into '\(path)': \(reason)")

@@ -18,6 +18,10 @@ public final class FTPClient {
     /// Data-channel steps this server refused; skipped for the rest of the session.
     var refusedSteps: Set<DataChannelPlan.Step> = []
     var noticesGiven: Set<String> = []
+    /// Parsed listings by directory, for this session (see `entries(in:)`).
+    var listingCache: [String: [ListingEntry]] = [:]
+    /// Bumped by every change of working directory, so cached relative listings are not reused elsewhere.
+    var directoryGeneration = 0
 
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
         self.configuration = configuration
@@ -116,6 +120,7 @@ public final class FTPClient {
         wireType = nil
         refusedSteps = []
         noticesGiven = []
+        listingCache = [:]
     }
 
     func connected() throws(FTPError) -> ControlConnection {

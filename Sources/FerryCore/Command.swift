@@ -43,7 +43,7 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
         if let argument {
             if Command.hasLineBreak(argument) { throw .lineBreakInArgument(verb) }
             bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: argument.utf8)
+            bytes.append(contentsOf: WireText.encode(argument))
         }
         bytes.append(contentsOf: [0x0D, 0x0A])
         return bytes

@@ -1,54 +1,49 @@
-/// One entry of a parsed directory listing.
+/// One line of a directory listing, parsed. Every format gives this one type.
 public struct ListingEntry: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable { case file, directory, link, other, unknown }
+    /// Which parser read the line; `.raw` when none could (the line is kept, never dropped).
+    public enum Format: String, Sendable, Equatable { case mlsd, unix, dos, names, raw }
 
+    /// The name as text; bytes that are not UTF-8 are kept losslessly (see `WireText`).
     public var name: String
     public var kind: Kind
     public var size: Int64?
-    /// MLSD `modify` as sent (YYYYMMDDHHMMSS[.sss], UTC).
-    public var modify: String?
-    /// Every fact, names lower-cased (MLSD); empty for NLST names.
+    /// Modification time, seconds since 1970 UTC.
+    public var modified: Int64?
+    /// Permission bits (0o7777 at most), when the listing gives them in a form that can be trusted.
+    public var permissions: UInt16?
+    /// Where a symbolic link points.
+    public var linkTarget: String?
+    /// MLSD facts, names lower-cased; empty for other formats.
     public var facts: [String: String]
+    public var format: Format
+    /// The line as received (without its line end).
     public var raw: String
 
-    public init(name: String, kind: Kind, size: Int64? = nil, modify: String? = nil, facts: [String: String] = [:], raw: String) {
+    public init(name: String, kind: Kind, size: Int64? = nil, modified: Int64? = nil, permissions: UInt16? = nil,
+                linkTarget: String? = nil, facts: [String: String] = [:], format: Format, raw: String) {
         self.name = name
         self.kind = kind
         self.size = size
-        self.modify = modify
+        self.modified = modified
+        self.permissions = permissions
+        self.linkTarget = linkTarget
         self.facts = facts
+        self.format = format
         self.raw = raw
     }
 }
 
-public enum ListingParser {
-    /// RFC 3659 §7.2: `entry = [facts] SP pathname`, `facts = 1*(fact ";")`, `fact = factname "=" value`.
-    /// Fact names are case-insensitive; a size that is not a number is dropped rather than trusted.
-    public static func parseMLSD(_ line: String) -> ListingEntry? {
-        guard let space = line.firstIndex(of: " ") else { return nil }
-        let factText = line[..<space]
-        let name = String(line[line.index(after: space)...])
-        guard !name.isEmpty, factText.contains("=") || factText.isEmpty else { return nil }
-        var facts: [String: String] = [:]
-        for fact in factText.split(separator: ";") {
-            guard let equals = fact.firstIndex(of: "=") else { return nil }
-            facts[fact[..<equals].lowercased()] = String(fact[fact.index(after: equals)...])
-        }
-        let kind: ListingEntry.Kind
-        switch facts["type"]?.lowercased() {
-        case "file": kind = .file
-        case "dir", "cdir", "pdir": kind = .directory
-        case let type? where type.hasPrefix("os.unix=slink") || type.hasPrefix("os.unix=symlink"): kind = .link
-        case nil: kind = .unknown
-        default: kind = .other
-        }
-        let size = facts["size"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil }
-        return ListingEntry(name: name, kind: kind, size: size, modify: facts["modify"], facts: facts, raw: line)
-    }
+/// What a parser needs to know that the listing does not say: the time now and the server's time zone
+/// (house rule 4: FerryCore never reads the clock).
+public struct ListingContext: Sendable, Equatable {
+    /// Seconds since 1970 UTC.
+    public var now: Int64
+    /// Seconds east of UTC of the times a LIST shows (0 for UTC, the default of vsftpd).
+    public var timeZoneOffset: Int64
 
-    /// `cdir`/`pdir` entries name the directory itself and its parent.
-    public static func isSelfOrParent(_ entry: ListingEntry) -> Bool {
-        let type = entry.facts["type"]?.lowercased()
-        return type == "cdir" || type == "pdir" || entry.name == "." || entry.name == ".."
+    public init(now: Int64, timeZoneOffset: Int64 = 0) {
+        self.now = now
+        self.timeZoneOffset = timeZoneOffset
     }
 }

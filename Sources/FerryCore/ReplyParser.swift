@@ -54,7 +54,7 @@ public struct ReplyParser: Sendable {
         var end = newline
         if end > 0, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         if end > maximumLineLength { throw .lineTooLong(limit: maximumLineLength) }
-        let line = String(decoding: buffer[0..<end], as: UTF8.self)
+        let line = WireText.decode(buffer[0..<end])
         buffer.removeSubrange(0...newline)
         scanned = 0
         return line

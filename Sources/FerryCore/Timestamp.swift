@@ -22,6 +22,12 @@ public enum Timestamp {
         return "\(year)\(two(month))\(two(day))\(two(rest / 3600))\(two(rest / 60 % 60))\(two(rest % 60))"
     }
 
+    /// The calendar date of a time (UTC).
+    public static func components(_ seconds: Int64) -> (year: Int, month: Int, day: Int) {
+        let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
+        return civilFromDays(days)
+    }
+
     /// Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

@@ -55,6 +55,9 @@ public final class Console {
                 result += "^?"
             case 0x80..<0xA0:
                 result += "\\x" + String(scalar.value, radix: 16)
+            case 0xF700...0xF7FF:
+                // a byte of a name that was not UTF-8 (WireText)
+                result += "\\x" + String(scalar.value - 0xF700, radix: 16)
             default:
                 result.unicodeScalars.append(scalar)
             }

@@ -48,6 +48,8 @@ struct FerryOptions: ParsableCommand {
     @Flag(name: .customShort("V"), help: "Not verbose, even on a terminal; no progress display.") var quiet = false
     @Option(name: .customShort("x"), help: ArgumentHelp("Socket send and receive buffer size.", valueName: "size")) var bufferSize: Int?
     @Flag(name: .long, help: "Stop a script at the first command that fails.") var exitOnError = false
+    @Flag(name: .long, help: "With a folder URL: print its parsed listing as one JSON object per entry, then exit.")
+    var json = false
     @Flag(name: .long, help: "Print the version and exit.") var version = false
     @Flag(name: .long, help: .hidden) var commandReference = false
     @Flag(name: .long, help: .hidden) var manPage = false
@@ -78,6 +80,7 @@ struct FerryOptions: ParsableCommand {
             }
         }
         if output != nil, urls.isEmpty { throw ValidationError("-o is for URL downloads") }
+        if json, urls.isEmpty || uploadURL != nil { throw ValidationError("--json lists a folder URL: ferry --json ftp://host/dir/") }
     }
 
     /// "get,100000[,inc]" → (get, put) limits.

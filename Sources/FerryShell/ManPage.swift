@@ -26,6 +26,7 @@ enum ManPage {
         ("-v", nil, "Verbose: show every server reply and transfer statistics (the default on a terminal)."),
         ("-x", "size", "Socket send and receive buffer size for data connections."),
         ("--exit-on-error", nil, "Stop a script at the first command that fails."),
+        ("--json", nil, "With a folder URL: print the parsed listing, one JSON object per entry, and exit."),
         ("-h", nil, "Show the options and exit (also --help)."),
         ("--help", nil, "Show the options and exit."),
         ("--version", nil, "Show the version and exit."),

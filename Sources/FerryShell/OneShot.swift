@@ -15,6 +15,11 @@ struct OneShot {
                 shell.execute(command: type == "a" ? "ascii" : "binary", arguments: [])
             }
             guard let file = url.fileName else {
+                if options.json {
+                    shell.execute(command: "ls", arguments: ["--json"])
+                    shell.client.quit()
+                    continue
+                }
                 // A folder: the session goes on there (interactive, or the script on standard input).
                 return shell.run()
             }

@@ -9,9 +9,21 @@ extension Shell {
     /// ls / dir (LIST), nlist (NLST), mlsd (MLSD): `[remote-path [local-file]]`; `-` is standard output,
     /// `|command` a pipe.
     func listing(_ args: [String], verb: Verb, command: String) -> CommandOutcome {
+        if args.first == "--json" { return jsonListing(Array(args.dropFirst()), command: command) }
         guard args.count <= 2 else { return .usage }
         let path = args.first.flatMap { $0 == "." ? nil : $0 }
         return list([path], verb: verb, into: args.count == 2 ? args[1] : "-", command: command)
+    }
+
+    /// ls --json [remote-path]: the parsed listing, one JSON object per entry.
+    func jsonListing(_ args: [String], command: String) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        do throws(FTPError) {
+            for entry in try client.entries(in: args.first.flatMap { $0 == "." ? nil : $0 }) {
+                console.line(JSONLines.render(entry))
+            }
+        } catch { return failure(command, error) }
+        return .success
     }
 
     /// mls / mdir remote-files … local-file: several listings into one local file (`-` for standard output).

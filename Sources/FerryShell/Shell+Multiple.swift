@@ -100,10 +100,7 @@ extension Shell {
         let entries: [ListingEntry]
         do throws(FTPError) { entries = try client.entries(in: directory) } catch { return .failure(error) }
         let prefix = slash.map { String(pattern[...$0]) } ?? ""
-        let names = entries.filter { $0.kind != .directory }.map { entry -> String in
-            // NLST may answer with the folder already in front; MLSD never does.
-            entry.name.contains("/") ? entry.name : prefix + entry.name
-        }
+        let names = entries.filter { $0.kind != .directory && $0.format != .raw }.map { prefix + $0.name }
         return .success(names.filter { fnmatch(pattern, $0, FNM_PATHNAME | FNM_PERIOD) == 0 }.sorted())
     }
 

@@ -32,7 +32,7 @@ extension Shell {
         var local = requested
         if settings.receiveUnique, mode == .normal, let unique = Shell.uniqueLocalName(local) { local = unique }
         var info = stat()
-        let localExists = stat(local, &info) == 0
+        let localExists = WireText.withCString(local) { stat($0, &info) } == 0
         if mode == .newer, localExists, let remoteTime = try? remoteModificationTime(remote), remoteTime <= Int64(info.st_mtim.tv_sec) {
             if settings.verbose { console.line("Local file \"\(local)\" is newer than remote file \"\(Console.sanitize(remote))\".") }
             return .success
@@ -82,7 +82,7 @@ extension Shell {
 
     /// Appends from `offset` to the local file itself (reget, restart): the prefix must stay where it is.
     private func retrieveInPlace(_ remote: String, local: String, type: TransferType, offset: Int64) throws(FTPError) -> TransferResult {
-        let fd = Glibc.open(local, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
+        let fd = WireText.withCString(local) { Glibc.open($0, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666) }
         guard fd >= 0 else { throw FTPError(.localFile, "cannot open '\(local)': \(String(cString: strerror(errno)))") }
         defer { Glibc.close(fd) }
         guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
@@ -98,7 +98,7 @@ extension Shell {
     private func preserveTime(_ remote: String, local: String) {
         guard let seconds = try? remoteModificationTime(remote) else { return }
         var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
-        _ = utimensat(AT_FDCWD, local, &times, 0)
+        _ = WireText.withCString(local) { utimensat(AT_FDCWD, $0, &times, 0) }
     }
 
     /// Runs `body` with a descriptor that feeds `command`'s standard input; waits for the command.
@@ -148,8 +148,8 @@ extension Shell {
     /// name, else name.1 … name.99 — the first that does not exist; nil when all do.
     static func uniqueLocalName(_ name: String) -> String? {
         var info = stat()
-        if stat(name, &info) != 0 { return name }
-        for index in 1...99 where stat("\(name).\(index)", &info) != 0 { return "\(name).\(index)" }
+        if WireText.withCString(name, { stat($0, &info) }) != 0 { return name }
+        for index in 1...99 where WireText.withCString("\(name).\(index)", { stat($0, &info) }) != 0 { return "\(name).\(index)" }
         return nil
     }
 

@@ -181,3 +181,46 @@ import Testing
         #expect(result.stdout.contains("Local directory:"))
     }
 }
+
+/// Structured listings for scripts.
+@Suite struct JSONListingTests {
+    @Test(arguments: ServerKind.allCases)
+    func folderURLWithJSONPrintsOneObjectPerEntry(server kind: ServerKind) throws {
+        let server = try TestServers.start(kind)
+        try TestFiles.write(server.path("data.csv"), "a,b\n")
+        try FileManager.default.createDirectory(atPath: server.path("archive"), withIntermediateDirectories: true)
+        let result = try Ferry.run(["--json", "ftp://\(server.user):\(server.password)@127.0.0.1:\(server.port)/"])
+        #expect(result.status == 0, "\(result.output)")
+        let objects = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let byName = Dictionary(uniqueKeysWithValues: objects.map { ($0["name"] as? String ?? "", $0) })
+        #expect(byName.keys.sorted() == ["archive", "data.csv"])
+        #expect(byName["data.csv"]?["type"] as? String == "file")
+        #expect(byName["data.csv"]?["size"] as? Int == 4)
+        #expect(byName["archive"]?["type"] as? String == "dir")
+        #expect(!result.output.contains(server.password))
+    }
+
+    @Test func lsJSONInTheShell() throws {
+        let server = try VsftpdServer()
+        try TestFiles.write(server.path("x.txt"), "x")
+        let result = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user \(server.user) \(server.password)\nls --json\n")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"name\":\"x.txt\"") && result.stdout.contains("\"format\":\"unix\""))
+    }
+
+    @Test func mgetMatchesNamesFromAParsedLISTOnServersWithoutMLSD() throws {
+        let server = try VsftpdServer()
+        try TestFiles.write(server.path("one.log"), "1")
+        try TestFiles.write(server.path("two.log"), "2")
+        try TestFiles.write(server.path("skip.txt"), "3")
+        try FileManager.default.createDirectory(atPath: server.path("dir.log"), withIntermediateDirectories: true)
+        let work = try TemporaryDirectory("ferry-e2e")
+        let result = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user \(server.user) \(server.password)\nmget *.log\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(TestFiles.names(in: work.path) == ["one.log", "two.log"], "directories are not fetched")
+    }
+}

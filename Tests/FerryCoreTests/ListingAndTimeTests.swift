@@ -7,8 +7,9 @@ import Testing
         #expect(entry?.name == "report 2024.pdf")
         #expect(entry?.kind == .file)
         #expect(entry?.size == 1024)
-        #expect(entry?.modify == "20240102030405")
+        #expect(entry?.modified == Timestamp.parse("20240102030405"))
         #expect(entry?.facts["unix.mode"] == "0644")
+        #expect(entry?.permissions == 0o644)
     }
 
     @Test func mlsdDirectoriesAndSelfEntries() {

@@ -1,0 +1,92 @@
+/// Directory listings: MLSD (RFC 3659), Unix `ls -l` and DOS/IIS LIST lines, detected per line.
+/// A line no parser reads comes back with format `.raw`: kept, never dropped, never fatal.
+public enum ListingParser {
+    /// A whole listing: one entry per line (CR/LF ends stripped), in order; `total N` lines are left out.
+    public static func parse(_ bytes: [UInt8], mlsd: Bool, context: ListingContext) -> [ListingEntry] {
+        var entries: [ListingEntry] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = bytes[start..<lineEnd]
+            if !line.isEmpty, let entry = mlsd ? parseMLSDEntry(line) : parseLine(line, context: context) {
+                entries.append(entry)
+            }
+            start = end + 1
+        }
+        return entries
+    }
+
+    /// One LIST line: Unix, then DOS; otherwise `.raw`. Nil only for `total N` summary lines.
+    public static func parseLine(_ line: ArraySlice<UInt8>, context: ListingContext) -> ListingEntry? {
+        if isTotalLine(line) { return nil }
+        if let entry = parseUnix(line, context: context) ?? parseDOS(line) { return entry }
+        let text = WireText.decode(line)
+        return ListingEntry(name: text, kind: .unknown, format: .raw, raw: text)
+    }
+
+    /// An MLSD line, or `.raw` when it is not one.
+    static func parseMLSDEntry(_ line: ArraySlice<UInt8>) -> ListingEntry {
+        parseMLSD(WireText.decode(line)) ?? ListingEntry(name: WireText.decode(line), kind: .unknown, format: .raw,
+                                                         raw: WireText.decode(line))
+    }
+
+    static func isTotalLine(_ line: ArraySlice<UInt8>) -> Bool {
+        let text = Array(line)
+        guard text.count > 6, text.starts(with: Array("total ".utf8)) else { return false }
+        return text[6...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    // MARK: MLSD
+
+    /// RFC 3659 §7.2: `entry = [facts] SP pathname`, `facts = 1*(fact ";")`, `fact = factname "=" value`.
+    /// Fact names are case-insensitive; unknown facts are kept; a value that cannot be right (a negative or
+    /// non-numeric size, a malformed time or mode) is dropped rather than applied.
+    public static func parseMLSD(_ line: String) -> ListingEntry? {
+        guard let space = line.firstIndex(of: " ") else { return nil }
+        let factText = line[..<space]
+        let name = String(line[line.index(after: space)...])
+        guard !name.isEmpty, !factText.isEmpty, factText.hasSuffix(";") else { return nil }
+        var facts: [String: String] = [:]
+        for fact in factText.split(separator: ";") {
+            guard let equals = fact.firstIndex(of: "="), equals != fact.startIndex else { return nil }
+            facts[fact[..<equals].lowercased()] = String(fact[fact.index(after: equals)...])
+        }
+        let kind: ListingEntry.Kind
+        switch facts["type"]?.lowercased() {
+        case "file": kind = .file
+        case "dir", "cdir", "pdir": kind = .directory
+        case let type? where type.hasPrefix("os.unix=slink") || type.hasPrefix("os.unix=symlink"): kind = .link
+        case nil: kind = .unknown
+        default: kind = .other
+        }
+        let size = facts["size"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        let modified = facts["modify"].flatMap(Timestamp.parse)
+        let target = facts["type"].flatMap { type -> String? in
+            guard let colon = type.firstIndex(of: ":"), kind == .link else { return nil }
+            let target = type[type.index(after: colon)...]
+            return target.isEmpty ? nil : String(target)
+        }
+        return ListingEntry(name: name, kind: kind, size: size, modified: modified,
+                            permissions: facts["unix.mode"].flatMap(parseOctalMode), linkTarget: target,
+                            facts: facts, format: .mlsd, raw: line)
+    }
+
+    /// "0644", "644", "4755"; pyftpdlib's Python-style "0o644" is read as the octal it spells. Anything else
+    /// (an empty value, a digit 8 or 9, more than four digits) is not a mode.
+    static func parseOctalMode(_ text: String) -> UInt16? {
+        var digits = Substring(text)
+        if digits.hasPrefix("0o") || digits.hasPrefix("0O") { digits = digits.dropFirst(2) }
+        guard (1...5).contains(digits.count), digits.allSatisfy({ ("0"..."7").contains($0) }),
+              let value = UInt16(digits, radix: 8), value <= 0o7777 else { return nil }
+        return value
+    }
+
+    /// `cdir`/`pdir` entries name the directory itself and its parent.
+    public static func isSelfOrParent(_ entry: ListingEntry) -> Bool {
+        let type = entry.facts["type"]?.lowercased()
+        return type == "cdir" || type == "pdir" || entry.name == "." || entry.name == ".."
+    }
+}
