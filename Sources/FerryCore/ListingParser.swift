@@ -29,49 +29,15 @@ public enum ListingParser {
 
     /// An MLSD line, or `.raw` when it is not one.
     static func parseMLSDEntry(_ line: ArraySlice<UInt8>) -> ListingEntry {
-        parseMLSD(WireText.decode(line)) ?? ListingEntry(name: WireText.decode(line), kind: .unknown, format: .raw,
-                                                         raw: WireText.decode(line))
+        if let entry = parseMLSDBytes(line) { return entry }
+        let text = WireText.decode(line)
+        return ListingEntry(name: text, kind: .unknown, format: .raw, raw: text)
     }
 
     static func isTotalLine(_ line: ArraySlice<UInt8>) -> Bool {
         let text = Array(line)
         guard text.count > 6, text.starts(with: Array("total ".utf8)) else { return false }
         return text[6...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-    }
-
-    // MARK: MLSD
-
-    /// RFC 3659 §7.2: `entry = [facts] SP pathname`, `facts = 1*(fact ";")`, `fact = factname "=" value`.
-    /// Fact names are case-insensitive; unknown facts are kept; a value that cannot be right (a negative or
-    /// non-numeric size, a malformed time or mode) is dropped rather than applied.
-    public static func parseMLSD(_ line: String) -> ListingEntry? {
-        guard let space = line.firstIndex(of: " ") else { return nil }
-        let factText = line[..<space]
-        let name = String(line[line.index(after: space)...])
-        guard !name.isEmpty, !factText.isEmpty, factText.hasSuffix(";") else { return nil }
-        var facts: [String: String] = [:]
-        for fact in factText.split(separator: ";") {
-            guard let equals = fact.firstIndex(of: "="), equals != fact.startIndex else { return nil }
-            facts[fact[..<equals].lowercased()] = String(fact[fact.index(after: equals)...])
-        }
-        let kind: ListingEntry.Kind
-        switch facts["type"]?.lowercased() {
-        case "file": kind = .file
-        case "dir", "cdir", "pdir": kind = .directory
-        case let type? where type.hasPrefix("os.unix=slink") || type.hasPrefix("os.unix=symlink"): kind = .link
-        case nil: kind = .unknown
-        default: kind = .other
-        }
-        let size = facts["size"].flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil }
-        let modified = facts["modify"].flatMap(Timestamp.parse)
-        let target = facts["type"].flatMap { type -> String? in
-            guard let colon = type.firstIndex(of: ":"), kind == .link else { return nil }
-            let target = type[type.index(after: colon)...]
-            return target.isEmpty ? nil : String(target)
-        }
-        return ListingEntry(name: name, kind: kind, size: size, modified: modified,
-                            permissions: facts["unix.mode"].flatMap(parseOctalMode), linkTarget: target,
-                            facts: facts, format: .mlsd, raw: line)
     }
 
     /// "0644", "644", "4755"; pyftpdlib's Python-style "0o644" is read as the octal it spells. Anything else

@@ -6,7 +6,8 @@ public enum WireText {
 
     public static func decode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let array = Array(bytes)
-        if let text = String(validating: array, as: UTF8.self), !text.unicodeScalars.contains(where: isEscape) {
+        if array.allSatisfy({ $0 < 0x80 }) { return String(decoding: array, as: UTF8.self) }
+        if let text = String(validating: array, as: UTF8.self), !hasRawBytes(text) {
             return text
         }
         var scalars = String.UnicodeScalarView()
@@ -47,7 +48,12 @@ public enum WireText {
     }
 
     /// True when the text holds bytes that were not UTF-8.
-    public static func hasRawBytes(_ text: String) -> Bool { text.unicodeScalars.contains(where: isEscape) }
+    public static func hasRawBytes(_ text: String) -> Bool {
+        // Escapes are 3-byte UTF-8 sequences starting EF 9C/9D/9E/9F (U+F700…U+F7FF): skip the scalar walk
+        // for the usual text that has no EF byte at all.
+        guard text.utf8.contains(0xEF) else { return false }
+        return text.unicodeScalars.contains(where: isEscape)
+    }
 
     static func isEscape(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= base && scalar.value <= base + 0xFF }
 

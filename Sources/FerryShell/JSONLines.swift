@@ -24,6 +24,9 @@ enum JSONLines {
 
     /// A JSON string literal (RFC 8259 §7).
     static func string(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -42,7 +45,8 @@ enum JSONLines {
 
     /// Raw (non-UTF-8) bytes become U+FFFD for the text form.
     static func displayable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { WireText.isRawByte($0) ? "\u{FFFD}" : $0 }))
+        guard WireText.hasRawBytes(text) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { WireText.isRawByte($0) ? "\u{FFFD}" : $0 }))
     }
 
     static func iso8601(_ seconds: Int64) -> String {

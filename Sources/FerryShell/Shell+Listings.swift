@@ -19,9 +19,14 @@ extension Shell {
     func jsonListing(_ args: [String], command: String) -> CommandOutcome {
         guard args.count <= 1 else { return .usage }
         do throws(FTPError) {
-            for entry in try client.entries(in: args.first.flatMap { $0 == "." ? nil : $0 }) {
-                console.line(JSONLines.render(entry))
+            let entries = try client.entries(in: args.first.flatMap { $0 == "." ? nil : $0 })
+            var text = ""
+            text.reserveCapacity(entries.count * 200)
+            for entry in entries {
+                text += JSONLines.render(entry)
+                text += "\n"
             }
+            console.raw(text)
         } catch { return failure(command, error) }
         return .success
     }
