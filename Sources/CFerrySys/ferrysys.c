@@ -20,7 +20,12 @@ int ferry_install_interrupt_handler(void (*handler)(int)) {
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0; /* no SA_RESTART */
-    return sigaction(SIGINT, &sa, NULL);
+    if (sigaction(SIGINT, &sa, NULL) != 0) return -1;
+    /* A parent may have left SIGINT blocked (threads of test runners do): unblock it, or Ctrl-C never arrives. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    return sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 #include <sys/socket.h>

@@ -23,6 +23,10 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var extendedOnIPv6: Bool = true
     /// Dial the address a PASV reply names rather than the server's own address.
     public var trustPassiveAddress: Bool = false
+    /// Local ports to listen on in active mode (lftp's ftp:port-range); nil for any.
+    public var activePortRange: ClosedRange<UInt16>?
+    /// The IPv4 address to name in PORT/EPRT instead of our own (lftp's ftp:port-ipv4), for clients behind NAT.
+    public var activeAddress: String?
 
     /// Buffer for the read/write transfer path.
     public var bufferSize: Int = 1 << 20

@@ -34,12 +34,14 @@ extension FTPClient {
                     action = plan.connectFailed("PORT cannot carry an IPv6 address")
                     continue
                 }
-                var bindAddress = local
-                bindAddress.port = 0
                 do throws(FTPError) {
-                    let socket = try Socket.listen(on: bindAddress, bufferSize: configuration.socketBufferSize)
+                    let socket = try listenForServer(on: local)
                     listener = socket
-                    guard let listening = socket.localAddress else { throw FTPError(.dataConnectionFailed, "no local address") }
+                    guard var listening = socket.localAddress else { throw FTPError(.dataConnectionFailed, "no local address") }
+                    if let advertised = configuration.activeAddress, !listening.isIPv6,
+                       let address = SocketAddress(ip: advertised, port: listening.port) {
+                        listening = address
+                    }
                     action = plan.receive(try connection.execute(portCommand(step, listening)))
                 } catch where error.code == .dataConnectionFailed {
                     action = plan.connectFailed(error.message)
@@ -76,6 +78,23 @@ extension FTPClient {
                 throw FTPError(.dataConnectionFailed, "no data connection could be made (\(reason)); try 'passive' to switch modes or 'epsv4 off'")
             }
         }
+    }
+
+    /// A listener on the control connection's local address: any port, or the first free one of the range.
+    private func listenForServer(on local: SocketAddress) throws(FTPError) -> Socket {
+        var address = local
+        guard let range = configuration.activePortRange else {
+            address.port = 0
+            return try Socket.listen(on: address, bufferSize: configuration.socketBufferSize)
+        }
+        var lastError = FTPError(.dataConnectionFailed, "no port free in \(range.lowerBound)-\(range.upperBound) for active mode")
+        for port in range {
+            address.port = port
+            do throws(FTPError) {
+                return try Socket.listen(on: address, bufferSize: configuration.socketBufferSize)
+            } catch { lastError = error }
+        }
+        throw lastError
     }
 
     private func portCommand(_ step: DataChannelPlan.Step, _ listening: SocketAddress) throws(FTPError) -> Command {

@@ -13,32 +13,112 @@ extension FTPClient {
         try download(Command(.retr, remote), to: .descriptor(output), type: type, offset: offset, expected: expectedSize)
     }
 
-    /// Downloads `remote` to the file at `localPath`. The bytes go to a hidden `.name.part` beside it that is
-    /// renamed into place only on success, so a failed download never leaves a file that looks complete
-    /// and never harms a file already there.
+    /// How a download to a path behaves.
+    public struct DownloadOptions: Sendable {
+        /// Continue a partial download (the hidden `.name.part`, else the file itself) with REST — after checking
+        /// that the partial bytes belong to the remote file.
+        public var resume = false
+        /// Write to `.name.part` and rename into place only on success (off: write the file in place, classic).
+        public var useTemporaryFile = true
+        /// Keep the `.name.part` of a failed download so it can be resumed.
+        public var keepPartial = true
+        /// After the transfer, compare the file with the server's checksum when it offers one.
+        public var verify = true
+        /// Compare the byte count with SIZE (asked first, in binary mode) and fail on a difference.
+        public var checkSize = true
+        public init() {}
+    }
+
+    /// What a download found out beyond the bytes: where it resumed and what it verified.
+    public struct DownloadReport: Sendable {
+        public var result: TransferResult
+        public var resumedAt: Int64
+        public var verifiedWith: RemoteChecksum?
+    }
+
+    /// Downloads `remote` to the file at `localPath`. By default the bytes go to a hidden `.name.part` beside it
+    /// that is renamed into place only when the stream ended cleanly, the server said 2yz, the byte count matches
+    /// SIZE and (when the server offers one) the checksum matches — so a failed download never leaves a file
+    /// that looks complete, and never harms a file already there.
     @discardableResult
     public func retrieve(_ remote: String, toPath localPath: String, type: TransferType,
                          expectedSize: Int64? = nil) throws(FTPError) -> TransferResult {
-        let target = LocalTarget(path: localPath)
-        let fd = WireText.withCString(target.writePath) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) }
+        try download(remote, toPath: localPath, type: type, options: DownloadOptions(), expectedSize: expectedSize).result
+    }
+
+    public func download(_ remote: String, toPath localPath: String, type: TransferType, options: DownloadOptions,
+                         expectedSize known: Int64? = nil) throws(FTPError) -> DownloadReport {
+        let target = LocalTarget(path: localPath, temporary: options.useTemporaryFile)
+        var expected = known
+        if expected == nil, options.checkSize || options.resume, type == .image, features.supports("SIZE") {
+            try setType(type)
+            expected = try? size(remote)
+        }
+        var offset: Int64 = 0
+        if options.resume, let existing = target.existingPartialSize() {
+            offset = existing
+            if let expected, offset >= expected {
+                if offset > expected {
+                    throw FTPError(.localFile, "the local '\(target.resumePath)' is larger (\(offset) bytes) than the remote file (\(expected)); not resuming")
+                }
+                try target.commitPartial()
+                return DownloadReport(result: TransferResult(bytes: 0, seconds: 0, reply: Reply(code: .closingData, lines: ["226"])),
+                                      resumedAt: offset, verifiedWith: nil)
+            }
+            if offset > 0 { try checkResumable(remote, partial: target.resumePath, offset: offset) }
+        }
+        let fd = target.open(truncate: offset == 0)
         guard fd >= 0 else {
             throw FTPError(.localFile, "cannot create '\(localPath)': \(FTPError.systemMessage(errno)); check the folder and its permissions")
         }
         let result: TransferResult
         do throws(FTPError) {
-            result = try retrieve(remote, to: fd, type: type, expectedSize: expectedSize)
+            if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
+                throw FTPError(.localFile, "cannot seek to byte \(offset) of '\(target.resumePath)'")
+            }
+            result = try retrieve(remote, to: fd, type: type, restartAt: offset, expectedSize: expected.map { $0 - offset })
+            if let expected, type == .image, offset + result.bytes != expected {
+                throw FTPError(.transferIncomplete, "received \(offset + result.bytes) of \(expected) bytes of '\(remote)' although the server reported success; the partial file is kept for reget")
+            }
         } catch {
             _ = Glibc.close(fd)
-            target.discard()
+            target.failed(keep: options.keepPartial)
             throw error
         }
         guard Glibc.close(fd) == 0 else {
             let reason = FTPError.systemMessage(errno)
-            target.discard()
+            target.failed(keep: false)
             throw FTPError(.localFile, "cannot finish writing '\(localPath)': \(reason)")
         }
+        var verified: RemoteChecksum?
+        if options.verify, type == .image, let remoteSum = try? remoteChecksum(of: remote) {
+            let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
+            guard localSum == remoteSum.hex else {
+                target.failed(keep: true)
+                throw FTPError(.transferIncomplete, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) (\(localSum.prefix(16))…) differs from the server's (\(remoteSum.hex.prefix(16))…); kept as \(target.writePath)")
+            }
+            verified = remoteSum
+        }
         try target.commit()
-        return result
+        return DownloadReport(result: result, resumedAt: offset, verifiedWith: verified)
+    }
+
+    /// Refuses to append unless the partial bytes belong to the remote file: the remote file must not have
+    /// changed since the partial was written (MDTM), and where the server offers a checksum of a byte range
+    /// the partial's checksum must match it.
+    func checkResumable(_ remote: String, partial: String, offset: Int64) throws(FTPError) {
+        var info = stat()
+        guard WireText.withCString(partial, { stat($0, &info) }) == 0 else { return }
+        if features.supports("MDTM"), let text = try? modificationTime(remote), let remoteTime = Timestamp.parse(text),
+           remoteTime > Int64(info.st_mtim.tv_sec) + 1 {
+            throw FTPError(.localFile, "'\(remote)' changed on the server after '\(partial)' was written; not appending to it (delete it, or use get)")
+        }
+        if let remoteSum = try remoteChecksum(of: remote, length: offset) {
+            let localSum = try FTPClient.localChecksum(of: partial, algorithm: remoteSum.algorithm, length: offset)
+            if localSum != remoteSum.hex {
+                throw FTPError(.localFile, "the first \(offset) bytes of '\(partial)' differ from the server's (\(remoteSum.algorithm.rawValue) by \(remoteSum.command)); not appending to a wrong prefix (delete it, or use get)")
+            }
+        }
     }
 
     /// How an upload treats the remote name.
@@ -67,6 +147,7 @@ extension FTPClient {
         do throws(FTPError) {
             _ = try engine.send(from: input, to: socket, type: type)
         } catch { streamError = error }
+        if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.shutdownWrite()
         socket.close()
         return try finish(connection, bytes: engine.bytes, start: start, streamError: streamError, verb: "upload")
@@ -116,6 +197,7 @@ extension FTPClient {
         do throws(FTPError) {
             _ = try engine.receive(from: socket, to: output, type: type)
         } catch { streamError = error }
+        if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.close()
         return try finish(connection, bytes: engine.bytes, start: start, streamError: streamError, verb: "download")
     }
@@ -133,6 +215,9 @@ extension FTPClient {
     /// Reads the final reply and decides: clean stream and 2yz, or an error that says what happened.
     private func finish(_ connection: ControlConnection, bytes: Int64, start: Double, streamError: FTPError?,
                         verb: String) throws(FTPError) -> TransferResult {
+        if let streamError, streamError.code == .interrupted {
+            throw FTPError(.interrupted, "\(verb) interrupted after \(bytes) bytes; a partial download is kept for reget")
+        }
         let reply: Reply
         do throws(FTPError) {
             reply = try connection.readFinalReply()
@@ -151,16 +236,44 @@ extension FTPClient {
     }
 }
 
-/// Where a download writes: a hidden `.name.part` beside a regular-file target, or the target itself when it
-/// is a device or pipe (`/dev/null`, a FIFO).
+extension FTPClient {
+    /// RFC 959 §4.1.3: Telnet IP, Synch (IAC DM as urgent data), then ABOR; the server answers 426 for the
+    /// transfer and 226/225 for the ABOR. The replies are drained so the next command pairs with its own.
+    /// A second Ctrl-C while waiting drops the connection.
+    func abort(_ connection: ControlConnection, data: Socket) {
+        Interruption.clear()
+        let socket = connection.socket
+        _ = [UInt8]([255, 244]).withUnsafeBytes { send(socket.descriptor, $0.baseAddress, 2, Int32(MSG_NOSIGNAL)) }
+        socket.sendUrgent([255, 242])
+        do throws(FTPError) {
+            try connection.send(Command(.abor))
+            // The data connection closes after ABOR is on its way, as RFC 959 §4.1.3 has it.
+            data.close()
+            // ABOR always gets its own reply (225/226); a transfer in progress gets one more (426, or 226
+            // from servers that saw the stream end first). Take the first, then whatever follows within a second.
+            var replies = [try connection.readFinalReply(timeout: 5)]
+            if let second = try? connection.readFinalReply(timeout: 1) { replies.append(second) }
+            _ = replies
+        } catch where error.code == .interrupted {
+            notice("interrupted again: dropping the connection")
+            close()
+        } catch {
+            // No answer to ABOR: the connection can no longer be trusted to pair replies.
+            close()
+        }
+    }
+}
+
+/// Where a download writes: a hidden `.name.part` beside a regular-file target (unless asked to write in
+/// place), or the target itself when it is a device or pipe (`/dev/null`, a FIFO).
 struct LocalTarget {
     let path: String
     let writePath: String
 
-    init(path: String) {
+    init(path: String, temporary: Bool = true) {
         self.path = path
         var info = stat()
-        if WireText.withCString(path, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+        if !temporary || WireText.withCString(path, { stat($0, &info) }) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
             writePath = path
             return
         }
@@ -170,8 +283,39 @@ struct LocalTarget {
         writePath = "\(directory).\(name).part"
     }
 
-    func discard() {
-        if writePath != path { _ = WireText.withCString(writePath) { unlink($0) } }
+    /// The file a resume continues: the `.part` when there is one, else the target itself (classic reget).
+    var resumePath: String {
+        var info = stat()
+        return WireText.withCString(writePath, { stat($0, &info) }) == 0 ? writePath : path
+    }
+
+    func existingPartialSize() -> Int64? {
+        var info = stat()
+        guard WireText.withCString(resumePath, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Opens for writing; when resuming from the target itself, writes there.
+    func open(truncate: Bool) -> Int32 {
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0)
+        if !truncate, resumePath == path, writePath != path {
+            // Classic reget of a file in place: move it to the .part name first, so a failure cannot leave it looking whole.
+            _ = WireText.withCString(path) { from in WireText.withCString(writePath) { Glibc.rename(from, $0) } }
+        }
+        return WireText.withCString(writePath) { Glibc.open($0, flags, 0o666) }
+    }
+
+    /// After a failure: keep a non-empty `.part` for resuming, or remove it.
+    func failed(keep: Bool) {
+        guard writePath != path else { return }
+        var info = stat()
+        let size = WireText.withCString(writePath, { stat($0, &info) }) == 0 ? info.st_size : 0
+        if !keep || size == 0 { _ = WireText.withCString(writePath) { unlink($0) } }
+    }
+
+    /// A `.part` that already holds every byte: rename it into place.
+    func commitPartial() throws(FTPError) {
+        if resumePath == writePath { try commit() }
     }
 
     func commit() throws(FTPError) {
@@ -179,7 +323,7 @@ struct LocalTarget {
         let moved = WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
         if moved != 0 {
             let reason = FTPError.systemMessage(errno)
-            discard()
+            failed(keep: true)
             throw FTPError(.localFile, "cannot move the download into '\(path)': \(reason)")
         }
     }

@@ -3,7 +3,9 @@ import FerryCore
 /// One FTP session on one control connection, in English verbs. Synchronous and blocking: give each
 /// concurrent session its own client (and thread).
 public final class FTPClient {
-    public var configuration: ClientConfiguration
+    public var configuration: ClientConfiguration {
+        didSet { control?.replyTimeout = configuration.replyTimeout }
+    }
     /// Called for every command sent, reply received, notice and progress step.
     public var onEvent: (ClientEvent) -> Void
 

@@ -105,6 +105,8 @@ public final class Socket {
     func wait(for events: Int16, timeout: Double) throws(FTPError) -> Bool {
         let deadline = MonotonicClock.now + timeout
         while true {
+            // A Ctrl-C that landed outside poll (in a write, a rate-limit sleep) is seen here.
+            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
             var pfd = pollfd(fd: descriptor, events: events, revents: 0)
             let remaining = max(0, deadline - MonotonicClock.now)
             let result = poll(&pfd, 1, Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up)))
@@ -142,6 +144,11 @@ public final class Socket {
             }
             offset += count
         }
+    }
+
+    /// Bytes sent as TCP urgent data (the Telnet Synch of RFC 959 §4.1.3).
+    func sendUrgent(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_OOB) | Int32(MSG_NOSIGNAL)) }
     }
 
     func shutdownWrite() { _ = shutdown(descriptor, Int32(SHUT_WR)) }

@@ -45,6 +45,14 @@ public struct Settings: Sendable, Equatable {
     public var pager = "more"
     /// The interactive prompt (`set prompt`).
     public var promptText = "ftp> "
+    /// Download into a hidden `.name.part` and rename on success (off: classic in-place writes).
+    public var temporaryFiles = true
+    /// Compare downloads with the server's checksum when it offers HASH, XSHA256 or XCRC.
+    public var verify = true
+    /// How many times a cut transfer is resumed (reconnecting when needed) before it counts as failed.
+    public var retries = 3
+    /// Send NOOP before a command when the session was idle this many seconds (nil: never).
+    public var noopInterval: Double?
     /// Macros from `macdef` and .netrc, by name.
     public var macros: [String: [String]] = [:]
     /// The .netrc to read (-N, $NETRC, ~/.netrc).

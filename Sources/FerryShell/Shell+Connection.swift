@@ -27,6 +27,7 @@ extension Shell {
             return failure("open", error)
         }
         if settings.verbose || interactive { console.line("Connected to \(host).") }
+        session = SessionRecord(host: host, port: port)
         if settings.anonymous {
             return login(user: "anonymous", password: settings.anonymousPassword, account: nil)
         }
@@ -72,11 +73,19 @@ extension Shell {
     }
 
     func login(user: String, password: String?, account: String?) -> CommandOutcome {
+        var given = password
         do throws(FTPError) {
-            try client.login(user: user, password: { password ?? self.askSecret("Password: ") }, account: account)
+            try client.login(user: user, password: {
+                given = password ?? self.askSecret("Password: ")
+                return given
+            }, account: account)
         } catch {
             return failure("login", error)
         }
+        session?.user = user
+        session?.password = given
+        session?.account = account
+        session?.moves = []
         try? client.setType(settings.transferType)
         return .success
     }

@@ -9,12 +9,14 @@ extension Shell {
     func cd(_ args: [String]) -> CommandOutcome {
         guard args.count == 1 else { return .usage }
         do throws(FTPError) { try client.changeDirectory(args[0]) } catch { return failure("cd", error) }
+        recordMove(Command(.cwd, args[0]))
         return .success
     }
 
     func cdup(_ args: [String]) -> CommandOutcome {
         guard args.isEmpty else { return .usage }
         do throws(FTPError) { try client.changeToParent() } catch { return failure("cdup", error) }
+        recordMove(Command(.cdup))
         return .success
     }
 

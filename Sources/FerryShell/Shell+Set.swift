@@ -1,4 +1,5 @@
 import FerryClient
+import FerryCore
 
 /// set / unset: named options with typed values.
 extension Shell {
@@ -20,6 +21,38 @@ extension Shell {
         Option(name: "trust-pasv", help: "dial the address in PASV replies (on/off)",
                get: { $0.client.trustPassiveAddress ? "on" : "off" },
                set: { settings, value in Shell.toggle(false, value).map { settings.client.trustPassiveAddress = $0 } != nil }),
+        Option(name: "temp-file", help: "download into .name.part, rename on success (on/off)",
+               get: { $0.temporaryFiles ? "on" : "off" },
+               set: { settings, value in Shell.toggle(false, value).map { settings.temporaryFiles = $0 } != nil }),
+        Option(name: "verify", help: "check downloads against the server's checksum when offered (on/off)",
+               get: { $0.verify ? "on" : "off" },
+               set: { settings, value in Shell.toggle(false, value).map { settings.verify = $0 } != nil }),
+        Option(name: "retries", help: "times a cut download is resumed (0 to 10)", get: { "\($0.retries)" },
+               set: { settings, value in Int(value).flatMap { (0...10).contains($0) ? $0 : nil }.map { settings.retries = $0 } != nil }),
+        Option(name: "keepalive", help: "seconds idle before a NOOP checks the connection (0: off)",
+               get: { $0.noopInterval.map { "\($0)" } ?? "0" },
+               set: { settings, value in
+                   guard let seconds = Double(value), seconds >= 0 else { return false }
+                   settings.noopInterval = seconds > 0 ? seconds : nil
+                   return true
+               }),
+        Option(name: "active-port-range", help: "local ports for active mode, as low-high (empty: any)",
+               get: { $0.client.activePortRange.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "" },
+               set: { settings, value in
+                   if value.isEmpty { settings.client.activePortRange = nil; return true }
+                   let parts = value.split(separator: "-").compactMap { UInt16($0) }
+                   guard parts.count == 2, parts[0] > 0, parts[0] <= parts[1] else { return false }
+                   settings.client.activePortRange = parts[0]...parts[1]
+                   return true
+               }),
+        Option(name: "active-address", help: "IPv4 address to name in PORT/EPRT, for clients behind NAT (empty: our own)",
+               get: { $0.client.activeAddress ?? "" },
+               set: { settings, value in
+                   if value.isEmpty { settings.client.activeAddress = nil; return true }
+                   guard IPv4Endpoint(address: value, port: 1) != nil else { return false }
+                   settings.client.activeAddress = value
+                   return true
+               }),
         Option(name: "connect-timeout", help: "seconds to wait for a connection", get: { "\($0.client.connectTimeout)" },
                set: { settings, value in Shell.seconds(value).map { settings.client.connectTimeout = $0 } != nil }),
         Option(name: "reply-timeout", help: "seconds to wait for each reply", get: { "\($0.client.replyTimeout)" },

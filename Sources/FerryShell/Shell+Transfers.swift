@@ -37,28 +37,49 @@ extension Shell {
             if settings.verbose { console.line("Local file \"\(local)\" is newer than remote file \"\(Console.sanitize(remote))\".") }
             return .success
         }
-        var offset: Int64 = settings.restartPoint ?? 0
-        settings.restartPoint = nil
-        if mode == .resume, localExists {
-            offset = Int64(info.st_size)
-            try? client.setType(type)
-            if let size = try? client.size(remote), size <= offset {
-                console.line("Local file \"\(local)\" is already complete (\(offset) bytes).")
-                return .success
+        if let offset = settings.restartPoint {
+            // `restart N` then get: the classic explicit offset, written in place.
+            settings.restartPoint = nil
+            return transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+                try retrieveInPlace(remote, local: local, type: type, offset: offset)
             }
         }
         if settings.verbose { console.line("local: \(local) remote: \(Console.sanitize(remote))") }
-        var expected: Int64?
-        if showsProgress {
-            try? client.setType(type)   // some servers answer SIZE only in TYPE I
-            expected = try? client.size(remote)
+        var options = FTPClient.DownloadOptions()
+        options.resume = mode == .resume
+        options.useTemporaryFile = settings.temporaryFiles
+        options.verify = settings.verify
+        var attempt = 0
+        while true {
+            var report: FTPClient.DownloadReport?
+            let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+                let done = try client.download(remote, toPath: local, type: type, options: options)
+                report = done
+                return done.result
+            }
+            if outcome == .success {
+                if let report, report.resumedAt > 0, report.result.bytes == 0, settings.verbose || mode == .resume {
+                    console.line("Local file \"\(local)\" is already complete (\(report.resumedAt) bytes).")
+                }
+                if settings.preserve { preserveTime(remote, local: local) }
+                return .success
+            }
+            guard case .failure(let message) = outcome, attempt < settings.retries, let error = lastTransferError,
+                  Shell.isWorthResuming(error), settings.temporaryFiles || mode == .resume else { return outcome }
+            attempt += 1
+            // A cut data stream on a live session resumes at once; a lost connection backs off (1, 2, 4, 8 s).
+            let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
+            console.error(Console.sanitize(message))
+            console.error("Resuming '\(Console.sanitize(remote))' in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(settings.retries)).")
+            usleep(UInt32(wait * 1_000_000))
+            if !client.isConnected, reconnect() != .success { return .failure("\(command): could not reconnect to resume '\(remote)'") }
+            options.resume = true
         }
-        let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
-            if offset > 0 { return try retrieveInPlace(remote, local: local, type: type, offset: offset) }
-            return try client.retrieve(remote, toPath: local, type: type, expectedSize: expected)
-        }
-        if outcome == .success, settings.preserve { preserveTime(remote, local: local) }
-        return outcome
+    }
+
+    /// Cut streams, dropped connections and timeouts are worth resuming; a refusal (550) or a local error is not.
+    static func isWorthResuming(_ error: FTPError) -> Bool {
+        [.transferIncomplete, .connectionClosed, .timedOut].contains(error.code) && error.reply?.code.category != .permanentNegative
     }
 
     /// put local-file [remote-file]; the remote name defaults to the local file's last path component.
@@ -132,7 +153,11 @@ extension Shell {
             if settings.bell { console.status("\u{07}") }
         }
         let result: TransferResult
-        do throws(FTPError) { result = try body() } catch { return failure(command, error) }
+        lastTransferError = nil
+        do throws(FTPError) { result = try body() } catch {
+            lastTransferError = error
+            return failure(command, error)
+        }
         if settings.verbose {
             progressLine?.finish()
             progressLine = nil

@@ -20,6 +20,12 @@ public final class Shell {
     var hashMarks: HashMarks?
     /// How deep macros are running inside macros (bounded).
     var macroDepth = 0
+    /// The last transfer's error, for deciding whether to resume it.
+    var lastTransferError: FTPError?
+    /// How to get the session back after the connection dropped: where, who, and the cds since login.
+    var session: SessionRecord?
+    /// When the last command finished, for the NOOP keepalive.
+    var lastActivity = 0.0
 
     public init(settings: Settings, console: Console, reader: LineReader, interactive: Bool,
                 table: CommandTable = CommandTable.standard) {
@@ -80,6 +86,9 @@ public final class Shell {
                 return report(.failure("Not connected."), command: nil)
             }
             client.configuration = settings.client
+            if spec.needsConnection { keepAliveIfIdle() }
+            // Only what talked to the server resets the idle clock.
+            defer { if spec.needsConnection || spec.name == "open" { markActivity() } }
             return report(spec.handler(self, arguments), command: spec)
         }
     }
@@ -119,7 +128,8 @@ public final class Shell {
                 for line in reply.lines { console.line(Console.sanitize(line)) }
             }
         case .notice(let text):
-            if settings.verbose || settings.debug { console.line(Console.sanitize(text)) }
+            // Said once per session, whatever the verbosity: what the data channel had to do differently.
+            console.error(Console.sanitize(text))
         case .progress(let progress):
             progressLine?.update(progress)
             hashMarks?.update(progress.bytes)

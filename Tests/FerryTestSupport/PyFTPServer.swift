@@ -24,6 +24,12 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let masquerade = options.masquerade { arguments += ["--masquerade", masquerade] }
         if let cut = options.cutRetrieveAfter { arguments += ["--cut-retr", String(cut)] }
         if let cut = options.cutStoreAfter { arguments += ["--cut-stor", String(cut)] }
+        if options.hash { arguments.append("--hash") }
+        if options.epsvBlackHole { arguments.append("--epsv-black-hole") }
+        if let bytes = options.dropControlAfterRetrieve { arguments += ["--drop-control-after-retr", String(bytes)] }
+        if let verb = options.reply421On { arguments += ["--reply-421-on", verb] }
+        if let bytes = options.stallRetrieveAfter { arguments += ["--stall-retr", String(bytes)] }
+        if options.corruptRetrieve { arguments.append("--corrupt-retr") }
         process.arguments = arguments
         stdin = Pipe()
         let stdout = Pipe()

@@ -31,6 +31,18 @@ public struct ServerOptions: Sendable {
     public var masquerade: String?
     public var cutRetrieveAfter: Int?
     public var cutStoreAfter: Int?
+    /// Offer HASH (with RANG), XSHA256 and XCRC.
+    public var hash = false
+    /// Answer EPSV with a port whose SYNs go unanswered.
+    public var epsvBlackHole = false
+    /// Drop the control and data connections, without a reply, after this many RETR bytes.
+    public var dropControlAfterRetrieve: Int?
+    /// Answer this verb with 421 and hang up.
+    public var reply421On: String?
+    /// Stop sending RETR data after this many bytes, leaving the connection open.
+    public var stallRetrieveAfter: Int?
+    /// Flip a byte of every RETR (same size, different content).
+    public var corruptRetrieve = false
     public init() {}
 }
 

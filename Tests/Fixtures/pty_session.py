@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Runs a program on a pseudo-terminal, as a person at a terminal would, for Ferry's interactive tests.
 
-usage: pty_session.py TIMEOUT PROGRAM [ARGS...]   (standard input: lines "expect TEXT" or "send TEXT")
+usage: pty_session.py TIMEOUT PROGRAM [ARGS...]
+(standard input: lines "expect TEXT", "send TEXT", "interrupt" for Ctrl-C, "sleep SECONDS")
 Each "expect" waits (up to TIMEOUT seconds) until TEXT has appeared on the terminal since the last match;
 "send" types TEXT and Enter. Prints everything the terminal showed; exits 1 if an expectation failed.
 """
 import os
 import pty
 import select
+import signal
 import sys
 import time
 
@@ -18,6 +20,8 @@ def main():
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm"
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execvp(sys.argv[2], sys.argv[2:])
     seen = b""
     position = 0
@@ -44,6 +48,11 @@ def main():
         if verb == "send":
             os.write(fd, text.encode() + b"\r")
             pump(time.time() + 0.2)
+        elif verb == "interrupt":
+            os.write(fd, b"\x03")
+            pump(time.time() + 0.2)
+        elif verb == "sleep":
+            pump(time.time() + float(text))
         elif verb == "expect":
             deadline = time.time() + timeout
             target = text.encode()

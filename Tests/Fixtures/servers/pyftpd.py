@@ -5,13 +5,39 @@ Prints "PORT <n>" on its first line once it listens (it binds port 0, so ports n
 then serves until it is killed or its parent goes away.
 """
 import argparse
+import hashlib
+import socket
+import zlib
 import os
 import sys
 import threading
+import time
 
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import DTPHandler, FTPHandler
 from pyftpdlib.servers import FTPServer
+
+
+BLACK_HOLES = []
+
+
+def black_hole_port():
+    """A port whose SYNs go unanswered: a listener with backlog 0, already full, that never accepts."""
+    if not BLACK_HOLES:
+        hole = socket.socket()
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(0)
+        BLACK_HOLES.append(hole)
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            try:
+                filler.connect(hole.getsockname())
+            except BlockingIOError:
+                pass
+            BLACK_HOLES.append(filler)
+        time.sleep(0.1)
+    return BLACK_HOLES[0].getsockname()[1]
 
 
 def main():
@@ -25,6 +51,13 @@ def main():
                         help="verbs to answer with 502 (EPSV, PASV, EPRT, PORT, ...)")
     parser.add_argument("--cut-retr", type=int, help="abort RETR after this many bytes (426)")
     parser.add_argument("--cut-stor", type=int, help="abort STOR after this many bytes (426)")
+    parser.add_argument("--hash", action="store_true", help="offer HASH (with RANG), XSHA256 and XCRC")
+    parser.add_argument("--epsv-black-hole", action="store_true", help="answer EPSV with a port nobody listens on")
+    parser.add_argument("--drop-control-after-retr", type=int,
+                        help="close the control connection after sending this many RETR bytes (no reply)")
+    parser.add_argument("--reply-421-on", help="answer this verb with 421 and hang up")
+    parser.add_argument("--stall-retr", type=int, help="stop sending RETR data after this many bytes, connection left open")
+    parser.add_argument("--corrupt-retr", action="store_true", help="flip one byte of every RETR (size unchanged)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -37,6 +70,19 @@ def main():
 
     class FaultyDTP(DTPHandler):
         def send(self, data):
+            if args.stall_retr is not None and self.tot_bytes_sent >= args.stall_retr:
+                time.sleep(0.05)
+                return 0
+            if args.stall_retr is not None:
+                data = data[: max(1, args.stall_retr - self.tot_bytes_sent)]
+            if args.corrupt_retr and self.tot_bytes_sent == 0 and data:
+                data = bytes([data[0] ^ 0xFF]) + bytes(data[1:])
+            if args.drop_control_after_retr is not None and self.tot_bytes_sent >= args.drop_control_after_retr:
+                # Both connections vanish without a reply, like a NAT box that forgot them.
+                self.cmd_channel.socket.close()
+                raise RuntimeError("fault injected: control connection dropped")
+            if args.drop_control_after_retr is not None:
+                data = data[: max(1, args.drop_control_after_retr - self.tot_bytes_sent)]
             if args.cut_retr is not None and self.tot_bytes_sent >= args.cut_retr:
                 raise RuntimeError("fault injected: RETR cut")
             if args.cut_retr is not None:
@@ -53,7 +99,87 @@ def main():
         handle_read_event = handle_read  # the base class binds this name to its own handle_read
 
     class Handler(FTPHandler):
-        pass
+        hash_algorithm = "SHA-256"
+        hash_range = None
+
+        def _digest(self, path, start, end, algorithm):
+            with open(path, "rb") as f:
+                f.seek(start)
+                data = f.read(None if end is None else max(0, end - start))
+            if algorithm == "CRC32":
+                return "%08x" % (zlib.crc32(data) & 0xFFFFFFFF)
+            return hashlib.sha256(data).hexdigest()
+
+        def _hash_args(self, line):
+            # XSHA256 "name with spaces" [start [end]]  (end exclusive)
+            if line.startswith('"'):
+                name, _, rest = line[1:].partition('"')
+            else:
+                name, _, rest = line.partition(" ")
+            numbers = [int(x) for x in rest.split()]
+            start = numbers[0] if numbers else 0
+            end = numbers[1] if len(numbers) > 1 else None
+            return self.fs.ftp2fs(name), start, end
+
+        def ftp_XSHA256(self, line):
+            path, start, end = self._hash_args(line)
+            self.respond("250 " + self._digest(path, start, end, "SHA-256"))
+
+        def ftp_XCRC(self, line):
+            path, start, end = self._hash_args(line)
+            self.respond("250 " + self._digest(path, start, end, "CRC32").upper())
+
+        def ftp_RANG(self, line):
+            start, end = (int(x) for x in line.split())
+            self.hash_range = (start, end)
+            self.respond(f"350 Restarting at {start}. Ending byte at {end}")
+
+        def ftp_HASH(self, path):
+            start, end = self.hash_range or (0, None)
+            self.hash_range = None
+            size = os.path.getsize(path)
+            last = size - 1 if end is None else end
+            digest = self._digest(path, start, last + 1, self.hash_algorithm)
+            self.respond(f"213 {self.hash_algorithm} {start}-{last} {digest} {self.fs.fs2ftp(path)}")
+
+        def ftp_OPTS(self, line):
+            if line.upper().startswith("HASH "):
+                algorithm = line[5:].strip().upper()
+                if algorithm in ("SHA-256", "CRC32"):
+                    self.hash_algorithm = algorithm
+                    self.respond("200 " + algorithm)
+                else:
+                    self.respond("501 Unknown algorithm")
+                return
+            return super().ftp_OPTS(line)
+
+        def ftp_FEAT(self, line):
+            if not args.hash:
+                return super().ftp_FEAT(line)
+            lines = ["211-Features supported:", " EPRT", " EPSV", " MDTM", " REST STREAM", " SIZE", " UTF8",
+                     " HASH SHA-256*;CRC32", " RANG STREAM", " XCRC", " XSHA256", "211 End FEAT."]
+            self.push("\r\n".join(lines) + "\r\n")
+
+        def ftp_EPSV(self, line):
+            if args.epsv_black_hole:
+                self.respond(f"229 Entering extended passive mode (|||{black_hole_port()}|).")
+                return
+            return super().ftp_EPSV(line)
+
+        def pre_process_command(self, line, cmd, arg):
+            if args.reply_421_on and cmd == args.reply_421_on.upper():
+                self.respond("421 Service not available, closing control connection (fault injected).")
+                self.close_when_done()
+                return
+            return super().pre_process_command(line, cmd, arg)
+
+    if not args.hash:
+        for name in ("ftp_XSHA256", "ftp_XCRC", "ftp_RANG", "ftp_HASH"):
+            delattr(Handler, name)
+    else:
+        Handler.proto_cmds = dict(Handler.proto_cmds)
+        for verb, perm, needs_arg in (("XSHA256", None, True), ("XCRC", None, True), ("RANG", None, True), ("HASH", "r", True)):
+            Handler.proto_cmds[verb] = dict(perm=perm, auth=True, arg=needs_arg, help=f"Syntax: {verb}")
 
     for verb in args.refuse:
         def refused(self, line, verb=verb):
@@ -61,7 +187,8 @@ def main():
         setattr(Handler, "ftp_" + verb.upper(), refused)
 
     Handler.authorizer = authorizer
-    if args.cut_retr is not None:
+    if args.cut_retr is not None or args.drop_control_after_retr is not None or args.stall_retr is not None \
+            or args.corrupt_retr:
         Handler.use_sendfile = False  # sendfile would bypass send()
     Handler.dtp_handler = FaultyDTP
     Handler.banner = "ferry test server ready."

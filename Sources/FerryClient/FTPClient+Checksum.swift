@@ -1,0 +1,82 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Asking the server for a file's checksum (HASH with RANG, XSHA256 or XCRC), and computing the same locally.
+extension FTPClient {
+    public struct RemoteChecksum: Sendable, Equatable {
+        public var algorithm: ChecksumAlgorithm
+        public var hex: String
+        /// The command that gave it ("HASH", "XSHA256", "XCRC").
+        public var command: String
+    }
+
+    /// The checksum the server offers for `path` — its first `length` bytes, or all of it — or nil when it
+    /// offers none. Preference: HASH (draft-bryan-ftp-hash, SHA-256 then CRC32, ranges by RANG), XSHA256, XCRC.
+    public func remoteChecksum(of path: String, length: Int64? = nil) throws(FTPError) -> RemoteChecksum? {
+        if let offered = features.parameters(of: "HASH") {
+            let names = offered.split(separator: ";").map { $0.trimmingCharacters(in: "*").uppercased() }
+            let selected = offered.split(separator: ";").first { $0.hasSuffix("*") }.map { $0.dropLast().uppercased() }
+            for algorithm in [ChecksumAlgorithm.sha256, .crc32] where names.contains(algorithm.rawValue) {
+                if selected != algorithm.rawValue {
+                    guard try execute(Command(.opts, "HASH \(algorithm.rawValue)")).code.isSuccess else { continue }
+                }
+                if let length {
+                    if length == 0 { return RemoteChecksum(algorithm: algorithm, hex: emptyDigest(algorithm), command: "HASH") }
+                    let range = try execute(Command(Verb("RANG"), "0 \(length - 1)"))
+                    guard range.code == .pendingFurtherInformation else { break }
+                }
+                let reply = try execute(Command(Verb("HASH"), path))
+                // 213 SHA-256 0-49 169cd22282da7f147cb491e559e9dd filename
+                let words = reply.firstLineText.split(separator: " ")
+                guard reply.code == .fileStatus, words.count >= 3 else { return nil }
+                return RemoteChecksum(algorithm: algorithm, hex: words[2].lowercased(), command: "HASH")
+            }
+        }
+        for (verb, algorithm) in [("XSHA256", ChecksumAlgorithm.sha256), ("XCRC", .crc32)] where features.supports(verb) {
+            let quoted = path.contains(" ") ? "\"\(path)\"" : path
+            let argument = length.map { "\(quoted) 0 \($0)" } ?? quoted
+            let reply = try execute(Command(Verb(verb), argument))
+            guard reply.code.isSuccess, let word = reply.firstLineText.split(separator: " ").first,
+                  word.allSatisfy(\.isHexDigit) else { continue }
+            let hex = word.lowercased()
+            return RemoteChecksum(algorithm: algorithm, hex: String(repeating: "0", count: max(0, 8 - hex.count)) + hex,
+                                  command: verb)
+        }
+        return nil
+    }
+
+    /// The checksum of the first `length` bytes of a local file (all of it when nil).
+    public static func localChecksum(of path: String, algorithm: ChecksumAlgorithm, length: Int64? = nil) throws(FTPError) -> String {
+        let fd = WireText.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw FTPError(.localFile, "cannot read '\(path)': \(FTPError.systemMessage(errno))") }
+        defer { Glibc.close(fd) }
+        var hasher = algorithm.makeHasher()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+        defer { buffer.deallocate() }
+        var remaining = length ?? Int64.max
+        while remaining > 0 {
+            let count = read(fd, buffer.baseAddress, Int(min(Int64(buffer.count), remaining)))
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw FTPError(.localFile, "cannot read '\(path)': \(FTPError.systemMessage(errno))") }
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            remaining -= Int64(count)
+        }
+        return hasher.hexDigest()
+    }
+
+    private func emptyDigest(_ algorithm: ChecksumAlgorithm) -> String { algorithm.makeHasher().hexDigest() }
+}
+
+extension Character {
+    var isHexDigit: Bool { ("0"..."9").contains(self) || ("a"..."f").contains(self) || ("A"..."F").contains(self) }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        return String(drop { chars.contains($0) }.reversed().drop { chars.contains($0) }.reversed())
+    }
+}

@@ -1,0 +1,185 @@
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// Faults from a scripted pyftpdlib: each checks the exit status, the message and the files left on disk,
+/// and that nothing hangs past its timeout.
+@Suite struct RobustnessTests {
+    func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String) throws -> ProcessRunner.Result {
+        try Ferry.run(flags + ["-n", server.host, String(server.port)],
+                      script: "user \(server.user) \(server.password)\n" + script, timeout: 90, directory: directory)
+    }
+
+    @Test func cutDownloadsResumeToAnIdenticalFile() throws {
+        var options = ServerOptions()
+        options.cutRetrieveAfter = 200_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 500_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try run(server, "get big.bin\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
+        #expect(result.stderr.contains("Resuming 'big.bin'"), "\(result.stderr)")
+        #expect(TestFiles.names(in: work.path) == ["big.bin"])
+    }
+
+    @Test func aDroppedControlConnectionReconnectsReturnsToTheFolderAndResumes() throws {
+        var options = ServerOptions()
+        options.dropControlAfterRetrieve = 300_000
+        let server = try PyFTPServer(options: options)
+        try FileManager.default.createDirectory(atPath: server.path("deep"), withIntermediateDirectories: true)
+        try TestFiles.writeRandom(server.path("deep/big.bin"), size: 700_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try run(server, "cd deep\nget big.bin\npwd\n", flags: ["-q", "5"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("deep/big.bin")))
+        #expect(result.stderr.contains("Reconnected"), "\(result.stderr)")
+        #expect(result.stdout.contains("Remote directory: /deep"), "the session is back in its folder")
+    }
+
+    @Test func aBrokenTransferThatCannotBeResumedLeavesOnlyAPartFile() throws {
+        var options = ServerOptions()
+        options.cutRetrieveAfter = 100_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 1_000_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try run(server, "set retries 1\nget big.bin\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(!TestFiles.exists(work.file("big.bin")), "nothing that looks complete")
+        #expect(TestFiles.exists(work.file(".big.bin.part")), "the partial file is kept for reget")
+        let again = try Ferry.run(["-n", server.host, String(server.port)],
+                                  script: "user tester secret\nset retries 10\nreget big.bin\n", timeout: 90, directory: work.path)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
+        #expect(TestFiles.names(in: work.path) == ["big.bin"])
+    }
+
+    @Test func aStalledTransferTimesOutInsteadOfHanging() throws {
+        var options = ServerOptions()
+        options.stallRetrieveAfter = 50_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 400_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let start = Date()
+        let result = try run(server, "set retries 0\nset stall-timeout 1\nset reply-timeout 2\nget big.bin\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(result.stderr.contains("nothing received for 1 s"), "\(result.stderr)")
+        #expect(!TestFiles.exists(work.file("big.bin")))
+    }
+
+    @Test func epsvThatNeverAnswersFallsBackToPasvQuickly() throws {
+        var options = ServerOptions()
+        options.epsvBlackHole = true
+        let server = try PyFTPServer(options: options)
+        try TestFiles.write(server.path("f.txt"), "fine\n")
+        let work = try TemporaryDirectory("ferry-faults")
+        let start = Date()
+        let result = try run(server, "set data-timeout 2\nget f.txt\nget f.txt g.txt\n", flags: ["-d"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(Date().timeIntervalSince(start) < 15)
+        #expect(result.stdout.components(separatedBy: "---> EPSV").count == 2, "EPSV is not tried again")
+        #expect(result.stderr.contains("trying the next method"), "\(result.stderr)")
+        #expect(try TestFiles.read(work.file("g.txt")) == Data("fine\n".utf8))
+    }
+
+    @Test func refusedPortAndEprtFallBackToPassiveOrFailClearly() throws {
+        var options = ServerOptions()
+        options.refuse = ["EPRT", "PORT"]
+        let server = try PyFTPServer(options: options)
+        try TestFiles.write(server.path("f.txt"), "f")
+        let work = try TemporaryDirectory("ferry-faults")
+        // `passive` toggles to active mode and keeps the fallback: EPRT and PORT are refused, passive works.
+        let auto = try run(server, "passive\nget f.txt\n", directory: work.path)
+        #expect(auto.status == 0, "\(auto.output)")
+        let strict = try run(server, "get f.txt g.txt\n", flags: ["-A"], directory: work.path)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("no data connection could be made") && strict.stderr.contains("PORT refused"), "\(strict.stderr)")
+        #expect(!TestFiles.exists(work.file("g.txt")))
+    }
+
+    @Test func a421MidSessionEndsTheSessionClearly() throws {
+        var options = ServerOptions()
+        options.reply421On = "SIZE"
+        let server = try PyFTPServer(options: options)
+        try TestFiles.write(server.path("f.txt"), "f")
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try run(server, "size f.txt\npwd\nls\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("closed the connection") && result.stderr.contains("421"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "Not connected.").count == 3)
+    }
+
+    @Test func regetRefusesAWrongPrefixWhenTheServerCanHashIt() throws {
+        var options = ServerOptions()
+        options.hash = true
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("data.bin"), size: 300_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        try TestFiles.writeRandom(work.file("data.bin"), size: 100_000)
+        let before = try TestFiles.sha256(work.file("data.bin"))
+        let result = try run(server, "reget data.bin\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("differ from the server's"), "\(result.stderr)")
+        #expect(try TestFiles.sha256(work.file("data.bin")) == before, "the local file is untouched")
+
+        // The right prefix resumes, and the finished file is verified against the server's checksum.
+        let original = try TestFiles.read(server.path("data.bin"))
+        try original.prefix(120_000).write(to: URL(fileURLWithPath: work.file("data.bin")))
+        let good = try run(server, "reget data.bin\n", flags: ["-d"], directory: work.path)
+        #expect(good.status == 0, "\(good.output)")
+        #expect(good.stdout.contains("---> RANG 0 119999") && good.stdout.contains("---> HASH data.bin"), "\(good.stdout)")
+        #expect(try TestFiles.read(work.file("data.bin")) == original)
+    }
+
+    @Test func regetRefusesWhenTheRemoteFileChangedSinceThePartial() throws {
+        let server = try PyFTPServer()
+        try TestFiles.writeRandom(server.path("data.bin"), size: 200_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        try TestFiles.writeRandom(work.file("data.bin"), size: 1000)
+        var old = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+        utimensat(AT_FDCWD, work.file("data.bin"), &old, 0)
+        let result = try run(server, "reget data.bin\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("changed on the server"), "\(result.stderr)")
+    }
+
+    @Test func aDownloadThatDoesNotMatchTheServersChecksumIsAFailure() throws {
+        var options = ServerOptions()
+        options.hash = true
+        options.corruptRetrieve = true
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("data.bin"), size: 50_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try run(server, "set retries 0\nget data.bin\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("SHA-256") && result.stderr.contains("differs"), "\(result.stderr)")
+        #expect(!TestFiles.exists(work.file("data.bin")), "a file that fails verification is not put in place")
+        let verified = try run(server, "set verify off\nget data.bin\n", directory: work.path)
+        #expect(verified.status == 0, "with verify off the classic behaviour is back")
+    }
+}
+
+/// Settings that keep unattended sessions alive and active mode usable behind NAT.
+@Suite struct ConnectionSettingsTests {
+    @Test func activeModeListensInThePortRangeAndNamesTheAdvertisedAddress() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("f.txt"), "f")
+        let work = try TemporaryDirectory("ferry-faults")
+        let port = try FreePort.allocate()
+        let script = "user tester secret\nset active-port-range \(port)-\(port)\nget f.txt\nset active-address 127.0.0.2\nget f.txt g.txt\n"
+        let result = try Ferry.run(["-A", "-d", "-n", server.host, String(server.port)], script: script, directory: work.path)
+        #expect(result.stdout.contains("---> EPRT |1|127.0.0.1|\(port)|"), "\(result.stdout)")
+        #expect(TestFiles.exists(work.file("f.txt")))
+        #expect(result.stdout.contains("---> EPRT |1|127.0.0.2|"), "the advertised address is named")
+        #expect(result.status == 1, "pyftpdlib refuses a foreign address, as it should")
+    }
+
+    @Test func anIdleSessionIsCheckedWithNoopBeforeTheNextCommand() throws {
+        let server = try PyFTPServer()
+        let result = try Ferry.run(["-d", "-n", server.host, String(server.port)],
+                                   script: "user tester secret\nset keepalive 1\n!sleep 2\npwd\npwd\n")
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.components(separatedBy: "---> NOOP").count == 2, "one NOOP after the idle pause only")
+    }
+}
