@@ -14,6 +14,7 @@ deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	[ -f /usr/include/histedit.h ] || missing="$$missing libedit-dev"; \
+	[ -f /usr/include/openssl/evp.h ] || missing="$$missing libssl-dev"; \
 	[ -x /usr/sbin/vsftpd ] || missing="$$missing vsftpd"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
@@ -23,7 +24,8 @@ deps:
 	@python3 -c "import pyftpdlib" 2>/dev/null || { echo "Installing: pyftpdlib"; python3 -m pip install -q pyftpdlib; }
 
 build-deps:
-	@[ -f /usr/include/histedit.h ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev pkg-config >/dev/null; }
+	@[ -f /usr/include/histedit.h ] && [ -f /usr/include/openssl/evp.h ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev libssl-dev pkg-config >/dev/null; }
 
 build: build-deps
 	$(SWIFT) build

@@ -16,7 +16,9 @@ let package = Package(
         .target(name: "FerryCore"),
         // Linux system calls that Glibc does not expose (splice, pipe sizes).
         .target(name: "CFerrySys"),
-        .target(name: "FerryClient", dependencies: ["FerryCore", "CFerrySys"]),
+        // System OpenSSL 3 (libssl-dev): SHA-256 with the CPU's SHA instructions now, TLS for FTPS later.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "FerryClient", dependencies: ["FerryCore", "CFerrySys", "COpenSSL"]),
         .systemLibrary(
             name: "CLibEdit",
             pkgConfig: "libedit",

@@ -68,3 +68,19 @@ import Testing
         #expect(probe == 0, "the local file has exactly the server's bytes as its name (\(String(describing: onDisk)))")
     }
 }
+
+@Suite struct LocalChecksumTests {
+    @Test func openSSLAndPortableSHA256AgreeOnAFile() throws {
+        let local = try TemporaryDirectory()
+        try TestFiles.writeRandom(local.file("r.bin"), size: 3_000_017)
+        let fast = try FTPClient.localChecksum(of: local.file("r.bin"), algorithm: .sha256)
+        #expect(fast == (try TestFiles.sha256(local.file("r.bin"))))
+        var portable = SHA256()
+        try TestFiles.read(local.file("r.bin")).withUnsafeBytes { portable.update($0) }
+        #expect(portable.hexDigest() == fast)
+        let prefix = try FTPClient.localChecksum(of: local.file("r.bin"), algorithm: .crc32, length: 1000)
+        var crc = CRC32()
+        try TestFiles.read(local.file("r.bin")).prefix(1000).withUnsafeBytes { crc.update($0) }
+        #expect(prefix == crc.hexDigest())
+    }
+}

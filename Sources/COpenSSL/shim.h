@@ -1,0 +1,7 @@
+#ifndef FERRY_COPENSSL_SHIM_H
+#define FERRY_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+#endif
