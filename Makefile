@@ -16,6 +16,7 @@ deps:
 	[ -f /usr/include/histedit.h ] || missing="$$missing libedit-dev"; \
 	[ -f /usr/include/openssl/evp.h ] || missing="$$missing libssl-dev"; \
 	[ -x /usr/sbin/vsftpd ] || missing="$$missing vsftpd"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
 		$(SUDO) apt-get update -qq && \

@@ -28,6 +28,9 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The IPv4 address to name in PORT/EPRT instead of our own (lftp's ftp:port-ipv4), for clients behind NAT.
     public var activeAddress: String?
 
+    /// FTPS: explicit or implicit TLS, certificate checks, data protection.
+    public var tls = TLSConfiguration()
+
     /// Buffer for the read/write transfer path.
     public var bufferSize: Int = 1 << 20
     /// Move binary downloads to files with splice(2).

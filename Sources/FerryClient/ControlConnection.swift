@@ -2,14 +2,16 @@ import FerryCore
 
 /// The control connection: commands out, replies in, every wait bounded by the reply timeout.
 final class ControlConnection {
-    let socket: Socket
+    /// The bytes of the session: plain, or TLS after AUTH TLS (and plain again after CCC).
+    var stream: ByteStream
+    var socket: Socket { stream.socket }
     private var parser = ReplyParser()
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
     var replyTimeout: Double
     let events: (ClientEvent) -> Void
 
     init(socket: Socket, replyTimeout: Double, events: @escaping (ClientEvent) -> Void) {
-        self.socket = socket
+        self.stream = .plain(socket)
         self.replyTimeout = replyTimeout
         self.events = events
     }
@@ -23,7 +25,7 @@ final class ControlConnection {
         }
         events(.sent(command.traceDescription))
         try withBytes(bytes) { (raw) throws(FTPError) in
-            try socket.writeAll(raw, timeout: replyTimeout, what: "sending \(command.verb)")
+            try stream.writeAll(raw, timeout: replyTimeout, what: "sending \(command.verb)")
         }
     }
 
@@ -46,7 +48,7 @@ final class ControlConnection {
             }
             let count: Int
             do throws(FTPError) {
-                count = try socket.read(into: readBuffer, timeout: limit, what: "waiting for the server's reply")
+                count = try stream.read(into: readBuffer, timeout: limit, what: "waiting for the server's reply")
             } catch where error.code == .timedOut {
                 throw FTPError(.timedOut, "the server did not reply within \(format(limit)) s; it may be overloaded or the network down")
             }

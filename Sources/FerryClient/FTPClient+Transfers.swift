@@ -145,7 +145,10 @@ extension FTPClient {
         var streamError: FTPError?
         let engine = engine(expected: nil, rate: configuration.uploadRateLimit)
         do throws(FTPError) {
-            _ = try engine.send(from: input, to: socket, type: type)
+            let stream = try dataStream(socket)
+            _ = try engine.send(from: input, to: stream, type: type)
+            // A TLS upload ends with close_notify, so the server can tell the end from a cut.
+            if streamError == nil { stream.finish() }
         } catch { streamError = error }
         if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.shutdownWrite()
@@ -195,7 +198,7 @@ extension FTPClient {
         var streamError: FTPError?
         let engine = engine(expected: expected, rate: configuration.downloadRateLimit)
         do throws(FTPError) {
-            _ = try engine.receive(from: socket, to: output, type: type)
+            _ = try engine.receive(from: try dataStream(socket), to: output, type: type)
         } catch { streamError = error }
         if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.close()

@@ -20,6 +20,16 @@ public final class FTPClient {
     /// Data-channel steps this server refused; skipped for the rest of the session.
     var refusedSteps: Set<DataChannelPlan.Step> = []
     var noticesGiven: Set<String> = []
+    /// Asked when a server certificate neither verifies nor is pinned (the shell asks the user and remembers).
+    public var certificateDecision: ((String, CertificateCheck) -> CertificateDecision)?
+    var tlsContext: TLSContext?
+    /// The control connection's TLS session, resumed by every data connection (+1 reference).
+    var controlSession: OpaquePointer?
+    var tlsVersion: String?
+    /// PROT P is in force.
+    public internal(set) var dataProtected = false
+    /// The server's certificate as last checked.
+    public internal(set) var certificate: CertificateCheck?
     /// Parsed listings by directory, for this session (see `entries(in:)`).
     var listingCache: [String: [ListingEntry]] = [:]
     /// Bumped by every change of working directory, so cached relative listings are not reused elsewhere.
@@ -30,7 +40,11 @@ public final class FTPClient {
         self.onEvent = onEvent
     }
 
+    deinit { replaceControlSession(nil) }
+
     public var isConnected: Bool { control?.socket.isOpen ?? false }
+    /// The control connection runs over TLS.
+    public var isProtected: Bool { control?.stream.isProtected ?? false }
     public var peerAddress: SocketAddress? { control?.socket.peerAddress }
 
     // MARK: connection
@@ -47,12 +61,14 @@ public final class FTPClient {
         }
         control = connection
         self.host = host
+        if configuration.tls.mode == .implicit { try startControlTLS(connection, host: host) }
         let reply = try connection.readFinalReply(timeout: max(configuration.replyTimeout, configuration.connectTimeout))
         guard reply.code.isSuccess else {
             close()
             throw FTPError(.connectionFailed, "the server refused the session: \(reply.summary)", reply: reply)
         }
         greeting = reply
+        try negotiateExplicitTLS(connection, host: host)
         return reply
     }
 
@@ -70,6 +86,7 @@ public final class FTPClient {
             case .loggedIn(let reply):
                 isLoggedIn = true
                 wireType = nil
+                try protectDataChannel(connection)
                 afterLogin()
                 return reply
             case .needs(.pass, _) where !askedPassword:
@@ -123,6 +140,10 @@ public final class FTPClient {
         refusedSteps = []
         noticesGiven = []
         listingCache = [:]
+        replaceControlSession(nil)
+        tlsContext = nil
+        tlsVersion = nil
+        dataProtected = false
     }
 
     func connected() throws(FTPError) -> ControlConnection {

@@ -37,9 +37,10 @@ final class TransferEngine {
     var bytes: Int64 { meter.bytes }
 
     /// Data socket → `sink` until the server closes the stream. Throws when the stream breaks or stalls.
-    func receive(from socket: Socket, to sink: DataSink, type: TransferType) throws(FTPError) -> Int64 {
+    func receive(from stream: ByteStream, to sink: DataSink, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
-        if case .descriptor(let output) = sink, type == .image, useSplice, rateLimit == nil, TransferEngine.isRegularFile(output) {
+        if case .plain(let socket) = stream, case .descriptor(let output) = sink, type == .image, useSplice, rateLimit == nil,
+           TransferEngine.isRegularFile(output) {
             if try spliceReceive(from: socket, to: output, meter: meter) { return meter.bytes }
         }
         var converter = type == .ascii && convertLineEnds ? LineEndingConverter(.toLocal) : nil
@@ -48,7 +49,7 @@ final class TransferEngine {
         defer { buffer.deallocate() }
         let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<chunkSize])
         while true {
-            let count = try socket.read(into: slice, timeout: stallTimeout, what: "data transfer")
+            let count = try stream.read(into: slice, timeout: stallTimeout, what: "data transfer")
             if count == 0 { break }
             meter.bytes += Int64(count)
             if converter != nil {
@@ -85,7 +86,7 @@ final class TransferEngine {
     }
 
     /// `input` → data socket until end of file; the caller closes the socket to mark the end.
-    func send(from input: Int32, to socket: Socket, type: TransferType) throws(FTPError) -> Int64 {
+    func send(from input: Int32, to stream: ByteStream, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
         var converter = type == .ascii ? LineEndingConverter(.toWire) : nil
         var converted: [UInt8] = []
@@ -103,10 +104,10 @@ final class TransferEngine {
                 converted.removeAll(keepingCapacity: true)
                 converter!.convert(chunk, into: &converted)
                 try withBytes(converted) { (raw) throws(FTPError) in
-                    try socket.writeAll(raw, timeout: stallTimeout, what: "data transfer")
+                    try stream.writeAll(raw, timeout: stallTimeout, what: "data transfer")
                 }
             } else {
-                try socket.writeAll(chunk, timeout: stallTimeout, what: "data transfer")
+                try stream.writeAll(chunk, timeout: stallTimeout, what: "data transfer")
             }
             meter.bytes += Int64(count)
             report(meter)

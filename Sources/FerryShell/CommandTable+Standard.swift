@@ -12,6 +12,12 @@ extension CommandTable {
         CommandSpec("close", aliases: ["disconnect"], help: "terminate ftp session", needsConnection: true) { $0.close($1) },
         CommandSpec("quit", aliases: ["bye", "exit"], help: "terminate ftp session and exit") { $0.quit($1) },
         CommandSpec("reset", help: "clear queued command replies", needsConnection: true) { $0.reset($1) },
+        CommandSpec("prot", arguments: "[private | clear]", help: "protect the data connections with TLS (PROT P) or not (PROT C)") {
+            $0.prot($1)
+        },
+        CommandSpec("ccc", help: "clear the command channel: the control connection leaves TLS (CCC)", needsConnection: true) {
+            $0.ccc($1)
+        },
         CommandSpec("status", help: "show current status") { $0.status($1) },
         CommandSpec("system", help: "show remote system type", needsConnection: true) { $0.system($1) },
         CommandSpec("features", help: "show features supported by remote system", needsConnection: true) { $0.features($1) },

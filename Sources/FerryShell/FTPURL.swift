@@ -10,6 +10,8 @@ public struct FTPURL: Equatable, Sendable {
     public var isDirectory: Bool
     /// `;type=a` or `;type=i`; nil when not given.
     public var type: Character?
+    /// ftps:// — implicit TLS.
+    public var implicitTLS = false
 
     public enum ParseError: Error, Equatable {
         case notFTP, missingHost, badPort, badEscape, badType
@@ -20,8 +22,9 @@ public struct FTPURL: Equatable, Sendable {
     public var fileName: String? { isDirectory ? nil : segments.last }
 
     public static func parse(_ text: String) throws(ParseError) -> FTPURL {
-        guard text.lowercased().hasPrefix("ftp://") else { throw .notFTP }
-        var rest = Substring(text.dropFirst(6))
+        let implicitTLS = text.lowercased().hasPrefix("ftps://")
+        guard text.lowercased().hasPrefix("ftp://") || implicitTLS else { throw .notFTP }
+        var rest = Substring(text.dropFirst(implicitTLS ? 7 : 6))
         var type: Character?
         if let semicolon = rest.lastIndex(of: ";") {
             let parameter = rest[rest.index(after: semicolon)...].lowercased()
@@ -59,7 +62,7 @@ public struct FTPURL: Equatable, Sendable {
             host = authority
         }
         guard !host.isEmpty else { throw .missingHost }
-        var port: UInt16 = 21
+        var port: UInt16 = implicitTLS ? 990 : 21
         if let portText {
             guard let value = UInt16(portText), value > 0 else { throw .badPort }
             port = value
@@ -71,7 +74,7 @@ public struct FTPURL: Equatable, Sendable {
         let isDirectory = pathText.isEmpty || pathText.hasSuffix("/")
         if isDirectory, segments.last == "" { segments.removeLast() }
         return FTPURL(user: user, password: password, host: String(host), port: port, segments: segments,
-                      isDirectory: isDirectory, type: type)
+                      isDirectory: isDirectory, type: type, implicitTLS: implicitTLS)
     }
 
     /// %XX → byte; the result must be UTF-8, and may not hold CR, LF or NUL.

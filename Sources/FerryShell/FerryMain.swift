@@ -46,7 +46,7 @@ public enum FerryMain {
         if let upload = options.uploadURL {
             return OneShot(shell: shell, options: options).upload(to: upload, files: options.targets)
         }
-        if let first = options.targets.first, first.lowercased().hasPrefix("ftp://") {
+        if let first = options.targets.first, first.lowercased().hasPrefix("ftp://") || first.lowercased().hasPrefix("ftps://") {
             return OneShot(shell: shell, options: options).fetch(options.targets)
         }
         if let host = options.targets.first {
@@ -105,6 +105,12 @@ public enum FerryMain {
             settings.client.uploadRateLimit = throttle.put.flatMap { $0 > 0 ? $0 : nil }
         }
         settings.client.socketBufferSize = options.bufferSize
+        if options.tls { settings.client.tls.mode = .required }
+        if options.tlsTry { settings.client.tls.mode = .opportunistic }
+        if options.tlsImplicit { settings.client.tls.mode = .implicit }
+        settings.client.tls.caFile = options.cacert
+        settings.client.tls.verifyPeer = !options.insecure
+        if options.tlsMax == "1.2" { settings.client.tls.maximumVersion = .tls12 }
         settings.client.sourceAddress = options.sourceAddress
         return settings
     }

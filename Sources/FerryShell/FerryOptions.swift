@@ -50,6 +50,15 @@ struct FerryOptions: ParsableCommand {
     @Flag(name: .long, help: "Stop a script at the first command that fails.") var exitOnError = false
     @Flag(name: .long, help: "With a folder URL: print its parsed listing as one JSON object per entry, then exit.")
     var json = false
+    @Flag(name: .long, help: "Require TLS (AUTH TLS); a server that refuses it is an error, the password never goes in clear.")
+    var tls = false
+    @Flag(name: .long, help: "Use TLS when the server offers it; say so plainly when the session stays in clear text.")
+    var tlsTry = false
+    @Flag(name: .long, help: "Implicit TLS from the first byte (what ftps:// URLs use; port 990 by default).")
+    var tlsImplicit = false
+    @Option(name: .long, help: ArgumentHelp("Trust the certificates in this PEM file too.", valueName: "file")) var cacert: String?
+    @Flag(name: .long, help: "Do not verify the server's certificate (warns once).") var insecure = false
+    @Option(name: .long, help: ArgumentHelp("Highest TLS version to offer: 1.2 or 1.3.", valueName: "version")) var tlsMax: String?
     @Flag(name: .long, help: "Print the version and exit.") var version = false
     @Flag(name: .long, help: .hidden) var commandReference = false
     @Flag(name: .long, help: .hidden) var manPage = false
@@ -60,6 +69,8 @@ struct FerryOptions: ParsableCommand {
 
     func validate() throws {
         if ipv4 && ipv6 { throw ValidationError("-4 and -6 cannot be used together") }
+        if [tls, tlsTry, tlsImplicit].filter({ $0 }).count > 1 { throw ValidationError("choose one of --tls, --tls-try and --tls-implicit") }
+        if let tlsMax, tlsMax != "1.2", tlsMax != "1.3" { throw ValidationError("--tls-max takes 1.2 or 1.3") }
         if active && passive { throw ValidationError("-A and -p cannot be used together") }
         if port == 0 { throw ValidationError("the port must be from 1 to 65535") }
         if let quitTime, quitTime <= 0 { throw ValidationError("-q takes a number of seconds above 0") }
@@ -69,7 +80,7 @@ struct FerryOptions: ParsableCommand {
             throw ValidationError("-T takes get|put|all,max[,inc], e.g. -T get,100000")
         }
         if uploadURL != nil, targets.isEmpty { throw ValidationError("-u needs the files to upload") }
-        let urls = targets.filter { $0.lowercased().hasPrefix("ftp://") }
+        let urls = targets.filter { $0.lowercased().hasPrefix("ftp://") || $0.lowercased().hasPrefix("ftps://") }
         if uploadURL == nil, !urls.isEmpty, urls.count != targets.count {
             throw ValidationError("give either a host [port] or ftp:// URLs, not both")
         }

@@ -53,6 +53,7 @@ struct OneShot {
     /// Opens, logs in (URL credentials, .netrc, else anonymous) and changes to the URL's folder.
     private func connect(_ url: FTPURL) -> Bool {
         shell.settings.autoLogin = false
+        if url.implicitTLS { shell.settings.client.tls.mode = .implicit }
         if shell.client.isConnected { shell.client.quit() }
         FerryMain.connect(shell, host: url.host.contains(":") ? "[\(url.host)]" : url.host, port: String(url.port),
                           retryWait: options.retryWait)
@@ -84,10 +85,11 @@ struct OneShot {
 
     /// The URL with any password replaced, for messages.
     static func redacted(_ text: String) -> String {
-        guard text.lowercased().hasPrefix("ftp://") else { return text }
-        let rest = text.dropFirst(6)
+        let scheme = text.lowercased().hasPrefix("ftps://") ? "ftps://" : "ftp://"
+        guard text.lowercased().hasPrefix(scheme) else { return text }
+        let rest = text.dropFirst(scheme.count)
         let authority = rest.prefix { $0 != "/" }
         guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return text }
-        return "ftp://" + String(rest[..<colon]) + ":XXXX" + String(rest[at...])
+        return scheme + String(rest[..<colon]) + ":XXXX" + String(rest[at...])
     }
 }

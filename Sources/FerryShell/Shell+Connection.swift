@@ -21,6 +21,7 @@ extension Shell {
             port = value
         }
         if client.isConnected { return .failure("Already connected to \(client.host ?? "a server"); use 'close' first.") }
+        prepareTLS(host: host, port: port)
         do throws(FTPError) {
             try client.connect(host: host, port: port)
         } catch {

@@ -85,6 +85,7 @@ extension Shell {
         } else {
             console.line("Not connected.")
         }
+        if client.isConnected { console.line("Protection: \(client.protectionSummary).") }
         console.line("Mode: stream; Type: \(settings.transferType.name); Form: non-print; Structure: file.")
         console.line("Passive mode: \(onOff(config.dataMode == .passive)); fallback to \(config.dataMode == .passive ? "active" : "passive") mode: \(onOff(config.fallback)).")
         console.line("EPSV/EPRT on IPv4: \(onOff(config.extendedOnIPv4)); EPSV/EPRT on IPv6: \(onOff(config.extendedOnIPv6)).")

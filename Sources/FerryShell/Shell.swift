@@ -42,7 +42,7 @@ public final class Shell {
     public func run() -> Int32 {
         while true {
             Interruption.clear()
-            switch reader.readLine(prompt: settings.promptText) {
+            switch reader.readLine(prompt: currentPrompt) {
             case .endOfInput:
                 if interactive { console.line("") }
                 client.quit()

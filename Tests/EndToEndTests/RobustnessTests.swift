@@ -183,3 +183,62 @@ import Testing
         #expect(result.stdout.components(separatedBy: "---> NOOP").count == 2, "one NOOP after the idle pause only")
     }
 }
+
+/// FTPS from the command line: ftps:// URLs, --tls, trust on first use.
+@Suite struct TLSCommandLineTests {
+    @Test func ftpsURLDownloadsOverImplicitTLS() throws {
+        let server = try VsftpdServer(security: .implicit)
+        try TestFiles.writeRandom(server.path("f.bin"), size: 2_000_000)
+        let work = try TemporaryDirectory("ferry-tls")
+        let result = try Ferry.run(["--cacert", server.certificatePath!,
+                                    "ftps://\(server.user):\(server.password)@127.0.0.1:\(server.port)/f.bin"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try TestFiles.sha256(work.file("f.bin")) == TestFiles.sha256(server.path("f.bin")))
+    }
+
+    @Test func trustOnFirstUseRemembersAndRefusesAChangedCertificate() throws {
+        let server = try VsftpdServer(security: .explicit)
+        let config = try TemporaryDirectory("ferry-xdg")
+        let script = "user \(server.user) \(server.password)\nstatus\n"
+        // A script cannot be asked: an unknown certificate is refused, with its fingerprint.
+        let refused = try Ferry.run(["--tls", "-n", server.host, String(server.port)], script: script,
+                                    environment: ["XDG_CONFIG_HOME": config.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("SHA-256 fingerprint"), "\(refused.stderr)")
+
+        // A person at a terminal is asked once; the answer is remembered.
+        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
+        let asked = try ProcessRunner.run("/usr/bin/env", ["XDG_CONFIG_HOME=\(config.path)", "python3", helper, "10",
+                                                           TestPaths.ferryBinary, "--tls", "-n", server.host, String(server.port)],
+                                          stdin: "expect Trust it and remember it\nsend y\nexpect ftps> \nsend quit\n", timeout: 60)
+        #expect(asked.status == 0, "\(asked.stdout)")
+        let stored = try String(contentsOfFile: config.path + "/ferry/known_hosts", encoding: .utf8)
+        #expect(stored.hasPrefix("127.0.0.1:\(server.port) "))
+
+        let remembered = try Ferry.run(["--tls", "-n", server.host, String(server.port)], script: script,
+                                       environment: ["XDG_CONFIG_HOME": config.path])
+        #expect(remembered.status == 0, "\(remembered.output)")
+        #expect(remembered.stdout.contains("Protection: TLSv1.3 on control; data protected (PROT P)"), "\(remembered.stdout)")
+
+        // Another certificate for the same host:port is refused, loudly.
+        let other = try VsftpdServer(security: .explicit)
+        try "127.0.0.1:\(other.port) \(String(repeating: "ab", count: 32))\n".write(
+            toFile: config.path + "/ferry/known_hosts", atomically: true, encoding: .utf8)
+        let changed = try Ferry.run(["--tls", "-n", other.host, String(other.port)], script: script,
+                                    environment: ["XDG_CONFIG_HOME": config.path])
+        #expect(changed.status == 1)
+        #expect(changed.stderr.contains("CHANGED"), "\(changed.stderr)")
+    }
+
+    @Test func insecureWorksButSaysSo() throws {
+        let server = try VsftpdServer(security: .explicit)
+        try TestFiles.write(server.path("x"), "x")
+        let work = try TemporaryDirectory("ferry-tls")
+        let result = try Ferry.run(["--tls", "--insecure", "-n", server.host, String(server.port)],
+                                   script: "user \(server.user) \(server.password)\nget x\n", directory: work.path,
+                                   environment: ["XDG_CONFIG_HOME": work.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stderr.contains("WARNING") && result.stderr.contains("--insecure"))
+        #expect(TestFiles.exists(work.file("x")))
+    }
+}

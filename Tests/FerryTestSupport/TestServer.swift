@@ -76,6 +76,25 @@ public enum FreePort {
         return UInt16(bigEndian: address.sin_port)
     }
 
+    /// Waits until 127.0.0.1:port accepts connections (an implicit-TLS server sends nothing in clear).
+    static func waitForListener(port: UInt16, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = port.bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if connected == 0 { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
     /// Waits until something on 127.0.0.1:port sends a line starting with "220".
     static func waitForGreeting(port: UInt16, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

@@ -16,7 +16,13 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
     static let pamService = "ferry-vsftpd-test"
     private static let setupLock = NSLock()
 
-    public init(extraConfiguration: [String] = []) throws {
+    /// FTPS set-ups: none, explicit (AUTH TLS required for logins and data, session reuse required), implicit.
+    public enum Security: Sendable { case plain, explicit, implicit }
+
+    /// The certificate the server presents (made by the test with openssl), when it speaks TLS.
+    public private(set) var certificatePath: String?
+
+    public init(extraConfiguration: [String] = [], security: Security = .plain, certificateNames: String = "DNS:localhost,IP:127.0.0.1") throws {
         guard geteuid() == 0 else {
             throw TestSupportError("the vsftpd tests create a local user and need root: run 'make test' as root or with sudo")
         }
@@ -33,7 +39,21 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
         chmod(directory.path, 0o755)
 
         port = try FreePort.allocate()
-        let configuration = [
+        var tlsLines: [String] = []
+        if security != .plain {
+            let cert = state.file("cert.pem"), key = state.file("key.pem")
+            let made = try ProcessRunner.run("/usr/bin/openssl", [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=\(certificateNames)", "-keyout", key, "-out", cert,
+            ])
+            guard made.status == 0 else { throw TestSupportError("openssl could not make a certificate: \(made.stderr)") }
+            certificatePath = cert
+            tlsLines = ["ssl_enable=YES", "rsa_cert_file=\(cert)", "rsa_private_key_file=\(key)", "require_ssl_reuse=YES",
+                        "force_local_logins_ssl=YES", "force_local_data_ssl=YES", "ssl_ciphers=HIGH",
+                        "ssl_tlsv1=NO", "ssl_sslv2=NO", "ssl_sslv3=NO"]
+            if security == .implicit { tlsLines.append("implicit_ssl=YES") }
+        }
+        let configuration = tlsLines + [
             "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=\(port)", "background=NO",
             "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022",
             "pam_service_name=\(VsftpdServer.pamService)", "secure_chroot_dir=\(empty)",
@@ -53,7 +73,9 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        guard FreePort.waitForGreeting(port: port, timeout: 15) else {
+        let ready = security == .implicit ? FreePort.waitForListener(port: port, timeout: 15)
+            : FreePort.waitForGreeting(port: port, timeout: 15)
+        guard ready else {
             kill(process.processIdentifier, SIGKILL)
             throw TestSupportError("vsftpd did not start on 127.0.0.1:\(port); see \(state.file("vsftpd.log"))")
         }

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Certificates the user chose to trust, by host and port, as SHA-256 fingerprints:
+/// `$XDG_CONFIG_HOME/ferry/known_hosts` (default `~/.config/ferry/known_hosts`), one `host:port hex` a line.
+struct KnownHosts {
+    let path: String
+
+    static func standard() -> KnownHosts? {
+        if let config = getenv("XDG_CONFIG_HOME").map({ String(cString: $0) }), !config.isEmpty {
+            return KnownHosts(path: config + "/ferry/known_hosts")
+        }
+        guard let home = getenv("HOME").map({ String(cString: $0) }) else { return nil }
+        return KnownHosts(path: home + "/.config/ferry/known_hosts")
+    }
+
+    func fingerprints(for key: String) -> [String] {
+        guard let text = KnownHosts.readFile(path) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ")
+            return words.count == 2 && words[0] == key ? String(words[1]) : nil
+        }
+    }
+
+    func remember(_ fingerprint: String, for key: String) -> Bool {
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        var partial = ""
+        for component in directory.split(separator: "/") {
+            partial += "/" + component
+            mkdir(partial, 0o700)
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let line = Array("\(key) \(fingerprint)\n".utf8)
+        return line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == line.count
+    }
+
+    static func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < 1 << 20 {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

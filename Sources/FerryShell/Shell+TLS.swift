@@ -1,0 +1,61 @@
+import FerryClient
+import FerryCore
+
+/// FTPS in the shell: trust on first use, `prot`, `ccc`, and what `status` and the prompt say.
+extension Shell {
+    /// Before connecting: the fingerprints this user trusted for host:port.
+    func prepareTLS(host: String, port: UInt16) {
+        guard settings.client.tls.mode != .off, let store = KnownHosts.standard() else { return }
+        let key = "\(host):\(port)"
+        settings.client.tls.pinnedFingerprints = store.fingerprints(for: key)
+        client.configuration = settings.client
+        client.certificateDecision = { [unowned self] _, check in
+            let known = store.fingerprints(for: key)
+            if !known.isEmpty {
+                return .refuse("it CHANGED since you trusted it (stored \(FTPClient.colonHex(known[0]).prefix(23))…); if you expect that, remove the line for \(key) from \(store.path)")
+            }
+            guard self.interactive else { return .refuse("") }
+            self.console.line("The certificate of \(key) cannot be verified: \(check.problem ?? "unknown reason").")
+            self.console.line("SHA-256 fingerprint: \(FTPClient.colonHex(check.fingerprint))")
+            guard case .line(let answer) = self.reader.readLine(prompt: "Trust it and remember it in \(store.path)? [y/N] "),
+                  answer.lowercased().hasPrefix("y") else { return .refuse("you did not accept it") }
+            if !store.remember(check.fingerprint, for: key) {
+                self.console.error("ferry: could not write \(store.path); trusting it for this session only")
+            }
+            return .accept
+        }
+    }
+
+    /// prot [private | clear]: PROT P or PROT C.
+    func prot(_ args: [String]) -> CommandOutcome {
+        guard args.count <= 1 else { return .usage }
+        guard let word = args.first else {
+            console.line("Data protection: \(client.dataProtected ? "private (PROT P)" : "clear (PROT C)").")
+            return .success
+        }
+        let protect: Bool
+        switch word.lowercased() {
+        case "private", "p", "on": protect = true
+        case "clear", "c", "off": protect = false
+        default: return .usage
+        }
+        settings.client.tls.protectData = protect
+        if client.isConnected {
+            do throws(FTPError) { try client.setDataProtection(protect) } catch { return failure("prot", error) }
+        }
+        console.line("Data protection: \(protect ? "private (PROT P)" : "clear (PROT C)").")
+        return .success
+    }
+
+    func ccc(_ args: [String]) -> CommandOutcome {
+        guard args.isEmpty else { return .usage }
+        do throws(FTPError) { try client.clearCommandChannel() } catch { return failure("ccc", error) }
+        console.line("The control connection is in clear text from here on; data protection is unchanged.")
+        return .success
+    }
+
+    /// The prompt says when the session is protected: `ftps> `.
+    var currentPrompt: String {
+        settings.promptText == "ftp> " && client.isProtected ? "ftps> " : settings.promptText
+    }
+}

@@ -1,0 +1,97 @@
+import FerryClient
+import FerryCore
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// FTPS against vsftpd at its strictest: TLS required for logins and data, session reuse required.
+@Suite struct TLSTests {
+    func configuration(_ server: VsftpdServer, mode: TLSConfiguration.Mode = .required,
+                       maximum: TLSConfiguration.Version? = nil) -> ClientConfiguration {
+        var configuration = DataMethod.epsv.configuration
+        configuration.tls.mode = mode
+        configuration.tls.caFile = server.certificatePath
+        configuration.tls.maximumVersion = maximum
+        return configuration
+    }
+
+    @Test(arguments: [TLSConfiguration.Version.tls12, .tls13])
+    func binaryGetPutAndListOverTLSWithSessionReuse(version: TLSConfiguration.Version) throws {
+        let server = try VsftpdServer(security: .explicit)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 4 * 1024 * 1024 + 5)
+        let local = try TemporaryDirectory()
+        let client = try loggedInClient(server, configuration(server, maximum: version == .tls12 ? .tls12 : nil))
+        defer { client.quit() }
+        #expect(client.isProtected && client.dataProtected)
+        #expect(client.protectionSummary.hasPrefix(version == .tls12 ? "TLSv1.2" : "TLSv1.3"), "\(client.protectionSummary)")
+        for round in 1...2 {   // the second data connection must resume the session again
+            try client.retrieve("big.bin", toPath: local.file("got\(round).bin"), type: .image)
+            #expect(try TestFiles.sha256(local.file("got\(round).bin")) == TestFiles.sha256(server.path("big.bin")))
+        }
+        try client.store("up.bin", fromPath: local.file("got1.bin"), type: .image)
+        #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(local.file("got1.bin")),
+                "the upload's tail survives: close_notify before the final reply")
+        #expect(try client.entries(in: nil).map(\.name).sorted() == ["big.bin", "up.bin"])
+    }
+
+    @Test func implicitTLSFromTheFirstByte() throws {
+        let server = try VsftpdServer(security: .implicit)
+        try TestFiles.write(server.path("hello.txt"), "hello\n")
+        let local = try TemporaryDirectory()
+        let client = try loggedInClient(server, configuration(server, mode: .implicit))
+        defer { client.quit() }
+        try client.retrieve("hello.txt", toPath: local.file("hello.txt"), type: .ascii)
+        #expect(try TestFiles.read(local.file("hello.txt")) == Data("hello\n".utf8))
+    }
+
+    @Test func aCertificateForAnotherNameIsRefused() throws {
+        let server = try VsftpdServer(security: .explicit, certificateNames: "DNS:localhost")
+        let client = FTPClient(configuration: configuration(server))
+        let error = expectFTPError { () throws(FTPError) in _ = try client.connect(host: server.host, port: server.port) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.contains("not trusted") ?? false, "\(String(describing: error))")
+        #expect(error?.message.lowercased().contains("mismatch") ?? false, "\(String(describing: error))")
+    }
+
+    @Test func anUntrustedCertificateIsRefusedUnlessPinnedOrInsecure() throws {
+        let server = try VsftpdServer(security: .explicit)
+        var strict = configuration(server)
+        strict.tls.caFile = nil
+        let refused = FTPClient(configuration: strict)
+        let error = expectFTPError { () throws(FTPError) in _ = try refused.connect(host: server.host, port: server.port) }
+        #expect(error?.message.contains("SHA-256 fingerprint") ?? false, "\(String(describing: error))")
+
+        var insecure = strict
+        insecure.tls.verifyPeer = false
+        let log = EventLog()
+        let lax = try loggedInClient(server, insecure, log: log)
+        #expect(log.notices.contains { $0.contains("not verified") })
+        let fingerprint = try #require(lax.certificate?.fingerprint)
+        lax.quit()
+
+        var pinned = strict
+        pinned.tls.pinnedFingerprints = [fingerprint]
+        let trusted = try loggedInClient(server, pinned)
+        #expect(trusted.isProtected)
+        trusted.quit()
+    }
+
+    @Test func requiredTLSNeverSendsThePasswordToAServerWithoutIt() throws {
+        let server = try PyFTPServer()
+        var configuration = DataMethod.epsv.configuration
+        configuration.tls.mode = .required
+        let log = EventLog()
+        let client = FTPClient(configuration: configuration) { log.record($0) }
+        let error = expectFTPError { () throws(FTPError) in _ = try client.connect(host: server.host, port: server.port) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.contains("refused TLS") ?? false)
+        #expect(!log.sent.contains { $0.hasPrefix("USER") || $0.hasPrefix("PASS") })
+
+        configuration.tls.mode = .opportunistic
+        let chancer = FTPClient(configuration: configuration) { log.record($0) }
+        try chancer.connect(host: server.host, port: server.port)
+        #expect(log.notices.contains { $0.contains("CLEAR TEXT") })
+        #expect(!chancer.isProtected)
+        chancer.quit()
+    }
+}
