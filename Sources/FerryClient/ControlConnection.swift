@@ -24,8 +24,13 @@ final class ControlConnection {
             throw FTPError(.invalidArgument, "\(command.verb): the argument holds a line break, which FTP cannot carry; rename or quote it differently")
         }
         events(.sent(command.traceDescription))
-        try withBytes(bytes) { (raw) throws(FTPError) in
-            try stream.writeAll(raw, timeout: replyTimeout, what: "sending \(command.verb)")
+        do throws(FTPError) {
+            try withBytes(bytes) { (raw) throws(FTPError) in
+                try stream.writeAll(raw, timeout: replyTimeout, what: "sending \(command.verb)")
+            }
+        } catch where error.code == .connectionClosed {
+            socket.close()
+            throw FTPError(.connectionClosed, "the server closed the connection (\(error.message)); reconnect with 'open'")
         }
     }
 
@@ -51,6 +56,9 @@ final class ControlConnection {
                 count = try stream.read(into: readBuffer, timeout: limit, what: "waiting for the server's reply")
             } catch where error.code == .timedOut {
                 throw FTPError(.timedOut, "the server did not reply within \(format(limit)) s; it may be overloaded or the network down")
+            } catch where error.code == .connectionClosed {
+                socket.close()
+                throw FTPError(.connectionClosed, "the server closed the connection (\(error.message)); reconnect with 'open'")
             }
             if count == 0 {
                 socket.close()
