@@ -102,7 +102,23 @@ final class TLSStream {
     /// A session to resume on data connections (+1 reference: free with SSL_SESSION_free).
     func copySession() -> OpaquePointer? { SSL_get1_session(ssl) }
 
+    /// Reads at least one record (waiting up to `timeout`), then whatever else is already there, up to 256 KiB,
+    /// so a file gets large writes rather than one per 16 KiB TLS record.
     func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Double, what: String) throws(FTPError) -> Int {
+        var total = try readOnce(into: buffer, timeout: timeout, what: what)
+        guard total > 0 else { return 0 }
+        let target = min(buffer.count, 256 * 1024)
+        while total < target {
+            var more = 0
+            ERR_clear_error()
+            if SSL_read_ex(ssl, buffer.baseAddress! + total, buffer.count - total, &more) != 1 { break }
+            total += more
+        }
+        ERR_clear_error()
+        return total
+    }
+
+    private func readOnce(into buffer: UnsafeMutableRawBufferPointer, timeout: Double, what: String) throws(FTPError) -> Int {
         var count = 0
         do throws(FTPError) {
             try drive(timeout: timeout, what: what) { ssl in
