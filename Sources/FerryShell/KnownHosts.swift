@@ -16,7 +16,8 @@ struct KnownHosts {
     }
 
     func fingerprints(for key: String) -> [String] {
-        guard let text = KnownHosts.readFile(path) else { return [] }
+        guard let file = SmallFile.read(path) else { return [] }
+        let text = String(decoding: file.bytes, as: UTF8.self)
         return text.split(separator: "\n").compactMap { line in
             let words = line.split(separator: " ")
             return words.count == 2 && words[0] == key ? String(words[1]) : nil
@@ -35,19 +36,5 @@ struct KnownHosts {
         defer { close(fd) }
         let line = Array("\(key) \(fingerprint)\n".utf8)
         return line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == line.count
-    }
-
-    static func readFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < 1 << 20 {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes += chunk[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

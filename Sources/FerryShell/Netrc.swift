@@ -75,20 +75,9 @@ public struct Netrc: Equatable, Sendable {
 
     /// Reads the file at `path`; nil when there is none. Refuses a file with a password that others can read.
     public static func load(path: String) throws(LoadError) -> Netrc? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < 1 << 20 {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes += chunk[0..<count]
-        }
-        let netrc = parse(String(decoding: bytes, as: UTF8.self))
-        if netrc.hasPassword, info.st_mode & 0o077 != 0 { throw .readableByOthers(path) }
+        guard let file = SmallFile.read(path) else { return nil }
+        let netrc = parse(String(decoding: file.bytes, as: UTF8.self))
+        if netrc.hasPassword, file.mode & 0o077 != 0 { throw .readableByOthers(path) }
         return netrc
     }
 

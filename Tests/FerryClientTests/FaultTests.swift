@@ -89,18 +89,9 @@ import Testing
 
     @Test func silentServerTimesOut() throws {
         // A listener that accepts (through its backlog) but never greets.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try FreePort.listener(port: 0)
         defer { close(fd) }
-        let port = try FreePort.allocate()
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        #expect(bound == 0)
-        listen(fd, 4)
+        let port = FreePort.localPort(fd)
         var configuration = ClientConfiguration()
         configuration.replyTimeout = 1
         configuration.connectTimeout = 1

@@ -55,20 +55,31 @@ public enum TestServers {
     }
 }
 
-/// A free TCP port on 127.0.0.1, found by binding port 0.
+/// TCP on 127.0.0.1 for the test helpers: free ports, listeners, readiness checks.
 public enum FreePort {
+    /// A free TCP port on 127.0.0.1, found by binding port 0.
     public static func allocate() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket failed") }
+        let fd = try listener(port: 0, backlog: 0)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        return localPort(fd)
+    }
+
+    /// A socket bound to 127.0.0.1:port and listening (port 0: any).
+    public static func listener(port: UInt16, backlog: Int32 = 4) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopback(port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw TestSupportError("bind failed") }
+        guard fd >= 0, bound == 0, listen(fd, backlog) == 0 else {
+            close(fd)
+            throw TestSupportError("cannot listen on 127.0.0.1:\(port)")
+        }
+        return fd
+    }
+
+    public static func localPort(_ fd: Int32) -> UInt16 {
+        var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -76,20 +87,31 @@ public enum FreePort {
         return UInt16(bigEndian: address.sin_port)
     }
 
+    /// A connected socket to 127.0.0.1:port, or -1.
+    static func connectLoopback(_ port: UInt16) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopback(port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if connected != 0 { close(fd); return -1 }
+        return fd
+    }
+
+    static func loopback(_ port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return address
+    }
+
     /// Waits until 127.0.0.1:port accepts connections (an implicit-TLS server sends nothing in clear).
     static func waitForListener(port: UInt16, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = port.bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if connected == 0 { return true }
+            let fd = connectLoopback(port)
+            if fd >= 0 { close(fd); return true }
             usleep(50_000)
         }
         return false
@@ -99,15 +121,8 @@ public enum FreePort {
     static func waitForGreeting(port: UInt16, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = port.bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            if connected == 0 {
+            let fd = connectLoopback(port)
+            if fd >= 0 {
                 var timeoutValue = timeval(tv_sec: 2, tv_usec: 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
                 var buffer = [UInt8](repeating: 0, count: 512)
@@ -117,8 +132,6 @@ public enum FreePort {
                 if count >= 3, buffer[0] == UInt8(ascii: "2"), buffer[1] == UInt8(ascii: "2"), buffer[2] == UInt8(ascii: "0") {
                     return true
                 }
-            } else {
-                close(fd)
             }
             usleep(50_000)
         }
