@@ -95,3 +95,29 @@ import Testing
         chancer.quit()
     }
 }
+
+@Suite struct TLSPolicyTests {
+    @Test func aStrictServerRefusingClearDataIsReportedAndTheSessionGoesOn() throws {
+        let server = try VsftpdServer(security: .explicit)
+        try TestFiles.write(server.path("x"), "x")
+        var configuration = DataMethod.epsv.configuration
+        configuration.tls.mode = .required
+        configuration.tls.caFile = server.certificatePath
+        let client = try loggedInClient(server, configuration)
+        defer { client.quit() }
+        let local = try TemporaryDirectory()
+        // vsftpd takes PROT C but, with force_local_data_ssl, refuses the clear data connection itself.
+        try client.setDataProtection(false)
+        #expect(!client.dataProtected)
+        let refused = expectFTPError { () throws(FTPError) in try client.retrieve("x", toPath: local.file("x"), type: .image) }
+        #expect(refused?.code == .commandFailed)
+        #expect(refused?.message.contains("522") ?? false, "\(String(describing: refused))")
+        #expect(TestFiles.names(in: local.path).isEmpty)
+        try client.setDataProtection(true)
+        try client.retrieve("x", toPath: local.file("x"), type: .image)
+        #expect(TestFiles.exists(local.file("x")))
+        let ccc = expectFTPError { () throws(FTPError) in try client.clearCommandChannel() }
+        #expect(ccc?.code == .commandFailed, "vsftpd has no CCC: refused, and the control connection stays protected")
+        #expect(client.isProtected)
+    }
+}
