@@ -24,17 +24,6 @@ extension FTPClient {
         return result
     }
 
-    /// NLST names of `directory`; an empty directory (which many servers answer with 550/450) gives none.
-    public func names(in directory: String?) throws(FTPError) -> [String] {
-        let reply: [UInt8]
-        do throws(FTPError) {
-            reply = try listing(.nlst, directory)
-        } catch where error.reply?.code == ReplyCode(550) || error.reply?.code == ReplyCode(450) {
-            return []
-        }
-        return FTPClient.lines(reply).filter { $0 != "." && $0 != ".." }
-    }
-
     /// Now and the server's listing time zone, for the six-month rule of `ls -l` dates.
     var listingContext: ListingContext {
         ListingContext(now: Int64(time(nil)), timeZoneOffset: configuration.listingTimeZoneOffset)

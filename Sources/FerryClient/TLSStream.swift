@@ -97,7 +97,6 @@ final class TLSStream {
     }
 
     var version: String { String(cString: SSL_get_version(ssl)) }
-    var sessionReused: Bool { SSL_session_reused(ssl) == 1 }
 
     /// A session to resume on data connections (+1 reference: free with SSL_SESSION_free).
     func copySession() -> OpaquePointer? { SSL_get1_session(ssl) }

@@ -61,6 +61,9 @@ extension Shell {
                 if let report, report.resumedAt > 0, report.result.bytes == 0, settings.verbose || mode == .resume {
                     console.line("Local file \"\(local)\" is already complete (\(report.resumedAt) bytes).")
                 }
+                if let checksum = report?.verifiedWith, settings.verbose {
+                    console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
+                }
                 if settings.preserve { preserveTime(remote, local: local) }
                 return .success
             }

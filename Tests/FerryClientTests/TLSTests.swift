@@ -34,6 +34,22 @@ import Testing
         #expect(try client.entries(in: nil).map(\.name).sorted() == ["big.bin", "up.bin"])
     }
 
+    @Test func activeModeDataConnectionsAreProtectedToo() throws {
+        let server = try VsftpdServer(security: .explicit)
+        try TestFiles.writeRandom(server.path("a.bin"), size: 1_000_000)
+        var active = configuration(server)
+        active.dataMode = .active
+        active.fallback = false
+        let log = EventLog()
+        let client = try loggedInClient(server, active, log: log)
+        defer { client.quit() }
+        let local = try TemporaryDirectory()
+        try client.retrieve("a.bin", toPath: local.file("a.bin"), type: .image)
+        try client.store("b.bin", fromPath: local.file("a.bin"), type: .image)
+        #expect(try TestFiles.sha256(server.path("b.bin")) == TestFiles.sha256(server.path("a.bin")))
+        #expect(log.sent.contains { $0.hasPrefix("EPRT") })
+    }
+
     @Test func implicitTLSFromTheFirstByte() throws {
         let server = try VsftpdServer(security: .implicit)
         try TestFiles.write(server.path("hello.txt"), "hello\n")
