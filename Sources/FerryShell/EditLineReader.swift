@@ -51,8 +51,18 @@ public final class EditLineReader: LineReader {
         }
         var line = String(cString: raw)
         while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        if !line.trimmingCharacters(in: " \t").isEmpty { ferry_hist_enter(history, line) }
+        if let remembered = EditLineReader.historyForm(of: line) { ferry_hist_enter(history, remembered) }
         return .line(line)
+    }
+
+    /// What history keeps of a line: nothing for blank lines, and never a password — `user name secret`
+    /// is remembered as `user name`, `account secret` as `account`.
+    static func historyForm(of line: String) -> String? {
+        guard !line.trimmingCharacters(in: " \t").isEmpty else { return nil }
+        guard let words = try? Tokenizer.split(line), let first = words.first?.lowercased() else { return line }
+        if first == "user", words.count > 2 { return "user \(words[1])" }
+        if first == "account" || first == "acct", words.count > 1 { return "account" }
+        return line
     }
 
     /// libedit drops non-ASCII input under the C locale: use the user's locale, or C.UTF-8.

@@ -52,3 +52,13 @@ import Testing
         #expect(Shell.lastComponent("dir/") == "dir")
     }
 }
+
+@Suite struct HistoryTests {
+    @Test func passwordsNeverReachHistory() {
+        #expect(EditLineReader.historyForm(of: "user alice s3cret") == "user alice")
+        #expect(EditLineReader.historyForm(of: "user alice s3cret acct") == "user alice")
+        #expect(EditLineReader.historyForm(of: "account s3cret") == "account")
+        #expect(EditLineReader.historyForm(of: "get file") == "get file")
+        #expect(EditLineReader.historyForm(of: "   ") == nil)
+    }
+}
