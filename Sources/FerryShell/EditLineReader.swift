@@ -59,9 +59,10 @@ public final class EditLineReader: LineReader {
     /// is remembered as `user name`, `account secret` as `account`.
     static func historyForm(of line: String) -> String? {
         guard !line.trimmingCharacters(in: " \t").isEmpty else { return nil }
-        guard let words = try? Tokenizer.split(line), let first = words.first?.lowercased() else { return line }
-        if first == "user", words.count > 2 { return "user \(words[1])" }
-        if first == "account" || first == "acct", words.count > 1 { return "account" }
+        guard let words = try? Tokenizer.split(line), let first = words.first,
+              case .found(let spec) = CommandTable.standard.lookup(first) else { return line }
+        if spec.name == "user", words.count > 2 { return "user \(words[1])" }
+        if spec.name == "account", words.count > 1 { return "account" }
         return line
     }
 

@@ -58,6 +58,7 @@ import Testing
         #expect(EditLineReader.historyForm(of: "user alice s3cret") == "user alice")
         #expect(EditLineReader.historyForm(of: "user alice s3cret acct") == "user alice")
         #expect(EditLineReader.historyForm(of: "account s3cret") == "account")
+        #expect(EditLineReader.historyForm(of: "use alice s3cret") == "user alice", "prefixes count too")
         #expect(EditLineReader.historyForm(of: "get file") == "get file")
         #expect(EditLineReader.historyForm(of: "   ") == nil)
     }
