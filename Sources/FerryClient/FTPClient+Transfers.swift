@@ -182,7 +182,7 @@ extension FTPClient {
     /// Any listing verb (LIST, NLST, MLSD) into memory, with local line ends. Bounded to 64 MiB.
     public func listing(_ verb: Verb, _ path: String?) throws(FTPError) -> [UInt8] {
         let sink = TransferEngine.MemorySink(limit: 64 << 20)
-        try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil)
+        _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil)
         return sink.bytes
     }
 

@@ -106,6 +106,7 @@ public final class FTPClient {
         }
     }
 
+    @discardableResult
     public func login(user: String, password: String?, account: String? = nil) throws(FTPError) -> Reply {
         try login(user: user, password: { password }, account: account)
     }

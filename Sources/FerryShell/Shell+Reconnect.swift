@@ -22,7 +22,7 @@ extension Shell {
         do throws(FTPError) {
             try client.connect(host: record.host, port: record.port)
             if let user = record.user {
-                try client.login(user: user, password: record.password, account: record.account)
+                _ = try client.login(user: user, password: record.password, account: record.account)
                 try? client.setType(settings.transferType)
             }
             for move in record.moves { _ = try client.execute(move) }
