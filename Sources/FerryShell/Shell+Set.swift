@@ -21,6 +21,15 @@ extension Shell {
         Option(name: "trust-pasv", help: "dial the address in PASV replies (on/off)",
                get: { $0.client.trustPassiveAddress ? "on" : "off" },
                set: { settings, value in Shell.toggle(false, value).map { settings.client.trustPassiveAddress = $0 } != nil }),
+        Option(name: "tls", help: "TLS for the next open: off, required, try (opportunistic) or implicit",
+               get: { $0.client.tls.mode == .opportunistic ? "try" : $0.client.tls.mode.rawValue },
+               set: { settings, value in
+                   let modes: [String: TLSConfiguration.Mode] = ["off": .off, "required": .required, "on": .required,
+                                                                 "try": .opportunistic, "implicit": .implicit]
+                   guard let mode = modes[value.lowercased()] else { return false }
+                   settings.client.tls.mode = mode
+                   return true
+               }),
         Option(name: "temp-file", help: "download into .name.part, rename on success (on/off)",
                get: { $0.temporaryFiles ? "on" : "off" },
                set: { settings, value in Shell.toggle(false, value).map { settings.temporaryFiles = $0 } != nil }),

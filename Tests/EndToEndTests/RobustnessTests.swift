@@ -242,3 +242,31 @@ import Testing
         #expect(TestFiles.exists(work.file("x")))
     }
 }
+
+@Suite struct ClassicModesTests {
+    @Test func tempFileOffWritesInPlaceTheClassicWay() throws {
+        var options = ServerOptions()
+        options.cutRetrieveAfter = 100_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 300_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user tester secret\nset temp-file off\nset retries 0\nget big.bin\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(TestFiles.names(in: work.path) == ["big.bin"], "in place, as tnftp does (and the failure says so)")
+        #expect(try TestFiles.read(work.file("big.bin")).count == 100_000)
+    }
+
+    @Test func tlsCanBeRequiredFromTheShell() throws {
+        let server = try VsftpdServer(security: .explicit)
+        let config = try TemporaryDirectory("ferry-xdg")
+        let script = "set tls required\nopen 127.0.0.1 \(server.port)\nuser \(server.user) \(server.password)\nstatus\n"
+        let result = try Ferry.run(["--cacert", server.certificatePath!], script: script, environment: ["XDG_CONFIG_HOME": config.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("Protection: TLSv1.3 on control"))
+        let plain = try PyFTPServer()
+        let refused = try Ferry.run([], script: "set tls required\nopen 127.0.0.1 \(plain.port)\n")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refused TLS"))
+    }
+}
