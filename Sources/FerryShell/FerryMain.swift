@@ -59,8 +59,13 @@ public enum FerryMain {
     /// `open`, retried every `retryWait` seconds (at most 10 tries) when asked.
     static func connect(_ shell: Shell, host: String, port: String?, retryWait: Double?) {
         let arguments = [host] + (port.map { [$0] } ?? [])
+        let failuresBefore = shell.failures
         for attempt in 1...10 {
-            if shell.execute(command: "open", arguments: arguments) == .success || retryWait == nil { return }
+            if shell.execute(command: "open", arguments: arguments) == .success {
+                shell.forgiveFailures(after: failuresBefore)
+                return
+            }
+            if retryWait == nil { return }
             if attempt == 10 || shell.client.isConnected { return }
             shell.console.error("Retrying in \(retryWait!) s (attempt \(attempt + 1) of 10).")
             usleep(UInt32(min(retryWait!, 3600) * 1_000_000))

@@ -62,6 +62,9 @@ public final class Shell {
 
     public var exitStatus: Int32 { failures == 0 ? 0 : 1 }
 
+    /// Forgets failures after `count`: attempts that a later retry made good (-r).
+    func forgiveFailures(after count: Int) { failures = min(failures, count) }
+
     /// Runs one command line. Failures are printed and counted.
     @discardableResult
     public func execute(line: String) -> CommandOutcome {

@@ -33,3 +33,35 @@ import Testing
         #expect(result.output.isEmpty, "no prompt and no chatter on a pipe: \(result.output)")
     }
 }
+
+@Suite struct ConnectionFlagTests {
+    @Test func retryWaitsForAServerThatComesUpLater() throws {
+        let port = try FreePort.allocate()
+        let outcome = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            outcome.value = try? Ferry.run(["-r", "1", "-n", "127.0.0.1", String(port)], script: "quit\n", timeout: 30)
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 1.6)
+        let server = try ScriptedServer([.send("220 late but here\r\n"), .expect("QUIT"), .send("221 bye\r\n")], port: port)
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        let result = try #require(outcome.value)
+        #expect(result.stderr.contains("Retrying in 1.0 s"), "\(result.stderr)")
+        #expect(result.status == 0, "the attempts a retry made good do not count as failures")
+        #expect(server.finish().problems.isEmpty)
+    }
+
+    @Test func sourceAddressIsUsedAndAMismatchedOneIsAClearError() throws {
+        let server = try PyFTPServer()
+        let good = try Ferry.run(["-s", "127.0.0.1", "-n", server.host, String(server.port)], script: "user tester secret\nls\n")
+        #expect(good.status == 0, "\(good.output)")
+        let bad = try Ferry.run(["-s", "::1", "-n", server.host, String(server.port)], script: "")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("cannot connect from ::1"), "\(bad.stderr)")
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    var value: ProcessRunner.Result?
+}

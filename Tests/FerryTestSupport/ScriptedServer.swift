@@ -21,8 +21,9 @@ public final class ScriptedServer: @unchecked Sendable {
     private var received: [String] = []
     private let done = DispatchSemaphore(value: 0)
 
-    public init(_ steps: [Step]) throws {
-        let listener = try FreePort.listener(port: 0, backlog: 1)
+    /// Plays `steps` for one connection on 127.0.0.1:`port` (0: any free port).
+    public init(_ steps: [Step], port requested: UInt16 = 0) throws {
+        let listener = try FreePort.listener(port: requested, backlog: 1)
         self.listener = listener
         port = FreePort.localPort(listener)
         let thread = Thread { [self] in play(steps) }
