@@ -11,6 +11,9 @@ public enum FerryMain {
     public static let version = "0.2.0"
 
     public static func run(_ arguments: [String]) -> Int32 {
+        // OpenSSL writes to sockets with write(2): a peer that resets mid-upload must be an error, not a kill.
+        // Every write checks its result, so EPIPE is reported where it happens.
+        signal(SIGPIPE, SIG_IGN)
         let options: FerryOptions
         do {
             options = try FerryOptions.parse(arguments)

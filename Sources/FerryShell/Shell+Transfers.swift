@@ -135,8 +135,6 @@ extension Shell {
             Glibc.close(fds[1])
             throw FTPError(.localFile, "cannot run '\(command)'")
         }
-        let previous = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, previous) }
         let result: Result<TransferResult, FTPError>
         do throws(FTPError) { result = .success(try body(fds[1])) } catch { result = .failure(error) }
         Glibc.close(fds[1])

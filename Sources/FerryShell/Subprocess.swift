@@ -15,8 +15,18 @@ enum Subprocess {
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
         cArgs.append(nil)
         defer { cArgs.forEach { free($0) } }
+        // Ferry ignores SIGPIPE and SIGINT has its handler; the command gets the defaults back.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var pid = pid_t()
-        let status = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+        let status = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgs, environ)
         guard status == 0 else { return .failure(SpawnError(message: "cannot run \(argv[0]): \(String(cString: strerror(status)))")) }
         return .success(pid)
     }

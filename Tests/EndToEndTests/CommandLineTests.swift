@@ -27,6 +27,14 @@ import Testing
         #expect(badPort.status == 2)
     }
 
+    @Test func shellCommandsGetDefaultSignalsBack() throws {
+        // Ferry ignores SIGPIPE for its sockets; `yes` must still stop when `head` closes the pipe.
+        let result = try Ferry.run([], script: "!yes | head -1\nlpwd\n", timeout: 20)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.hasPrefix("y\n"))
+        #expect(!result.stderr.contains("Broken pipe"))
+    }
+
     @Test func endOfInputQuitsCleanly() throws {
         let result = try Ferry.run([], script: "")
         #expect(result.status == 0)
