@@ -54,6 +54,22 @@ import Testing
         #expect(TestFiles.names(in: work.path) == ["big.bin"])
     }
 
+    @Test func anUploadCutByTheServerIsAFailureWithItsByteCount() throws {
+        var options = ServerOptions()
+        options.cutStoreAfter = 100_000
+        let server = try PyFTPServer(options: options)
+        let work = try TemporaryDirectory("ferry-faults")
+        try TestFiles.writeRandom(work.file("up.bin"), size: 3_000_000)
+        let before = try TestFiles.sha256(work.file("up.bin"))
+        let result = try run(server, "put up.bin\npwd\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("put: upload"), "\(result.stderr)")
+        #expect(result.stdout.contains("Remote directory: /"), "the session goes on")
+        #expect(try TestFiles.sha256(work.file("up.bin")) == before, "the local file is untouched")
+        let remote = (try? TestFiles.read(server.path("up.bin")).count) ?? 0
+        #expect(remote < 3_000_000, "the server kept only part of it, and Ferry said so")
+    }
+
     @Test func aStalledTransferTimesOutInsteadOfHanging() throws {
         var options = ServerOptions()
         options.stallRetrieveAfter = 50_000
