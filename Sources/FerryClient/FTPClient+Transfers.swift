@@ -143,7 +143,9 @@ extension FTPClient {
         let (opened, first) = try startTransfer(Command(verb, remote.isEmpty ? nil : remote), restartAt: offset)
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         var streamError: FTPError?
-        let engine = engine(expected: nil, rate: configuration.uploadRateLimit)
+        var info = stat()
+        let size: Int64? = fstat(input, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) - offset : nil
+        let engine = engine(expected: size, rate: configuration.uploadRateLimit)
         do throws(FTPError) {
             let stream = try dataStream(socket)
             _ = try engine.send(from: input, to: stream, type: type)
