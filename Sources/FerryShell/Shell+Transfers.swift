@@ -94,11 +94,27 @@ extension Shell {
     func send(_ local: String, as remote: String, mode requested: FTPClient.StoreMode, command: String) -> CommandOutcome {
         let type = settings.transferType
         let mode = requested == .replace && settings.storeUnique ? .unique : requested
-        let offset = settings.restartPoint ?? 0
+        var offset = settings.restartPoint ?? 0
         settings.restartPoint = nil
         if settings.verbose { console.line("local: \(local) remote: \(Console.sanitize(remote))") }
-        return transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
-            try client.store(remote, fromPath: local, type: type, mode: mode, restartAt: offset)
+        var attempt = 0
+        while true {
+            let outcome = transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
+                try client.store(remote, fromPath: local, type: type, mode: mode, restartAt: offset)
+            }
+            // A cut binary STOR resumes where the server's copy ends (SIZE, then REST + STOR); appends and
+            // unique names cannot be resumed that way.
+            guard case .failure(let message) = outcome, attempt < settings.retries, mode == .replace, type == .image,
+                  let error = lastTransferError, Shell.isWorthResuming(error) else { return outcome }
+            attempt += 1
+            let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
+            console.error(Console.sanitize(message))
+            usleep(UInt32(wait * 1_000_000))
+            if !client.isConnected, reconnect() != .success { return .failure("\(command): could not reconnect to resume '\(remote)'") }
+            try? client.setType(type)
+            guard let stored = try? client.size(remote), stored > 0 else { offset = 0; continue }
+            offset = stored
+            console.error("Resuming the upload of '\(Console.sanitize(local))' at byte \(stored) (attempt \(attempt) of \(settings.retries)).")
         }
     }
 

@@ -54,6 +54,19 @@ import Testing
         #expect(TestFiles.names(in: work.path) == ["big.bin"])
     }
 
+    @Test func aCutUploadResumesWithRestToAnIdenticalFile() throws {
+        var options = ServerOptions()
+        options.cutStoreAfter = 120_000
+        let server = try PyFTPServer(options: options)
+        let work = try TemporaryDirectory("ferry-faults")
+        try TestFiles.writeRandom(work.file("up.bin"), size: 300_000)
+        let result = try run(server, "put up.bin\n", flags: ["-d"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stderr.contains("Resuming the upload"), "\(result.stderr)")
+        #expect(result.stdout.contains("---> REST "), "\(result.stdout)")
+        #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
+    }
+
     @Test func anUploadCutByTheServerIsAFailureWithItsByteCount() throws {
         var options = ServerOptions()
         options.cutStoreAfter = 100_000
@@ -61,7 +74,7 @@ import Testing
         let work = try TemporaryDirectory("ferry-faults")
         try TestFiles.writeRandom(work.file("up.bin"), size: 3_000_000)
         let before = try TestFiles.sha256(work.file("up.bin"))
-        let result = try run(server, "put up.bin\npwd\n", directory: work.path)
+        let result = try run(server, "set retries 0\nput up.bin\npwd\n", directory: work.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("put: upload"), "\(result.stderr)")
         #expect(result.stdout.contains("Remote directory: /"), "the session goes on")
