@@ -94,9 +94,7 @@ public final class FTPClient {
                 guard let secret = password() else {
                     throw FTPError(.loginFailed, "login as '\(user)' needs a password; give it after the user name")
                 }
-                sequence = LoginSequence(user: user, password: secret, account: account)
-                _ = sequence.start()
-                action = sequence.receive(Reply(code: .needPassword, lines: ["331"]))
+                action = sequence.supplyPassword(secret)
             case .needs(let verb, let reply):
                 let what = verb == .acct ? "an account (ACCT)" : "a password"
                 throw FTPError(.loginFailed, "login as '\(user)' needs \(what): \(reply.summary)", reply: reply)

@@ -15,7 +15,7 @@ public struct LoginSequence: Sendable {
 
     public private(set) var state: State = .idle
     let user: String
-    let password: String?
+    var password: String?
     let account: String?
 
     public init(user: String, password: String?, account: String? = nil) {
@@ -47,6 +47,14 @@ public struct LoginSequence: Sendable {
             state = .failed
             return .failed(reply)
         }
+    }
+
+    /// The password the server asked for (after `.needs(.pass, _)`), when the caller could only get it then
+    /// (a prompt): the sequence goes on with PASS.
+    public mutating func supplyPassword(_ secret: String) -> Action {
+        password = secret
+        state = .sentPassword
+        return .send(Command(.pass, secret))
     }
 
     private mutating func sendAccount(after reply: Reply) -> Action {

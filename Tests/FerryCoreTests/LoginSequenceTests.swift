@@ -36,6 +36,15 @@ import Testing
         #expect(noAccount.receive(reply(332)) == .needs(.acct, reply(332)))
     }
 
+    @Test func aPasswordAskedForLateContinuesTheSequence() {
+        var login = LoginSequence(user: "u", password: nil, account: "acct")
+        _ = login.start()
+        #expect(login.receive(reply(331)) == .needs(.pass, reply(331)))
+        #expect(login.supplyPassword("typed") == .send(Command(.pass, "typed")))
+        #expect(login.receive(reply(332)) == .send(Command(.acct, "acct")))
+        #expect(login.receive(reply(230)) == .loggedIn(reply(230)))
+    }
+
     @Test func refusedLoginFails() {
         var login = LoginSequence(user: "u", password: "bad")
         _ = login.start()
