@@ -33,7 +33,8 @@ extension Shell {
         if settings.receiveUnique, mode == .normal, let unique = Shell.uniqueLocalName(local) { local = unique }
         var info = stat()
         let localExists = WireText.withCString(local) { stat($0, &info) } == 0
-        if mode == .newer, localExists, let remoteTime = try? remoteModificationTime(remote), remoteTime <= Int64(info.st_mtim.tv_sec) {
+        let remoteTime = mode == .newer && localExists ? try? remoteModificationTime(remote) : nil
+        if let remoteTime, remoteTime <= Int64(info.st_mtim.tv_sec) {
             if settings.verbose { console.line("Local file \"\(local)\" is newer than remote file \"\(Console.sanitize(remote))\".") }
             return .success
         }
@@ -64,20 +65,30 @@ extension Shell {
                 if let checksum = report?.verifiedWith, settings.verbose {
                     console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
                 }
-                if settings.preserve { preserveTime(remote, local: local) }
+                if settings.preserve { preserveTime(remote, local: local, known: remoteTime) }
                 return .success
             }
-            guard case .failure(let message) = outcome, attempt < settings.retries, let error = lastTransferError,
-                  Shell.isWorthResuming(error), settings.temporaryFiles || mode == .resume else { return outcome }
-            attempt += 1
-            // A cut data stream on a live session resumes at once; a lost connection backs off (1, 2, 4, 8 s).
-            let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
-            console.error(Console.sanitize(message))
-            console.error("Resuming '\(Console.sanitize(remote))' in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(settings.retries)).")
-            usleep(UInt32(wait * 1_000_000))
-            if !client.isConnected, reconnect() != .success { return .failure("\(command): could not reconnect to resume '\(remote)'") }
+            // In-place downloads (temp-file off) have no .part to resume from.
+            guard settings.temporaryFiles || mode == .resume else { return outcome }
+            if let refusal = prepareResume(after: outcome, attempt: &attempt, command: command,
+                                           what: "'\(Console.sanitize(remote))'") { return refusal }
             options.resume = true
         }
+    }
+
+    /// After a failed transfer: nil when it is worth another attempt (the failure printed, the pause taken, the
+    /// connection back), else the outcome to return. A cut data stream on a live session goes again at once; a
+    /// lost connection backs off 1, 2, 4, 8 s and reconnects.
+    private func prepareResume(after outcome: CommandOutcome, attempt: inout Int, command: String, what: String) -> CommandOutcome? {
+        guard case .failure(let message) = outcome, attempt < settings.retries, let error = lastTransferError,
+              Shell.isWorthResuming(error) else { return outcome }
+        attempt += 1
+        let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
+        console.error(Console.sanitize(message))
+        console.error("Resuming \(what) in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(settings.retries)).")
+        usleep(UInt32(wait * 1_000_000))
+        if !client.isConnected, reconnect() != .success { return .failure("\(command): could not reconnect to resume \(what)") }
+        return nil
     }
 
     /// Cut streams, dropped connections and timeouts are worth resuming; a refusal (550) or a local error is not.
@@ -104,17 +115,11 @@ extension Shell {
             }
             // A cut binary STOR resumes where the server's copy ends (SIZE, then REST + STOR); appends and
             // unique names cannot be resumed that way.
-            guard case .failure(let message) = outcome, attempt < settings.retries, mode == .replace, type == .image,
-                  let error = lastTransferError, Shell.isWorthResuming(error) else { return outcome }
-            attempt += 1
-            let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
-            console.error(Console.sanitize(message))
-            usleep(UInt32(wait * 1_000_000))
-            if !client.isConnected, reconnect() != .success { return .failure("\(command): could not reconnect to resume '\(remote)'") }
+            guard mode == .replace, type == .image else { return outcome }
+            if let refusal = prepareResume(after: outcome, attempt: &attempt, command: command,
+                                           what: "the upload of '\(Console.sanitize(local))'") { return refusal }
             try? client.setType(type)
-            guard let stored = try? client.size(remote), stored > 0 else { offset = 0; continue }
-            offset = stored
-            console.error("Resuming the upload of '\(Console.sanitize(local))' at byte \(stored) (attempt \(attempt) of \(settings.retries)).")
+            offset = (try? client.size(remote)).flatMap { $0 > 0 ? $0 : nil } ?? 0
         }
     }
 
@@ -135,8 +140,9 @@ extension Shell {
         Timestamp.parse(try client.modificationTime(remote))
     }
 
-    private func preserveTime(_ remote: String, local: String) {
-        guard let seconds = try? remoteModificationTime(remote) else { return }
+    /// Gives `local` the remote file's time (`known` when the caller already asked MDTM).
+    private func preserveTime(_ remote: String, local: String, known: Int64? = nil) {
+        guard let seconds = known ?? (try? remoteModificationTime(remote)) else { return }
         var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
         _ = WireText.withCString(local) { utimensat(AT_FDCWD, $0, &times, 0) }
     }
