@@ -18,10 +18,13 @@ public struct CommandSpec: Sendable {
     public let help: String
     /// Commands that talk to the server print "Not connected." without a session.
     public let needsConnection: Bool
+    /// Arguments from this index on are secrets (passwords, accounts): history keeps only those before it.
+    public let secretsAfter: Int?
     let handler: @Sendable (Shell, [String]) -> CommandOutcome
 
     init(_ name: String, aliases: [String] = [], arguments: String = "", help: String, needsConnection: Bool = false,
-         handler: @escaping @Sendable (Shell, [String]) -> CommandOutcome) {
+         secretsAfter: Int? = nil, handler: @escaping @Sendable (Shell, [String]) -> CommandOutcome) {
+        self.secretsAfter = secretsAfter
         self.name = name
         self.aliases = aliases
         self.arguments = arguments

@@ -6,9 +6,9 @@ extension CommandTable {
     static let sessionCommands: [CommandSpec] = [
         CommandSpec("open", aliases: ["ftp"], arguments: "host [port]", help: "connect to remote ftp server") { $0.open($1) },
         CommandSpec("user", arguments: "user-name [password [account]]", help: "send new user information",
-                    needsConnection: true) { $0.user($1) },
+                    needsConnection: true, secretsAfter: 1) { $0.user($1) },
         CommandSpec("account", arguments: "[password]", help: "send account command to remote server",
-                    needsConnection: true) { $0.account($1) },
+                    needsConnection: true, secretsAfter: 0) { $0.account($1) },
         CommandSpec("close", aliases: ["disconnect"], help: "terminate ftp session", needsConnection: true) { $0.close($1) },
         CommandSpec("quit", aliases: ["bye", "exit"], help: "terminate ftp session and exit") { $0.quit($1) },
         CommandSpec("reset", help: "clear queued command replies", needsConnection: true) { $0.reset($1) },

@@ -55,15 +55,15 @@ public final class EditLineReader: LineReader {
         return .line(line)
     }
 
-    /// What history keeps of a line: nothing for blank lines, and never a password — `user name secret`
-    /// is remembered as `user name`, `account secret` as `account`.
+    /// What history keeps of a line: nothing for blank lines, and never a secret — the table says which
+    /// arguments are (`user name secret` is remembered as `user name`, `account secret` as `account`).
     static func historyForm(of line: String) -> String? {
         guard !line.trimmingCharacters(in: " \t").isEmpty else { return nil }
         guard let words = try? Tokenizer.split(line), let first = words.first,
               case .found(let spec) = CommandTable.standard.lookup(first) else { return line }
-        if spec.name == "user", words.count > 2 { return "user \(words[1])" }
-        if spec.name == "account", words.count > 1 { return "account" }
-        return line
+        let arguments = words.dropFirst()
+        guard let kept = spec.secretsAfter, arguments.count > kept else { return line }
+        return ([spec.name] + arguments.prefix(kept)).joined(separator: " ")
     }
 
     /// libedit drops non-ASCII input under the C locale: use the user's locale, or C.UTF-8.

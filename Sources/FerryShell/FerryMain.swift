@@ -64,7 +64,8 @@ public enum FerryMain {
         let arguments = [host] + (port.map { [$0] } ?? [])
         let failuresBefore = shell.failures
         for attempt in 1...10 {
-            if shell.execute(command: "open", arguments: arguments) == .success {
+            let outcome = shell.perform { $0.open(arguments) }
+            if outcome == .success {
                 shell.forgiveFailures(after: failuresBefore)
                 return
             }

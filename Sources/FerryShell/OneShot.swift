@@ -11,12 +11,10 @@ struct OneShot {
         for text in urls {
             guard let url = parse(text) else { continue }
             guard connect(url) else { continue }
-            if let type = url.type {
-                shell.execute(command: type == "a" ? "ascii" : "binary", arguments: [])
-            }
+            if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
             guard let file = url.fileName else {
                 if options.json {
-                    shell.execute(command: "ls", arguments: ["--json"])
+                    shell.perform { $0.jsonListing([], command: "ls") }
                     shell.client.quit()
                     continue
                 }
@@ -24,7 +22,7 @@ struct OneShot {
                 return shell.run()
             }
             let local = options.output ?? Shell.lastComponent(file)
-            shell.execute(command: options.restart ? "reget" : "get", arguments: [file, local])
+            shell.perform { $0.get([file, local], mode: options.restart ? .resume : .normal, command: options.restart ? "reget" : "get") }
             shell.client.quit()
         }
         return shell.exitStatus
@@ -32,10 +30,10 @@ struct OneShot {
 
     func upload(to text: String, files: [String]) -> Int32 {
         guard let url = parse(text), connect(url) else { return shell.exitStatus }
-        if let type = url.type { shell.execute(command: type == "a" ? "ascii" : "binary", arguments: []) }
+        if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
         for file in files {
             let remote = url.fileName.flatMap { files.count == 1 ? $0 : nil } ?? Shell.lastComponent(file)
-            shell.execute(command: "put", arguments: [file, remote])
+            shell.perform { $0.put([file, remote]) }
         }
         shell.client.quit()
         return shell.exitStatus
@@ -78,7 +76,7 @@ struct OneShot {
             return false
         }
         if !url.directory.isEmpty {
-            return shell.execute(command: "cd", arguments: [url.directory]) == .success
+            return shell.perform { $0.cd([url.directory]) } == .success
         }
         return true
     }

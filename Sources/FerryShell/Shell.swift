@@ -88,12 +88,19 @@ public final class Shell {
             if spec.needsConnection, !client.isConnected {
                 return report(.failure("Not connected."), command: nil)
             }
-            client.configuration = settings.client
             if spec.needsConnection { keepAliveIfIdle() }
-            // Only what talked to the server resets the idle clock.
-            defer { if spec.needsConnection || spec.name == "open" { markActivity() } }
-            return report(spec.handler(self, arguments), command: spec)
+            return perform(spec) { spec.handler($0, arguments) }
         }
+    }
+
+    /// Runs a handler as a typed command runs: current settings in the client, the outcome printed and counted,
+    /// the idle clock reset when the server was involved. The one-shot modes call handlers through this too.
+    @discardableResult
+    func perform(_ spec: CommandSpec? = nil, _ handler: (Shell) -> CommandOutcome) -> CommandOutcome {
+        client.configuration = settings.client
+        let wasConnected = client.isConnected
+        defer { if (spec?.needsConnection ?? false) || (!wasConnected && client.isConnected) { markActivity() } }
+        return report(handler(self), command: spec)
     }
 
     private func report(_ outcome: CommandOutcome, command: CommandSpec?) -> CommandOutcome {
