@@ -17,7 +17,7 @@ extension FTPClient {
     /// offers none. Preference: HASH (draft-bryan-ftp-hash, SHA-256 then CRC32, ranges by RANG), XSHA256, XCRC.
     public func remoteChecksum(of path: String, length: Int64? = nil) throws(FTPError) -> RemoteChecksum? {
         if let offered = features.parameters(of: "HASH") {
-            let names = offered.split(separator: ";").map { $0.trimmingCharacters(in: "*").uppercased() }
+            let names = offered.split(separator: ";").map { $0.filter { $0 != "*" }.uppercased() }
             let selected = offered.split(separator: ";").first { $0.hasSuffix("*") }.map { $0.dropLast().uppercased() }
             for algorithm in [ChecksumAlgorithm.sha256, .crc32] where names.contains(algorithm.rawValue) {
                 if selected != algorithm.rawValue {
@@ -75,12 +75,6 @@ extension Character {
     var isHexDigit: Bool { ("0"..."9").contains(self) || ("a"..."f").contains(self) || ("A"..."F").contains(self) }
 }
 
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        return String(drop { chars.contains($0) }.reversed().drop { chars.contains($0) }.reversed())
-    }
-}
 
 /// SHA-256 through OpenSSL's EVP interface, which uses the CPU's SHA instructions where it has them
 /// (about 10× FerryCore's portable implementation on this machine).

@@ -256,9 +256,8 @@ extension FTPClient {
             data.close()
             // ABOR always gets its own reply (225/226); a transfer in progress gets one more (426, or 226
             // from servers that saw the stream end first). Take the first, then whatever follows within a second.
-            var replies = [try connection.readFinalReply(timeout: 5)]
-            if let second = try? connection.readFinalReply(timeout: 1) { replies.append(second) }
-            _ = replies
+            _ = try connection.readFinalReply(timeout: 5)
+            _ = try? connection.readFinalReply(timeout: 1)
         } catch where error.code == .interrupted {
             notice("interrupted again: dropping the connection")
             close()

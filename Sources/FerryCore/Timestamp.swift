@@ -22,6 +22,13 @@ public enum Timestamp {
         return "\(year)\(two(month))\(two(day))\(two(rest / 3600))\(two(rest / 60 % 60))\(two(rest % 60))"
     }
 
+    /// Seconds since 1970 as `YYYY-MM-DD<separator>HH:MM:SS` (UTC): "T" for ISO 8601, " " for people.
+    public static func readable(_ seconds: Int64, separator: String = "T") -> String {
+        let stamp = Array(format(seconds))
+        func part(_ from: Int, _ count: Int) -> String { String(stamp[from..<(from + count)]) }
+        return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))\(separator)\(part(8, 2)):\(part(10, 2)):\(part(12, 2))"
+    }
+
     /// The calendar date of a time (UTC).
     public static func components(_ seconds: Int64) -> (year: Int, month: Int, day: Int) {
         let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)

@@ -31,13 +31,18 @@ public final class Console {
     public func raw(_ text: String) { writeOut(text) }
 
     static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
+        _ = write(fd, bytes: Array(text.utf8))
+    }
+
+    /// Writes every byte (retrying after signals); false with errno set when the descriptor refuses.
+    static func write(_ fd: Int32, bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0 { if errno == EINTR { continue } else { return } }
+            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 { if errno == EINTR { continue } else { return false } }
             offset += count
         }
+        return true
     }
 
     /// Makes control characters and escape sequences in server text visible (`^[`, `\x9b`) instead of

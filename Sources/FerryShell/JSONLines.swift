@@ -13,7 +13,7 @@ enum JSONLines {
         fields += [
             ("type", string(entry.kind == .directory ? "dir" : entry.kind.rawValue)),
             ("size", entry.size.map(String.init) ?? "null"),
-            ("modified", entry.modified.map { string(iso8601($0)) } ?? "null"),
+            ("modified", entry.modified.map { string(Timestamp.readable($0) + "Z") } ?? "null"),
             ("permissions", entry.permissions.map { string(octal($0)) } ?? "null"),
             ("target", entry.linkTarget.map { string(displayable($0)) } ?? "null"),
             ("format", string(entry.format.rawValue)),
@@ -47,12 +47,6 @@ enum JSONLines {
     static func displayable(_ text: String) -> String {
         guard WireText.hasRawBytes(text) else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map { WireText.isRawByte($0) ? "\u{FFFD}" : $0 }))
-    }
-
-    static func iso8601(_ seconds: Int64) -> String {
-        let stamp = Array(Timestamp.format(seconds))
-        func part(_ from: Int, _ count: Int) -> String { String(stamp[from..<(from + count)]) }
-        return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(8, 2)):\(part(10, 2)):\(part(12, 2))Z"
     }
 
     static func octal(_ mode: UInt16) -> String {

@@ -92,14 +92,8 @@ extension Shell {
             ? Array(String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { Console.sanitize(String($0)) }.joined(separator: "\n").utf8)
             : bytes
-        var offset = 0
-        while offset < output.count {
-            let count = output.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FTPError(.localFile, "cannot write the listing: \(String(cString: strerror(errno)))")
-            }
-            offset += count
+        guard Console.write(fd, bytes: output) else {
+            throw FTPError(.localFile, "cannot write the listing: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -49,7 +49,7 @@ extension Shell {
         do throws(FTPError) {
             let text = try client.modificationTime(args[0])
             guard let seconds = Timestamp.parse(text) else { return .failure("modtime: the server sent an unreadable time: \(text)") }
-            console.line("\(Console.sanitize(args[0]))\t\(Shell.readableTime(seconds)) UTC")
+            console.line("\(Console.sanitize(args[0]))\t\(Timestamp.readable(seconds, separator: " ")) UTC")
         } catch { return failure("modtime", error) }
         return .success
     }
@@ -124,12 +124,5 @@ extension Shell {
         guard args.isEmpty else { return .usage }
         do throws(FTPError) { _ = try client.drainReplies() } catch { return failure("reset", error) }
         return .success
-    }
-
-    /// 1700000000 → "2023-11-14 22:13:20".
-    static func readableTime(_ seconds: Int64) -> String {
-        let stamp = Array(Timestamp.format(seconds))
-        func part(_ from: Int, _ count: Int) -> String { String(stamp[from..<(from + count)]) }
-        return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2)) \(part(8, 2)):\(part(10, 2)):\(part(12, 2))"
     }
 }
