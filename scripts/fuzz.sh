@@ -6,8 +6,8 @@ set -euo pipefail
 seconds=${1:-60}
 out=.build/fuzz
 mkdir -p "$out" Tests/Fixtures/fuzz-crashes
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FerryCore \
-    Sources/FerryCore/*.swift Tests/Fuzz/FuzzEntry.swift -o "$out/ferry-fuzz"
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name FerryCore -D FERRY_FUZZ \
+    Sources/FerryCore/*.swift Tests/FerryCoreTests/FuzzTargets.swift Tests/Fuzz/FuzzEntry.swift -o "$out/ferry-fuzz"
 corpus=$(mktemp -d /tmp/ferry-fuzz-corpus-XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
 i=0

@@ -3,7 +3,7 @@ import Testing
 @testable import FerryCore
 
 /// Every input `make fuzz` ever crashed on stays in Tests/Fixtures/fuzz-crashes and must now pass through
-/// every parser the fuzzer drives.
+/// FuzzTargets.exercise, the very code the fuzzer drives (a crash fails the run).
 @Suite struct FuzzCrashReplayTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/fuzz-crashes")
@@ -11,18 +11,7 @@ import Testing
     @Test func keptCrashInputsParseWithoutCrashing() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0 != "README" }
         for name in names {
-            let bytes = Array(try Data(contentsOf: Self.folder.appendingPathComponent(name)))
-            let context = ListingContext(now: 1_763_712_000, timeZoneOffset: 3600)
-            _ = ListingParser.parse(bytes, mlsd: false, context: context)
-            _ = ListingParser.parse(bytes, mlsd: true, context: context)
-            var parser = ReplyParser(maximumLineLength: 512, maximumLines: 64)
-            parser.feed(bytes)
-            while let _ = try? parser.next() {}
-            let text = WireText.decode(bytes)
-            _ = try? AddressCodec.parsePassiveReply(text)
-            _ = try? AddressCodec.parseExtendedPassiveReply(text)
-            _ = try? AddressCodec.parseExtendedPortArgument(text)
-            #expect(WireText.encode(text) == bytes, "\(name)")
+            FuzzTargets.exercise(Array(try Data(contentsOf: Self.folder.appendingPathComponent(name))))
         }
         #expect(FileManager.default.fileExists(atPath: Self.folder.appendingPathComponent("README").path))
     }
