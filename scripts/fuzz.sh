@@ -16,6 +16,9 @@ printf '227 Entering Passive Mode (127,0,0,1,195,80)\r\n' > "$corpus/pasv"
 printf '229 Entering Extended Passive Mode (|||6446|)\r\n' > "$corpus/epsv"
 printf '211-Features:\r\n EPSV\r\n MLST type*;size*;\r\n211 End\r\n' > "$corpus/feat"
 printf '|2|::1|2121|' > "$corpus/eprt"
+printf '20240102030405' > "$corpus/mdtm"
+printf 'modify=20240102030405.123;size=5;type=file; a.txt\r\n' > "$corpus/mlsd-time"
+for f in Tests/Fixtures/fuzz-crashes/crash-*; do [ -e "$f" ] && cp "$f" "$corpus/"; done
 status=0
 "$out/ferry-fuzz" -max_total_time="$seconds" -max_len=4096 -artifact_prefix=Tests/Fixtures/fuzz-crashes/ \
     -print_final_stats=1 "$corpus" 2>&1 | tail -n 12 || status=$?

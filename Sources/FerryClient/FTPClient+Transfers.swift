@@ -15,9 +15,12 @@ extension FTPClient {
 
     /// How a download to a path behaves.
     public struct DownloadOptions: Sendable {
-        /// Continue a partial download (the hidden `.name.part`, else the file itself) with REST — after checking
-        /// that the partial bytes belong to the remote file.
+        /// Continue a partial download (the hidden `.name.part`) with REST — after checking that the partial
+        /// bytes belong to the remote file.
         public var resume = false
+        /// With `resume`: when there is no `.part`, continue the named file itself (classic reget). Retries of a
+        /// plain get never do: a file that was already there is not the start of this download.
+        public var resumeTargetItself = false
         /// Write to `.name.part` and rename into place only on success (off: write the file in place, classic).
         public var useTemporaryFile = true
         /// Keep the `.name.part` of a failed download so it can be resumed.
@@ -55,34 +58,34 @@ extension FTPClient {
             expected = try? size(remote)
         }
         var offset: Int64 = 0
-        if options.resume, let existing = target.existingPartialSize() {
+        if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {
             offset = existing
-            if let expected, offset >= expected {
-                if offset > expected {
-                    throw FTPError(.localFile, "the local '\(target.resumePath)' is larger (\(offset) bytes) than the remote file (\(expected)); not resuming")
-                }
-                try target.commitPartial()
-                return DownloadReport(result: TransferResult(bytes: 0, seconds: 0, reply: Reply(code: .closingData, lines: ["226"])),
-                                      resumedAt: offset, verifiedWith: nil)
+            if let expected, offset > expected {
+                throw FTPError(.localFile, "the local '\(target.resumePath(allowTarget: options.resumeTargetItself) ?? localPath)' is larger (\(offset) bytes) than the remote file (\(expected)); not resuming")
             }
-            if offset > 0 { try checkResumable(remote, partial: target.resumePath, offset: offset) }
+            // A partial file that already holds every byte is checked like any other before it is put in place.
+            if offset > 0, let partial = target.resumePath(allowTarget: options.resumeTargetItself) {
+                try checkResumable(remote, partial: partial, offset: offset)
+            }
         }
-        let fd = target.open(truncate: offset == 0)
-        guard fd >= 0 else {
-            throw FTPError(.localFile, "cannot create '\(localPath)': \(FTPError.systemMessage(errno)); check the folder and its permissions")
-        }
+        let fd = try target.open(truncate: offset == 0, allowTarget: options.resumeTargetItself)
         let result: TransferResult
         do throws(FTPError) {
             if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
-                throw FTPError(.localFile, "cannot seek to byte \(offset) of '\(target.resumePath)'")
+                throw FTPError(.localFile, "cannot seek to byte \(offset) of '\(target.writePath)'")
             }
-            result = try retrieve(remote, to: fd, type: type, restartAt: offset, expectedSize: expected.map { $0 - offset })
+            if let expected, offset > 0, offset == expected {
+                result = TransferResult(bytes: 0, seconds: 0, reply: Reply(code: .closingData, lines: ["226 already complete"]))
+            } else {
+                result = try retrieve(remote, to: fd, type: type, restartAt: offset, expectedSize: expected.map { $0 - offset })
+            }
             if let expected, type == .image, offset + result.bytes != expected {
                 throw FTPError(.transferIncomplete, "received \(offset + result.bytes) of \(expected) bytes of '\(remote)' although the server reported success; the partial file is kept for reget")
             }
         } catch {
             _ = Glibc.close(fd)
-            target.failed(keep: options.keepPartial)
+            // Bytes beyond what the server announced are not the start of the file: nothing to resume from.
+            target.failed(keep: options.keepPartial && error.code != .protocolViolation)
             throw error
         }
         guard Glibc.close(fd) == 0 else {
@@ -91,11 +94,12 @@ extension FTPClient {
             throw FTPError(.localFile, "cannot finish writing '\(localPath)': \(reason)")
         }
         var verified: RemoteChecksum?
-        if options.verify, type == .image, let remoteSum = try? remoteChecksum(of: remote) {
+        // Devices, FIFOs and standard output get no local checksum pass: what was written cannot be read back.
+        if options.verify, type == .image, target.isRegular, let remoteSum = try? remoteChecksum(of: remote) {
             let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
             guard localSum == remoteSum.hex else {
-                target.failed(keep: true)
-                throw FTPError(.transferIncomplete, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) (\(localSum.prefix(16))…) differs from the server's (\(remoteSum.hex.prefix(16))…); kept as \(target.writePath)")
+                let kept = target.markBad()
+                throw FTPError(.checksumMismatch, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) (\(localSum.prefix(16))…) differs from the server's (\(remoteSum.hex.prefix(16))…); kept as \(kept)")
             }
             verified = remoteSum
         }
@@ -166,8 +170,12 @@ extension FTPClient {
             throw FTPError(.localFile, "cannot open '\(localPath)': \(FTPError.systemMessage(errno)); check the name")
         }
         defer { _ = Glibc.close(fd) }
-        if !TransferEngine.isRegularFile(fd) {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw FTPError(.localFile, "'\(localPath)' is not a regular file")
+        }
+        if offset > Int64(info.st_size) {
+            throw FTPError(.localFile, "the server's copy of '\(remote)' (\(offset) bytes) is larger than '\(localPath)' (\(info.st_size) bytes); not resuming the upload — use put to replace it")
         }
         if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
             throw FTPError(.localFile, "cannot seek to byte \(offset) of '\(localPath)'")
@@ -231,7 +239,7 @@ extension FTPClient {
             throw FTPError(error.code, "\(verb) incomplete after \(bytes) bytes: \(error.message)")
         }
         if let streamError {
-            let code: FTPError.Code = streamError.code == .localFile ? .localFile : .transferIncomplete
+            let code: FTPError.Code = [.localFile, .protocolViolation].contains(streamError.code) ? streamError.code : .transferIncomplete
             throw FTPError(code, "\(verb) incomplete after \(bytes) bytes: \(streamError.message)", reply: reply)
         }
         guard reply.code.isSuccess else {
@@ -264,71 +272,6 @@ extension FTPClient {
         } catch {
             // No answer to ABOR: the connection can no longer be trusted to pair replies.
             close()
-        }
-    }
-}
-
-/// Where a download writes: a hidden `.name.part` beside a regular-file target (unless asked to write in
-/// place), or the target itself when it is a device or pipe (`/dev/null`, a FIFO).
-struct LocalTarget {
-    let path: String
-    let writePath: String
-
-    init(path: String, temporary: Bool = true) {
-        self.path = path
-        var info = stat()
-        if !temporary || WireText.withCString(path, { stat($0, &info) }) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
-            writePath = path
-            return
-        }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        writePath = "\(directory).\(name).part"
-    }
-
-    /// The file a resume continues: the `.part` when there is one, else the target itself (classic reget).
-    var resumePath: String {
-        var info = stat()
-        return WireText.withCString(writePath, { stat($0, &info) }) == 0 ? writePath : path
-    }
-
-    func existingPartialSize() -> Int64? {
-        var info = stat()
-        guard WireText.withCString(resumePath, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int64(info.st_size)
-    }
-
-    /// Opens for writing; when resuming from the target itself, writes there.
-    func open(truncate: Bool) -> Int32 {
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0)
-        if !truncate, resumePath == path, writePath != path {
-            // Classic reget of a file in place: move it to the .part name first, so a failure cannot leave it looking whole.
-            _ = WireText.withCString(path) { from in WireText.withCString(writePath) { Glibc.rename(from, $0) } }
-        }
-        return WireText.withCString(writePath) { Glibc.open($0, flags, 0o666) }
-    }
-
-    /// After a failure: keep a non-empty `.part` for resuming, or remove it.
-    func failed(keep: Bool) {
-        guard writePath != path else { return }
-        var info = stat()
-        let size = WireText.withCString(writePath, { stat($0, &info) }) == 0 ? info.st_size : 0
-        if !keep || size == 0 { _ = WireText.withCString(writePath) { unlink($0) } }
-    }
-
-    /// A `.part` that already holds every byte: rename it into place.
-    func commitPartial() throws(FTPError) {
-        if resumePath == writePath { try commit() }
-    }
-
-    func commit() throws(FTPError) {
-        guard writePath != path else { return }
-        let moved = WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
-        if moved != 0 {
-            let reason = FTPError.systemMessage(errno)
-            failed(keep: true)
-            throw FTPError(.localFile, "cannot move the download into '\(path)': \(reason)")
         }
     }
 }

@@ -24,6 +24,8 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         public static let dataConnectionFailed = Code(rawValue: "data-connection-failed")
         /// A transfer ended early or the server did not confirm it.
         public static let transferIncomplete = Code(rawValue: "transfer-incomplete")
+        /// The file arrived whole but its checksum differs from the server's: worth downloading again from byte 0.
+        public static let checksumMismatch = Code(rawValue: "checksum-mismatch")
         /// A local file could not be read or written.
         public static let localFile = Code(rawValue: "local-file")
         /// There is no connection to use.

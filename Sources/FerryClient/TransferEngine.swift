@@ -51,6 +51,7 @@ final class TransferEngine {
         while true {
             let count = try stream.read(into: slice, timeout: stallTimeout, what: "data transfer")
             if count == 0 { break }
+            try checkAnnounced(meter.bytes + Int64(count))
             meter.bytes += Int64(count)
             if converter != nil {
                 converted.removeAll(keepingCapacity: true)
@@ -134,6 +135,7 @@ final class TransferEngine {
                 throw FTPError(.connectionClosed, "data transfer: \(FTPError.systemMessage(errno))")
             }
             if moved == 0 { break }
+            try checkAnnounced(meter.bytes + Int64(moved))
             var pending = moved
             while pending > 0 {
                 let written = ferry_splice(fds[0], output, pending, 0)
@@ -148,6 +150,12 @@ final class TransferEngine {
         }
         report(meter, final: true)
         return true
+    }
+
+    /// A download may not run past the size the server announced (SIZE): the bytes would not be the file.
+    private func checkAnnounced(_ total: Int64) throws(FTPError) {
+        guard let expected, total > expected else { return }
+        throw FTPError(.protocolViolation, "the server sent more bytes than it announced (\(expected)); the download is discarded")
     }
 
     private func report(_ meter: Meter, final: Bool = false) {

@@ -13,26 +13,42 @@ public enum Timestamp {
             + Int64(hour * 3600 + minute * 60 + second)
     }
 
-    /// Seconds since 1970 as `YYYYMMDDHHMMSS` (for MFMT and display).
+    /// The range every formatted time is held to: years 0000 to 9999, so the text always has its fixed width.
+    public static let earliest: Int64 = -62_167_219_200   // 0000-01-01T00:00:00Z
+    public static let latest: Int64 = 253_402_300_799     // 9999-12-31T23:59:59Z
+
+    /// Seconds since 1970 as `YYYYMMDDHHMMSS` (for MFMT and display); times outside years 0000–9999 are clamped.
     public static func format(_ seconds: Int64) -> String {
-        let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
-        let rest = Int(seconds - Int64(days) * 86400)
-        let (year, month, day) = civilFromDays(days)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)\(two(month))\(two(day))\(two(rest / 3600))\(two(rest / 60 % 60))\(two(rest % 60))"
+        let parts = fields(seconds)
+        return digits(parts.year, 4) + digits(parts.month, 2) + digits(parts.day, 2)
+            + digits(parts.hour, 2) + digits(parts.minute, 2) + digits(parts.second, 2)
     }
 
     /// Seconds since 1970 as `YYYY-MM-DD<separator>HH:MM:SS` (UTC): "T" for ISO 8601, " " for people.
     public static func readable(_ seconds: Int64, separator: String = "T") -> String {
-        let stamp = Array(format(seconds))
-        func part(_ from: Int, _ count: Int) -> String { String(stamp[from..<(from + count)]) }
-        return "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))\(separator)\(part(8, 2)):\(part(10, 2)):\(part(12, 2))"
+        let parts = fields(seconds)
+        return "\(digits(parts.year, 4))-\(digits(parts.month, 2))-\(digits(parts.day, 2))\(separator)"
+            + "\(digits(parts.hour, 2)):\(digits(parts.minute, 2)):\(digits(parts.second, 2))"
+    }
+
+    private static func fields(_ seconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let clamped = min(max(seconds, earliest), latest)
+        let days = clamped >= 0 ? clamped / 86400 : (clamped - 86399) / 86400
+        let rest = Int(clamped - days * 86400)
+        let (year, month, day) = civilFromDays(Int(days))
+        return (year, month, day, rest / 3600, rest / 60 % 60, rest % 60)
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits (value is never negative here).
+    private static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     /// The calendar date of a time (UTC).
     public static func components(_ seconds: Int64) -> (year: Int, month: Int, day: Int) {
-        let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
-        return civilFromDays(days)
+        let clamped = min(max(seconds, earliest), latest)
+        return civilFromDays(Int(clamped >= 0 ? clamped / 86400 : (clamped - 86399) / 86400))
     }
 
     /// Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).

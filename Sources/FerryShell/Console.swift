@@ -23,12 +23,24 @@ public final class Console {
                 outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
     }
 
-    public func line(_ text: String) { writeOut(text + "\n") }
+    /// Standard output carries a file's bytes (`-o -`, `get f -`): every message goes to standard error instead.
+    public var standardOutputIsData = false
+
+    public func line(_ text: String) { standardOutputIsData ? writeError(text + "\n") : writeOut(text + "\n") }
     public func error(_ text: String) { writeError(text + "\n") }
     /// Text without a line end (prompts, progress redraws) to the error stream.
     public func status(_ text: String) { writeError(text) }
-    /// Raw text to standard output (a listing already has its line ends).
-    public func raw(_ text: String) { writeOut(text) }
+    /// Raw text to standard output (a listing already has its line ends), or to standard error while
+    /// standard output carries data.
+    public func raw(_ text: String) { standardOutputIsData ? writeError(text) : writeOut(text) }
+
+    /// Runs `body` with standard output kept for data: messages printed meanwhile go to standard error.
+    public func keepingStandardOutputForData<T>(_ body: () -> T) -> T {
+        let before = standardOutputIsData
+        standardOutputIsData = true
+        defer { standardOutputIsData = before }
+        return body()
+    }
 
     static func write(_ fd: Int32, _ text: String) {
         _ = write(fd, bytes: Array(text.utf8))

@@ -8,7 +8,10 @@ struct OneShot {
     let options: FerryOptions
 
     func fetch(_ urls: [String]) -> Int32 {
+        // With -o -, standard output carries the files' bytes and nothing else, at every verbosity.
+        if options.output == "-" { shell.console.standardOutputIsData = true }
         for text in urls {
+            if options.exitOnError, shell.failures > 0 { break }
             guard let url = parse(text) else { continue }
             guard connect(url) else { continue }
             if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
@@ -21,8 +24,17 @@ struct OneShot {
                 // A folder: the session goes on there (interactive, or the script on standard input).
                 return shell.run()
             }
-            let local = options.output ?? Shell.lastComponent(file)
-            shell.perform { $0.get([file, local], mode: options.restart ? .resume : .normal, command: options.restart ? "reget" : "get") }
+            let mode: Shell.GetMode = options.restart ? .resume : .normal
+            let command = options.restart ? "reget" : "get"
+            // -o is what the user typed: "-" is standard output, anything else a file name taken literally.
+            // Without -o the name comes from the URL's path and goes through LocalName like any server name.
+            shell.perform { shell in
+                switch options.output {
+                case "-": return shell.fetch(file, to: .standardOutput, mode: mode, command: command)
+                case let name?: return shell.fetch(file, to: .file(name), mode: mode, command: command)
+                case nil: return shell.fetchIntoFolder(file, mode: mode, command: command)
+                }
+            }
             shell.client.quit()
         }
         return shell.exitStatus
@@ -32,7 +44,7 @@ struct OneShot {
         guard let url = parse(text), connect(url) else { return shell.exitStatus }
         if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
         for file in files {
-            let remote = url.fileName.flatMap { files.count == 1 ? $0 : nil } ?? Shell.lastComponent(file)
+            let remote = url.fileName.flatMap { files.count == 1 ? $0 : nil } ?? LocalName.lastComponent(file)
             shell.perform { $0.put([file, remote]) }
         }
         shell.client.quit()
@@ -71,10 +83,8 @@ struct OneShot {
             user = "anonymous"
             password = shell.settings.anonymousPassword
         }
-        guard shell.login(user: user, password: password, account: account) == .success else {
-            shell.fail("")
-            return false
-        }
+        // The refusal is printed as one line whatever the verbosity (curl: "Access denied: 530").
+        guard shell.perform(nil, { $0.login(user: user, password: password, account: account) }) == .success else { return false }
         if !url.directory.isEmpty {
             return shell.perform { $0.cd([url.directory]) } == .success
         }

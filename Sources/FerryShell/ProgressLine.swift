@@ -7,7 +7,7 @@ final class ProgressLine {
 
     init(console: Console, name: String) {
         self.console = console
-        self.name = name
+        self.name = Console.sanitize(name)
     }
 
     private var drawn = false

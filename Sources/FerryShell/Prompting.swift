@@ -1,3 +1,8 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
 /// Confirmation questions for multiple-file commands. A script is never asked: without a person at a
 /// terminal (or with `prompt` off) every answer is yes.
 extension Shell {
@@ -20,6 +25,24 @@ extension Shell {
                     return .yes
                 case "q": return .quit
                 default: console.line("Answer y (yes), n (no), a (all the rest), p (prompting off), q (quit).")
+                }
+            }
+        }
+    }
+
+    /// Asks before replacing a local file with something that is not a download (a listing): at a terminal only;
+    /// a script follows `get`'s rule and replaces it.
+    func mayReplaceLocalFile(_ path: String) -> Bool {
+        var info = stat()
+        guard interactive, WireText.withCString(path, { stat($0, &info) }) == 0 else { return true }
+        while true {
+            switch reader.readLine(prompt: "Replace the local file '\(Console.sanitize(path))'? [yn] ") {
+            case .endOfInput, .interrupted: return false
+            case .line(let line):
+                switch line.trimmingCharacters(in: " \t").lowercased().first {
+                case "y": return true
+                case "n", nil: return false
+                default: console.line("Answer y (replace it) or n (keep it).")
                 }
             }
         }

@@ -44,9 +44,19 @@ extension Shell {
     }
 
     /// page / more / less remote-file: the file through $PAGER.
+    /// On a terminal the file's control characters are made visible first (at most 64 MiB), as in listings:
+    /// a remote file must not drive the terminal through the pager.
     func page(_ args: [String]) -> CommandOutcome {
         guard args.count == 1 else { return .usage }
-        return fetch(args[0], to: "|" + settings.pager, mode: .normal, command: "page")
+        guard console.outputIsTerminal else { return fetch(args[0], to: .command(settings.pager), mode: .normal, command: "page") }
+        do throws(FTPError) {
+            let bytes = try client.listing(.retr, args[0])
+            _ = try toCommand(settings.pager) { fd throws(FTPError) -> TransferResult in
+                try Shell.write(fd, bytes, sanitized: true)
+                return TransferResult(bytes: Int64(bytes.count), seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"]))
+            }
+        } catch { return failure("page", error) }
+        return .success
     }
 
     /// lpage local-file: a local file through $PAGER.
@@ -64,7 +74,8 @@ extension Shell {
             var total: Int64 = 0
             for path in paths {
                 let bytes = try client.listing(verb, path)
-                try Shell.write(fd, bytes, sanitized: fd == 1 && console.outputIsTerminal)
+                // On a terminal, directly or through a pager, names cannot carry escape sequences to it.
+                try Shell.write(fd, bytes, sanitized: console.outputIsTerminal && (fd == 1 || target.hasPrefix("|")))
                 total += Int64(bytes.count)
             }
             return TransferResult(bytes: total, seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"]))
@@ -75,6 +86,7 @@ extension Shell {
             } else if target == "-" {
                 _ = try body(1)
             } else {
+                guard mayReplaceLocalFile(target) else { return .failure("\(command): kept the local file '\(Console.sanitize(target))'") }
                 let fd = Glibc.open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
                 guard fd >= 0 else {
                     return .failure("\(command): cannot create '\(target)': \(String(cString: strerror(errno)))")

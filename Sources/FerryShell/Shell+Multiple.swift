@@ -9,12 +9,9 @@ extension Shell {
     func mget(_ args: [String], mode: GetMode = .normal, command: String = "mget") -> CommandOutcome {
         guard !args.isEmpty else { return .usage }
         return forEachRemote(args, command: command) { remote in
-            var local = Shell.lastComponent(remote)
+            var local = LocalName.lastComponent(remote)
             if settings.caseMapping, local == local.uppercased(), local != local.lowercased() { local = local.lowercased() }
-            guard Shell.isSafeLocalName(local) else {
-                return .failure("\(command): refusing the remote name '\(Console.sanitize(remote))': it would write outside this folder")
-            }
-            return fetch(remote, to: local, mode: mode, command: command)
+            return fetchIntoFolder(remote, as: local, mode: mode, command: command)
         }
     }
 
@@ -32,14 +29,15 @@ extension Shell {
             names += matched
         }
         var outcome = CommandOutcome.success
+        var asking = true
         for local in names {
-            switch confirm("mput", local) {
+            switch asking ? confirm("mput", local) : .yes {
             case .no: continue
             case .quit: return outcome
-            case .all: settings.prompt = false
+            case .all: asking = false; console.line("Prompting off for duration of mput.")
             case .yes: break
             }
-            let result = send(local, as: Shell.lastComponent(local), mode: .replace, command: "mput")
+            let result = send(local, as: LocalName.lastComponent(local), mode: .replace, command: "mput")
             if result != .success { outcome = record(result) }
         }
         return outcome
@@ -55,9 +53,7 @@ extension Shell {
             let remote = line.trimmingCharacters(in: " \t")
             guard !remote.isEmpty else { continue }
             count += 1
-            let local = Shell.lastComponent(remote)
-            let result = Shell.isSafeLocalName(local) ? fetch(remote, to: local, mode: .normal, command: "fget")
-                : .failure("fget: refusing '\(Console.sanitize(remote))'")
+            let result = fetchIntoFolder(remote, mode: .normal, command: "fget")
             if result != .success { outcome = record(result) }
         }
         reader.close()
@@ -68,6 +64,8 @@ extension Shell {
     /// a person is at the terminal. A pattern that matches nothing is a failure.
     private func forEachRemote(_ patterns: [String], command: String, _ body: (String) -> CommandOutcome) -> CommandOutcome {
         var outcome = CommandOutcome.success
+        // `a` answers for the rest of this command only, as in tnftp; the next command asks again.
+        var asking = true
         for pattern in patterns {
             let names: [String]
             switch expandRemote(pattern) {
@@ -79,10 +77,10 @@ extension Shell {
                 continue
             }
             for name in names {
-                switch confirm(command, name) {
+                switch asking ? confirm(command, name) : .yes {
                 case .no: continue
                 case .quit: return outcome
-                case .all: settings.prompt = false
+                case .all: asking = false; console.line("Prompting off for duration of \(command).")
                 case .yes: break
                 }
                 let result = body(name)
@@ -100,7 +98,9 @@ extension Shell {
         let entries: [ListingEntry]
         do throws(FTPError) { entries = try client.entries(in: directory) } catch { return .failure(error) }
         let prefix = slash.map { String(pattern[...$0]) } ?? ""
-        let names = entries.filter { $0.kind != .directory && $0.format != .raw }.map { prefix + $0.name }
+        // A listing names entries of one folder: a name with "/" or NUL, "." or ".." is the server's trick, not a file.
+        let names = entries.filter { $0.kind != .directory && $0.format != .raw && LocalName.isPlainComponent($0.name) }
+            .map { prefix + $0.name }
         return .success(names.filter { fnmatch(pattern, $0, FNM_PATHNAME | FNM_PERIOD) == 0 }.sorted())
     }
 
@@ -114,11 +114,6 @@ extension Shell {
     }
 
     static func hasWildcard(_ pattern: String) -> Bool { pattern.contains { "*?[".contains($0) } }
-
-    /// A local name that stays in the current folder: no "/", not "." or "..", not empty.
-    static func isSafeLocalName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
-    }
 
     /// Prints a failure inside a multiple-file command and keeps it for the command's outcome.
     private func record(_ outcome: CommandOutcome) -> CommandOutcome {

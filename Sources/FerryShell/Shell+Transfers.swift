@@ -8,26 +8,58 @@ import FerryCore
 extension Shell {
     enum GetMode { case normal, resume, newer }
 
-    /// get remote-file [local-file]: the local name defaults to the remote file's last path component;
-    /// `-` writes to standard output, `|command` to a command's standard input.
-    func get(_ args: [String], mode: GetMode = .normal, command: String = "get") -> CommandOutcome {
-        guard (1...2).contains(args.count), !args[0].isEmpty else { return .usage }
-        let local = args.count == 2 ? args[1] : Shell.lastComponent(args[0])
-        guard !local.isEmpty else { return .failure("\(command): '\(args[0])' names no file; give a local name") }
-        return fetch(args[0], to: local, mode: mode, command: command)
+    /// Where a download goes. Only what the user typed as the local argument of `get` can be standard output or
+    /// a command; a name from the server or a URL is always a plain file (see `LocalName`).
+    enum Destination: Equatable {
+        case file(String)
+        case standardOutput
+        case command(String)
+
+        /// The local argument as the user typed it: `-` is standard output, `|command` a command's input.
+        static func typed(_ word: String) -> Destination {
+            if word == "-" { return .standardOutput }
+            if word.hasPrefix("|") { return .command(String(word.dropFirst())) }
+            return .file(word)
+        }
     }
 
-    func fetch(_ remote: String, to requested: String, mode: GetMode, command: String) -> CommandOutcome {
-        let type = settings.transferType
-        if requested.hasPrefix("|") {
-            return transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
-                try toCommand(String(requested.dropFirst())) { fd throws(FTPError) in try client.retrieve(remote, to: fd, type: type) }
-            }
+    /// get remote-file [local-file]: the local name defaults to the remote file's last path component, made safe;
+    /// a typed `-` writes to standard output, `|command` to a command's standard input.
+    func get(_ args: [String], mode: GetMode = .normal, command: String = "get") -> CommandOutcome {
+        guard (1...2).contains(args.count), !args[0].isEmpty else { return .usage }
+        if args.count == 2 { return fetch(args[0], to: .typed(args[1]), mode: mode, command: command) }
+        return fetchIntoFolder(args[0], mode: mode, command: command)
+    }
+
+    /// Downloads `remote` under a local name derived from it by `LocalName` (mget, fget, URLs): says when the
+    /// name had to be changed, refuses names that cannot be saved here.
+    func fetchIntoFolder(_ remote: String, as derived: String? = nil, mode: GetMode, command: String) -> CommandOutcome {
+        let decision: LocalName.Decision
+        do throws(FTPError) { decision = try LocalName.forRemote(derived ?? remote) } catch {
+            return .failure("\(command): refusing the remote name '\(Console.sanitize(remote))': \(error.message)")
         }
-        if requested == "-" {
+        if let original = decision.original {
+            console.error("\(command): saving '\(Console.sanitize(original))' as '\(Console.sanitize(decision.name))': the server's name is not safe to use as it is")
+        }
+        return fetch(remote, to: .file(decision.name), mode: mode, command: command)
+    }
+
+    func fetch(_ remote: String, to destination: Destination, mode: GetMode, command: String) -> CommandOutcome {
+        let type = settings.transferType
+        let requested: String
+        switch destination {
+        case .command(let line):
             return transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
-                try client.retrieve(remote, to: 1, type: type)
+                try toCommand(line) { fd throws(FTPError) in try client.retrieve(remote, to: fd, type: type) }
             }
+        case .standardOutput:
+            return console.keepingStandardOutputForData {
+                transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+                    try client.retrieve(remote, to: 1, type: type)
+                }
+            }
+        case .file(let name):
+            requested = name
         }
         var local = requested
         if settings.receiveUnique, mode == .normal, let unique = Shell.uniqueLocalName(local) { local = unique }
@@ -35,7 +67,7 @@ extension Shell {
         let localExists = WireText.withCString(local) { stat($0, &info) } == 0
         let remoteTime = mode == .newer && localExists ? try? remoteModificationTime(remote) : nil
         if let remoteTime, remoteTime <= Int64(info.st_mtim.tv_sec) {
-            if settings.verbose { console.line("Local file \"\(local)\" is newer than remote file \"\(Console.sanitize(remote))\".") }
+            if settings.verbose { console.line("Local file \"\(Console.sanitize(local))\" is newer than remote file \"\(Console.sanitize(remote))\".") }
             return .success
         }
         if let offset = settings.restartPoint {
@@ -45,9 +77,10 @@ extension Shell {
                 try retrieveInPlace(remote, local: local, type: type, offset: offset)
             }
         }
-        if settings.verbose { console.line("local: \(local) remote: \(Console.sanitize(remote))") }
+        if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
         var options = FTPClient.DownloadOptions()
         options.resume = mode == .resume
+        options.resumeTargetItself = mode == .resume
         options.useTemporaryFile = settings.temporaryFiles
         options.verify = settings.verify
         var attempt = 0
@@ -60,7 +93,7 @@ extension Shell {
             }
             if outcome == .success {
                 if let report, report.resumedAt > 0, report.result.bytes == 0, settings.verbose || mode == .resume {
-                    console.line("Local file \"\(local)\" is already complete (\(report.resumedAt) bytes).")
+                    console.line("Local file \"\(Console.sanitize(local))\" is already complete (\(report.resumedAt) bytes).")
                 }
                 if let checksum = report?.verifiedWith, settings.verbose {
                     console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
@@ -85,7 +118,8 @@ extension Shell {
         attempt += 1
         let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
         console.error(Console.sanitize(message))
-        console.error("Resuming \(what) in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(settings.retries)).")
+        let again = error.code == .checksumMismatch ? "Downloading \(what) again from the start" : "Resuming \(what)"
+        console.error("\(again) in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(settings.retries)).")
         usleep(UInt32(wait * 1_000_000))
         if !client.isConnected, reconnect() != .success { return .failure("\(command): could not reconnect to resume \(what)") }
         return nil
@@ -93,13 +127,14 @@ extension Shell {
 
     /// Cut streams, dropped connections and timeouts are worth resuming; a refusal (550) or a local error is not.
     static func isWorthResuming(_ error: FTPError) -> Bool {
-        [.transferIncomplete, .connectionClosed, .timedOut].contains(error.code) && error.reply?.code.category != .permanentNegative
+        [.transferIncomplete, .checksumMismatch, .connectionClosed, .timedOut].contains(error.code)
+            && error.reply?.code.category != .permanentNegative
     }
 
     /// put local-file [remote-file]; the remote name defaults to the local file's last path component.
     func put(_ args: [String], mode: FTPClient.StoreMode = .replace, command: String = "put") -> CommandOutcome {
         guard (1...2).contains(args.count), !args[0].isEmpty else { return .usage }
-        return send(args[0], as: args.count == 2 ? args[1] : Shell.lastComponent(args[0]), mode: mode, command: command)
+        return send(args[0], as: args.count == 2 ? args[1] : LocalName.lastComponent(args[0]), mode: mode, command: command)
     }
 
     func send(_ local: String, as remote: String, mode requested: FTPClient.StoreMode, command: String) -> CommandOutcome {
@@ -107,7 +142,7 @@ extension Shell {
         let mode = requested == .replace && settings.storeUnique ? .unique : requested
         var offset = settings.restartPoint ?? 0
         settings.restartPoint = nil
-        if settings.verbose { console.line("local: \(local) remote: \(Console.sanitize(remote))") }
+        if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
         var attempt = 0
         while true {
             let outcome = transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
@@ -166,7 +201,7 @@ extension Shell {
 
     func transfer(_ command: String, name: String, received: Bool,
                   _ body: () throws(FTPError) -> TransferResult) -> CommandOutcome {
-        if showsProgress, settings.hashBytes == nil { progressLine = ProgressLine(console: console, name: Shell.lastComponent(name)) }
+        if showsProgress, settings.hashBytes == nil { progressLine = ProgressLine(console: console, name: LocalName.lastComponent(name)) }
         if let step = settings.hashBytes { hashMarks = HashMarks(console: console, step: step) }
         defer {
             progressLine?.finish()
@@ -199,11 +234,5 @@ extension Shell {
         if WireText.withCString(name, { stat($0, &info) }) != 0 { return name }
         for index in 1...99 where WireText.withCString("\(name).\(index)", { stat($0, &info) }) != 0 { return "\(name).\(index)" }
         return nil
-    }
-
-    static func lastComponent(_ path: String) -> String {
-        var trimmed = Substring(path)
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        return String(trimmed.split(separator: "/").last ?? trimmed)
     }
 }

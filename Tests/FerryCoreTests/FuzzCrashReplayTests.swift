@@ -14,5 +14,7 @@ import Testing
             FuzzTargets.exercise(Array(try Data(contentsOf: Self.folder.appendingPathComponent(name))))
         }
         #expect(FileManager.default.fileExists(atPath: Self.folder.appendingPathComponent("README").path))
+        // The inputs found for issue 9 at least: a replay over an empty folder would prove nothing.
+        #expect(names.filter { $0.hasPrefix("crash-") }.count >= 4, "\(names)")
     }
 }

@@ -37,3 +37,26 @@ import Testing
         #expect(Timestamp.format(Timestamp.parse("20000229235959")!) == "20000229235959")
     }
 }
+
+@Suite struct TimestampRangeTests {
+    @Test func yearsAtTheEndsOfTheRangeFormatAtFixedWidth() {
+        let first = Timestamp.parse("00010101000000")
+        #expect(first != nil)
+        #expect(Timestamp.readable(first!) == "0001-01-01T00:00:00")
+        #expect(Timestamp.format(first!) == "00010101000000")
+        let last = Timestamp.parse("99991231235959")
+        #expect(Timestamp.readable(last!, separator: " ") == "9999-12-31 23:59:59")
+    }
+
+    @Test func timesOutsideTheRangeAreClampedNotTrapped() {
+        #expect(Timestamp.readable(Int64.min) == "0000-01-01T00:00:00")
+        #expect(Timestamp.readable(Int64.max) == "9999-12-31T23:59:59")
+        #expect(Timestamp.format(-1) == "19691231235959")
+    }
+
+    @Test func garbageIsRejected() {
+        for text in ["", "2024", "2024010203040", "20241301000000", "2024010203046x", "-0240102030405", "２０２４０１０２０３０４０５"] {
+            #expect(Timestamp.parse(text) == nil, "\(text)")
+        }
+    }
+}

@@ -42,15 +42,6 @@ import Testing
         #expect(throws: (any Error).self) { try FerryOptions.parse(["-o", "x", "host"]) }
         #expect(throws: (any Error).self) { try FerryOptions.parse(["host", "ftp://h/f"]) }
     }
-
-    @Test func localNamesFromServersStayInTheFolder() {
-        #expect(Shell.isSafeLocalName("report.pdf"))
-        #expect(!Shell.isSafeLocalName(".."))
-        #expect(!Shell.isSafeLocalName("../etc/passwd"))
-        #expect(!Shell.isSafeLocalName(""))
-        #expect(Shell.lastComponent("/a/b/c.txt") == "c.txt")
-        #expect(Shell.lastComponent("dir/") == "dir")
-    }
 }
 
 @Suite struct HistoryTests {

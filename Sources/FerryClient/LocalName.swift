@@ -1,0 +1,51 @@
+/// The one place a name that came from a server (a listing, a remote argument) or from a URL's path becomes a
+/// local file name. The result is always a plain name in the current folder: never a pipe (`|cmd`), never
+/// standard output (`-`), never a path that leaves the folder. Only what the user typed as the local argument of
+/// `get` may be a pipe or `-`, and that never passes through here.
+public enum LocalName {
+    /// The local name for a remote path: its last component, made safe.
+    public struct Decision: Sendable, Equatable {
+        /// The name to create in the current folder.
+        public let name: String
+        /// The component as the server or URL gave it, when `name` differs from it.
+        public let original: String?
+        public var wasRenamed: Bool { original != nil }
+    }
+
+    /// The last component of `remote`, or a refusal when it names no file, leaves the folder or holds NUL.
+    /// Control characters become `_`, and a leading `|` or `-` becomes `_`, so that the name cannot act as a
+    /// command, an option or a terminal escape wherever it is used later.
+    public static func forRemote(_ remote: String) throws(FTPError) -> Decision {
+        let component = lastComponent(remote)
+        guard !component.isEmpty, component != ".", component != "..", component != "/" else {
+            throw FTPError(.invalidArgument, "'\(remote)' names no file that can be saved here; give a local name")
+        }
+        if component.unicodeScalars.contains(where: { $0.value == 0 }) {
+            throw FTPError(.invalidArgument, "refusing a name that holds a NUL byte; give a local name")
+        }
+        var safe = ""
+        safe.unicodeScalars.reserveCapacity(component.unicodeScalars.count)
+        for scalar in component.unicodeScalars {
+            switch scalar.value {
+            case 0x00..<0x20, 0x7F, 0x80..<0xA0: safe.unicodeScalars.append("_")
+            default: safe.unicodeScalars.append(scalar)
+            }
+        }
+        if let first = safe.unicodeScalars.first, first == "|" || first == "-" {
+            safe = "_" + String(safe.unicodeScalars.dropFirst())
+        }
+        return Decision(name: safe, original: safe == component ? nil : component)
+    }
+
+    /// True when `name` is one plain component that stays in the current folder.
+    public static func isPlainComponent(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.unicodeScalars.contains { $0.value == 0 }
+    }
+
+    /// `a/b/c/` → `c`; `/` → `/`.
+    public static func lastComponent(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return String(trimmed.split(separator: "/").last ?? trimmed)
+    }
+}

@@ -1,0 +1,129 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Where a download writes: a hidden `.name.part` beside a regular-file target (unless asked to write in
+/// place), or the target itself when it is a device or pipe (`/dev/null`, a FIFO).
+///
+/// The `.part` is ours alone: a fresh one is created with O_EXCL and O_NOFOLLOW (a stale one of ours is removed
+/// first), and one is continued only when it is a regular file owned by this user — so a symlink or file
+/// planted in a shared folder is neither written through nor adopted. A replaced file keeps its permission bits.
+struct LocalTarget {
+    let path: String
+    let writePath: String
+    /// The target is a regular file (or does not exist yet): its content can be checked after the download.
+    let isRegular: Bool
+
+    init(path: String, temporary: Bool = true) {
+        self.path = path
+        var info = stat()
+        let exists = WireText.withCString(path, { stat($0, &info) }) == 0
+        isRegular = !exists || (info.st_mode & S_IFMT) == S_IFREG
+        if !temporary || !isRegular {
+            writePath = path
+            return
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        writePath = "\(directory).\(name).part"
+    }
+
+    /// Where a download whose content did not match is kept: `.name.bad`, a name that says so.
+    var badPath: String {
+        writePath.hasSuffix(".part") ? String(writePath.dropLast(5)) + ".bad" : path + ".bad"
+    }
+
+    private var usesTemporaryFile: Bool { writePath != path }
+
+    /// The file a resume continues: the `.part` when there is one, else (only when `allowTarget`, classic reget)
+    /// the target itself.
+    func resumePath(allowTarget: Bool) -> String? {
+        var info = stat()
+        if usesTemporaryFile, WireText.withCString(writePath, { lstat($0, &info) }) == 0 { return writePath }
+        guard allowTarget, WireText.withCString(path, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return path
+    }
+
+    /// The size of what a resume would continue, nil when there is nothing to continue.
+    func existingPartialSize(allowTarget: Bool) -> Int64? {
+        guard let resume = resumePath(allowTarget: allowTarget) else { return nil }
+        var info = stat()
+        guard WireText.withCString(resume, { lstat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Opens for writing: a fresh file (`truncate`), or the partial one to continue.
+    func open(truncate: Bool, allowTarget: Bool) throws(FTPError) -> Int32 {
+        guard usesTemporaryFile else {
+            let fd = WireText.withCString(path) { Glibc.open($0, O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0o666) }
+            guard fd >= 0 else { throw LocalTarget.cannot("create", path, errno) }
+            return fd
+        }
+        if !truncate, resumePath(allowTarget: allowTarget) == path {
+            // Classic reget of a file in place: move it to the .part name first, so a failure cannot leave it looking whole.
+            _ = WireText.withCString(path) { from in WireText.withCString(writePath) { Glibc.rename(from, $0) } }
+        }
+        let fd: Int32
+        if truncate {
+            try removeStalePart()
+            fd = WireText.withCString(writePath) { Glibc.open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666) }
+            guard fd >= 0 else { throw LocalTarget.cannot("create", writePath, errno) }
+        } else {
+            fd = WireText.withCString(writePath) { Glibc.open($0, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666) }
+            guard fd >= 0 else { throw LocalTarget.cannot("continue", writePath, errno) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
+                Glibc.close(fd)
+                throw FTPError(.localFile, "'\(writePath)' is not a regular file of yours; not continuing it (remove it, or use get)")
+            }
+        }
+        // A file that is replaced keeps its permission bits (a 0600 file stays 0600).
+        var existing = stat()
+        if WireText.withCString(path, { stat($0, &existing) }) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
+            _ = fchmod(fd, existing.st_mode & 0o777)
+        }
+        return fd
+    }
+
+    /// A `.part` left by an earlier download of ours is replaced; anything else under that name is not touched.
+    private func removeStalePart() throws(FTPError) {
+        var info = stat()
+        guard WireText.withCString(writePath, { lstat($0, &info) }) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
+            throw FTPError(.localFile, "'\(writePath)' exists and is not a regular file of yours (a symlink or someone else's file); remove it first")
+        }
+        _ = WireText.withCString(writePath) { unlink($0) }
+    }
+
+    /// After a failure: keep a non-empty `.part` for resuming, or remove it.
+    func failed(keep: Bool) {
+        guard usesTemporaryFile else { return }
+        var info = stat()
+        let size = WireText.withCString(writePath, { lstat($0, &info) }) == 0 ? info.st_size : 0
+        if !keep || size == 0 { _ = WireText.withCString(writePath) { unlink($0) } }
+    }
+
+    /// A download whose content is wrong: renamed to `.name.bad` (so no resume continues it); the path kept.
+    func markBad() -> String {
+        guard usesTemporaryFile else { return path }
+        let moved = WireText.withCString(writePath) { from in WireText.withCString(badPath) { Glibc.rename(from, $0) } }
+        return moved == 0 ? badPath : writePath
+    }
+
+    func commit() throws(FTPError) {
+        guard usesTemporaryFile else { return }
+        let moved = WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
+        if moved != 0 {
+            let reason = FTPError.systemMessage(errno)
+            failed(keep: true)
+            throw FTPError(.localFile, "cannot move the download into '\(path)': \(reason)")
+        }
+    }
+
+    static func cannot(_ verb: String, _ path: String, _ error: Int32) -> FTPError {
+        let hint = error == ELOOP ? "it is a symlink; remove it first" : "check the folder and its permissions"
+        return FTPError(.localFile, "cannot \(verb) '\(path)': \(FTPError.systemMessage(error)); \(hint)")
+    }
+}
