@@ -18,6 +18,9 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var dataMode: DataChannelPlan.Mode = .passive
     /// Try the other mode when the chosen one fails.
     public var fallback: Bool = true
+    /// Without `fallback`: still use the other mode when the server refuses both commands of the chosen one
+    /// (500/502 to EPRT and PORT, or to EPSV and PASV), and say so. `set fallback off` clears it.
+    public var fallbackOnRefusal: Bool = true
     /// EPSV/EPRT on IPv4 and on IPv6 control connections (tnftp's epsv4, epsv6).
     public var extendedOnIPv4: Bool = true
     public var extendedOnIPv6: Bool = true

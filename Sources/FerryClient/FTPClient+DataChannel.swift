@@ -17,11 +17,18 @@ extension FTPClient {
         var preferences = DataChannelPlan.Preferences()
         preferences.mode = configuration.dataMode
         preferences.fallback = configuration.fallback
+        preferences.fallbackOnRefusal = configuration.fallbackOnRefusal
         preferences.extended = peer.isIPv6 ? configuration.extendedOnIPv6 : configuration.extendedOnIPv4
         preferences.trustPassiveAddress = configuration.trustPassiveAddress
         preferences.refused = refusedSteps
         var plan = DataChannelPlan(preferences)
-        defer { refusedSteps = plan.refused }
+        defer {
+            refusedSteps = plan.refused
+            if let mode = plan.switchedMode {
+                let refused = mode == .passive ? "EPRT and PORT" : "EPSV and PASV"
+                notice("the server refused \(refused): using \(mode.rawValue) mode for the rest of this session ('set fallback off' to stay strict)")
+            }
+        }
 
         var listener: Socket?
         var action = plan.start()

@@ -12,6 +12,9 @@ public struct DataChannelPlan: Sendable {
         public var extended: Bool = true
         /// Try the other mode when every step of the chosen one failed (tnftp's "fallback to active").
         public var fallback: Bool = true
+        /// Even without `fallback`: when the server refuses (5yz) both commands of the chosen mode, use the other
+        /// mode (FileZilla's behaviour); off (`set fallback off`) keeps the chosen mode strictly.
+        public var fallbackOnRefusal: Bool = true
         /// Dial the address a 227 reply names instead of the control connection's peer.
         public var trustPassiveAddress: Bool = false
         /// Steps this server refused before in the session; skipped.
@@ -42,18 +45,36 @@ public struct DataChannelPlan: Sendable {
 
     public private(set) var current: Step?
     public private(set) var refused: Set<Step>
+    /// The server refused every command of the chosen mode, so the other mode is in use: say so once.
+    public private(set) var switchedMode: Mode?
     private var remaining: [Step]
     private var lastProblem = "no data-channel method is enabled"
     private let trustPassiveAddress: Bool
+    private let chosen: [Step]
+    private let other: [Step]
+    private let otherMode: Mode
+    private var mayFallBackOnRefusal: Bool
+    /// Steps the server answered with 5yz in this negotiation (a failed connection is not a refusal).
+    private var commandRefused: Set<Step> = []
 
     public init(_ preferences: Preferences) {
         let passive: [Step] = preferences.extended ? [.extendedPassive, .passive] : [.passive]
         let active: [Step] = preferences.extended ? [.extendedActive, .active] : [.active]
-        var order = preferences.mode == .passive ? passive : active
-        if preferences.fallback { order += preferences.mode == .passive ? active : passive }
+        chosen = preferences.mode == .passive ? passive : active
+        other = preferences.mode == .passive ? active : passive
+        otherMode = preferences.mode == .passive ? .active : .passive
+        var order = chosen
+        if preferences.fallback { order += other }
+        mayFallBackOnRefusal = preferences.fallbackOnRefusal && !preferences.fallback
         remaining = order.filter { !preferences.refused.contains($0) }
         refused = preferences.refused
         trustPassiveAddress = preferences.trustPassiveAddress
+        if remaining.isEmpty, mayFallBackOnRefusal, chosen.allSatisfy(preferences.refused.contains) {
+            // The chosen mode was refused earlier in the session: go straight to the other one.
+            remaining = other.filter { !preferences.refused.contains($0) }
+            mayFallBackOnRefusal = false
+            switchedMode = otherMode
+        }
         if remaining.isEmpty, !order.isEmpty {
             // Everything was refused before: try the chosen mode once more rather than give up unasked.
             remaining = order
@@ -88,7 +109,10 @@ public struct DataChannelPlan: Sendable {
             return .acceptAfterTransferCommand
         default:
             lastProblem = "\(step.rawValue) refused: \(reply.description)"
-            if reply.code.category == .permanentNegative { refused.insert(step) }
+            if reply.code.category == .permanentNegative {
+                refused.insert(step)
+                commandRefused.insert(step)
+            }
             return advance()
         }
     }
@@ -101,6 +125,11 @@ public struct DataChannelPlan: Sendable {
     }
 
     private mutating func advance() -> Action {
+        if remaining.isEmpty, mayFallBackOnRefusal, chosen.allSatisfy(commandRefused.contains) {
+            mayFallBackOnRefusal = false
+            switchedMode = otherMode
+            remaining = other
+        }
         guard !remaining.isEmpty else {
             current = nil
             return .fail(lastProblem)

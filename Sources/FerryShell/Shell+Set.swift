@@ -18,6 +18,14 @@ extension Shell {
         Option(name: "exit-on-error", help: "stop a script at the first failure (on/off)",
                get: { $0.exitOnError ? "on" : "off" },
                set: { settings, value in Shell.toggle(false, value).map { settings.exitOnError = $0 } != nil }),
+        Option(name: "fallback", help: "use the other data-connection mode when the chosen one fails or is refused (on/off)",
+               get: { $0.client.fallbackOnRefusal ? "on" : "off" },
+               set: { settings, value in
+                   guard let on = Shell.toggle(false, value) else { return false }
+                   settings.client.fallbackOnRefusal = on
+                   settings.client.fallback = on
+                   return true
+               }),
         Option(name: "trust-pasv", help: "dial the address in PASV replies (on/off)",
                get: { $0.client.trustPassiveAddress ? "on" : "off" },
                set: { settings, value in Shell.toggle(false, value).map { settings.client.trustPassiveAddress = $0 } != nil }),

@@ -121,7 +121,14 @@ import Testing
         // `passive` toggles to active mode and keeps the fallback: EPRT and PORT are refused, passive works.
         let auto = try run(server, "passive\nget f.txt\n", directory: work.path)
         #expect(auto.status == 0, "\(auto.output)")
-        let strict = try run(server, "get f.txt g.txt\n", flags: ["-A"], directory: work.path)
+        // -A on a server that refuses both active commands: passive for the rest of the session, said once.
+        let refused = try run(server, "get f.txt h.txt\nget f.txt i.txt\n", flags: ["-A", "-d"], directory: work.path)
+        #expect(refused.status == 0, "\(refused.output)")
+        #expect(refused.stderr.components(separatedBy: "using passive mode for the rest of this session").count == 2, "\(refused.stderr)")
+        #expect(refused.stdout.components(separatedBy: "---> EPRT").count == 2, "EPRT is not asked again: \(refused.stdout)")
+        #expect(try TestFiles.read(work.file("i.txt")) == Data("f".utf8))
+        // `set fallback off` keeps -A strict: a clear error and no file.
+        let strict = try run(server, "set fallback off\nget f.txt g.txt\n", flags: ["-A"], directory: work.path)
         #expect(strict.status == 1)
         #expect(strict.stderr.contains("no data connection could be made") && strict.stderr.contains("PORT refused"), "\(strict.stderr)")
         #expect(!TestFiles.exists(work.file("g.txt")))

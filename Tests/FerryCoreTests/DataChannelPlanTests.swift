@@ -41,10 +41,39 @@ import Testing
         #expect(plan.receive(reply(200)) == .acceptAfterTransferCommand)
     }
 
-    @Test func activeWithoutFallbackFailsWhenPortIsRefused() {
+    @Test func activeWithoutFallbackUsesPassiveWhenBothActiveCommandsAreRefused() {
         var preferences = DataChannelPlan.Preferences()
         preferences.mode = .active
         preferences.fallback = false
+        var plan = DataChannelPlan(preferences)
+        #expect(plan.start() == .request(.extendedActive))
+        #expect(plan.receive(reply(502)) == .request(.active))
+        #expect(plan.receive(reply(500, "PORT not allowed")) == .request(.extendedPassive))
+        #expect(plan.switchedMode == .passive)
+        // The next negotiation in the session goes straight to passive.
+        preferences.refused = plan.refused
+        var next = DataChannelPlan(preferences)
+        #expect(next.start() == .request(.extendedPassive))
+        #expect(next.switchedMode == .passive)
+    }
+
+    @Test func passiveWithoutFallbackDoesNotSwitchOnAFailedConnection() {
+        var preferences = DataChannelPlan.Preferences()
+        preferences.fallback = false
+        var plan = DataChannelPlan(preferences)
+        _ = plan.start()
+        _ = plan.receive(reply(229, "(|||6446|)"))
+        #expect(plan.connectFailed("timed out") == .request(.passive))
+        _ = plan.receive(reply(227, "(127,0,0,1,13,113)"))
+        guard case .fail = plan.connectFailed("timed out") else { Issue.record("a connection failure is not a refusal"); return }
+        #expect(plan.switchedMode == nil)
+    }
+
+    @Test func activeWithoutAnyFallbackFailsWhenPortIsRefused() {
+        var preferences = DataChannelPlan.Preferences()
+        preferences.mode = .active
+        preferences.fallback = false
+        preferences.fallbackOnRefusal = false
         var plan = DataChannelPlan(preferences)
         #expect(plan.start() == .request(.extendedActive))
         #expect(plan.receive(reply(500)) == .request(.active))
