@@ -34,9 +34,21 @@ final class ControlConnection {
         }
     }
 
-    /// The next reply, preliminary (1yz) ones included.
-    func readReply(timeout: Double? = nil) throws(FTPError) -> Reply {
+    /// The reply timeout ran out: replies can no longer be paired with commands, so the connection is closed
+    /// and the next command reconnects (a late reply must not be read as the answer to another command).
+    private(set) var timedOut = false
+
+    /// Preliminary (1yz) replies accepted while waiting for one final reply; past this the server is looping.
+    static let maximumPreliminaryReplies = 64
+
+    /// The next reply, preliminary (1yz) ones included, within `timeout` seconds for the whole reply (a server that
+    /// trickles bytes or blank lines cannot stretch it). `closeOnTimeout: false` is for drains that expect silence.
+    func readReply(timeout: Double? = nil, closeOnTimeout: Bool = true) throws(FTPError) -> Reply {
         let limit = timeout ?? replyTimeout
+        return try readReply(until: MonotonicClock.now + limit, limit: limit, closeOnTimeout: closeOnTimeout)
+    }
+
+    private func readReply(until deadline: Double, limit: Double, closeOnTimeout: Bool) throws(FTPError) -> Reply {
         while true {
             let parsed: Reply?
             do { parsed = try parser.next() } catch {
@@ -53,9 +65,15 @@ final class ControlConnection {
             }
             let count: Int
             do throws(FTPError) {
-                count = try stream.read(into: readBuffer, timeout: limit, what: "waiting for the server's reply")
+                let remaining = deadline - MonotonicClock.now
+                guard remaining > 0 else { throw FTPError(.timedOut, "") }
+                count = try stream.read(into: readBuffer, timeout: remaining, what: "waiting for the server's reply")
             } catch where error.code == .timedOut {
-                throw FTPError(.timedOut, "the server did not reply within \(format(limit)) s; it may be overloaded or the network down")
+                if closeOnTimeout {
+                    timedOut = true
+                    socket.close()
+                }
+                throw FTPError(.timedOut, "timed out after \(format(limit)) s waiting for the server's reply; the server may be overloaded or the network down")
             } catch where error.code == .connectionClosed {
                 socket.close()
                 throw FTPError(.connectionClosed, "the server closed the connection (\(error.message)); reconnect with 'open'")
@@ -68,12 +86,17 @@ final class ControlConnection {
         }
     }
 
-    /// The final (non-1yz) reply.
-    func readFinalReply(timeout: Double? = nil) throws(FTPError) -> Reply {
-        while true {
-            let reply = try readReply(timeout: timeout)
+    /// The final (non-1yz) reply, within `timeout` seconds for the whole exchange and after at most
+    /// `maximumPreliminaryReplies` 1yz replies: an endless stream of "150 still working" ends in an error.
+    func readFinalReply(timeout: Double? = nil, closeOnTimeout: Bool = true) throws(FTPError) -> Reply {
+        let limit = timeout ?? replyTimeout
+        let deadline = MonotonicClock.now + limit
+        for _ in 0...ControlConnection.maximumPreliminaryReplies {
+            let reply = try readReply(until: deadline, limit: limit, closeOnTimeout: closeOnTimeout)
             if !reply.code.isPreliminary { return reply }
         }
+        socket.close()
+        throw FTPError(.protocolViolation, "the server sent more than \(ControlConnection.maximumPreliminaryReplies) preliminary replies without a final one; the connection was closed")
     }
 
     /// Sends a command and returns its final reply.

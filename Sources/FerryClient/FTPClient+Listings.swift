@@ -38,13 +38,17 @@ extension FTPClient {
     public func drainReplies(timeout: Double = 0.5) throws(FTPError) -> [Reply] {
         let connection = try connected()
         var replies: [Reply] = []
-        while true {
+        // Bounded in count and time: a server that keeps talking cannot hold the drain forever.
+        let deadline = MonotonicClock.now + max(timeout, configuration.replyTimeout)
+        while replies.count < 1000, MonotonicClock.now < deadline {
             do throws(FTPError) {
-                replies.append(try connection.readReply(timeout: timeout))
+                replies.append(try connection.readReply(timeout: timeout, closeOnTimeout: false))
             } catch where error.code == .timedOut {
                 return replies
             }
         }
+        close()
+        throw FTPError(.protocolViolation, "the server kept sending replies; the connection was closed")
     }
 
     static func lines(_ bytes: [UInt8]) -> [String] {

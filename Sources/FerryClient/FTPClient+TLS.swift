@@ -85,7 +85,16 @@ extension FTPClient {
     func dataStream(_ socket: Socket) throws(FTPError) -> ByteStream {
         guard dataProtected, let context = tlsContext else { return .plain(socket) }
         let stream = try TLSStream(socket: socket, context: context.context)
-        try stream.handshake(host: nil, resume: controlSession, timeout: configuration.dataConnectTimeout)
+        try stream.handshake(host: nil, resume: configuration.tls.resumeDataSessions ? controlSession : nil,
+                             timeout: configuration.dataConnectTimeout)
+        // A resumed session proves the peer is the one the control connection verified. A full handshake proves
+        // nothing by itself: its certificate must be the very one the control connection accepted.
+        if !stream.sessionReused {
+            let check = stream.certificateCheck
+            guard let accepted = certificate?.fingerprint, !accepted.isEmpty, check.fingerprint == accepted else {
+                throw FTPError(.connectionFailed, "the data connection did not resume the TLS session and presented a different certificate (SHA-256 \(FTPClient.colonHex(check.fingerprint))) than the control connection; refusing it")
+            }
+        }
         return .tls(stream)
     }
 

@@ -250,14 +250,18 @@ extension FTPClient {
 }
 
 extension FTPClient {
-    /// RFC 959 §4.1.3: Telnet IP, Synch (IAC DM as urgent data), then ABOR; the server answers 426 for the
+    /// RFC 959 §4.1.3: Telnet IP, Synch (IAC DM as urgent data), then ABOR (under TLS, ABOR alone); the server answers 426 for the
     /// transfer and 226/225 for the ABOR. The replies are drained so the next command pairs with its own.
     /// A second Ctrl-C while waiting drops the connection.
     func abort(_ connection: ControlConnection, data: Socket) {
         Interruption.clear()
         let socket = connection.socket
-        _ = [UInt8]([255, 244]).withUnsafeBytes { send(socket.descriptor, $0.baseAddress, 2, Int32(MSG_NOSIGNAL)) }
-        socket.sendUrgent([255, 242])
+        if !connection.stream.isProtected {
+            // Under TLS these bytes would land between TLS records and break the session: there ABOR goes
+            // in-band through the TLS stream alone (RFC 4217 servers read it there).
+            _ = [UInt8]([255, 244]).withUnsafeBytes { send(socket.descriptor, $0.baseAddress, 2, Int32(MSG_NOSIGNAL)) }
+            socket.sendUrgent([255, 242])
+        }
         do throws(FTPError) {
             try connection.send(Command(.abor))
             // The data connection closes after ABOR is on its way, as RFC 959 §4.1.3 has it.
@@ -265,7 +269,7 @@ extension FTPClient {
             // ABOR always gets its own reply (225/226); a transfer in progress gets one more (426, or 226
             // from servers that saw the stream end first). Take the first, then whatever follows within a second.
             _ = try connection.readFinalReply(timeout: 5)
-            _ = try? connection.readFinalReply(timeout: 1)
+            _ = try? connection.readFinalReply(timeout: 1, closeOnTimeout: false)
         } catch where error.code == .interrupted {
             notice("interrupted again: dropping the connection")
             close()

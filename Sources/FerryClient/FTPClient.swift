@@ -43,6 +43,10 @@ public final class FTPClient {
     deinit { replaceControlSession(nil) }
 
     public var isConnected: Bool { control?.socket.isOpen ?? false }
+    /// The control connection was closed because a reply did not come in time: a caller that knows how to log
+    /// in again should reconnect before the next command.
+    public var droppedAfterTimeout: Bool { timedOutEarlier || (control.map { $0.timedOut && !$0.socket.isOpen } ?? false) }
+    var timedOutEarlier = false
     /// The control connection runs over TLS.
     public var isProtected: Bool { control?.stream.isProtected ?? false }
     public var peerAddress: SocketAddress? { control?.socket.peerAddress }
@@ -62,7 +66,8 @@ public final class FTPClient {
         control = connection
         self.host = host
         if configuration.tls.mode == .implicit { try startControlTLS(connection, host: host) }
-        let reply = try connection.readFinalReply(timeout: max(configuration.replyTimeout, configuration.connectTimeout))
+        // The greeting is a reply like any other: -q / reply-timeout bound it.
+        let reply = try connection.readFinalReply()
         guard reply.code.isSuccess else {
             close()
             throw FTPError(.connectionFailed, "the server refused the session: \(reply.summary)", reply: reply)
@@ -130,6 +135,7 @@ public final class FTPClient {
 
     /// Drops the connection without a word to the server.
     public func close() {
+        timedOutEarlier = false
         control?.socket.close()
         control = nil
         isLoggedIn = false
@@ -147,6 +153,7 @@ public final class FTPClient {
 
     func connected() throws(FTPError) -> ControlConnection {
         guard let connection = control, connection.socket.isOpen else {
+            if control?.timedOut == true { timedOutEarlier = true }
             control = nil
             isLoggedIn = false
             throw FTPError(.notConnected, "Not connected; use 'open host' first")

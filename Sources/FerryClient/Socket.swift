@@ -54,7 +54,7 @@ public final class Socket {
                 throw FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(errno))")
             }
             guard try sock.wait(for: Int16(POLLOUT), timeout: timeout) else {
-                throw FTPError(.timedOut, "no answer from \(address) within \(format(timeout)) s; check the host and port or raise the connect timeout")
+                throw FTPError(.timedOut, "connection to \(address) timed out after \(format(timeout)) s; check the host and port or raise the connect timeout")
             }
             var error: Int32 = 0
             var size = socklen_t(MemoryLayout<Int32>.size)
@@ -82,7 +82,7 @@ public final class Socket {
     /// Accepts one connection within `timeout` seconds.
     func accept(timeout: Double) throws(FTPError) -> Socket {
         guard try wait(for: Int16(POLLIN), timeout: timeout) else {
-            throw FTPError(.timedOut, "the server did not connect back within \(format(timeout)) s in active mode; a firewall may block it: try passive mode")
+            throw FTPError(.timedOut, "timed out after \(format(timeout)) s waiting for the server to connect back in active mode; a firewall may block it: try passive mode")
         }
         let fd = ferry_accept_cloexec(descriptor)
         guard fd >= 0 else { throw FTPError(.dataConnectionFailed, "accept failed: \(FTPError.systemMessage(errno))") }
@@ -120,7 +120,7 @@ public final class Socket {
     /// Reads up to `buffer.count` bytes; 0 means the peer closed. Throws on timeout or error.
     func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Double, what: String) throws(FTPError) -> Int {
         guard try wait(for: Int16(POLLIN), timeout: timeout) else {
-            throw FTPError(.timedOut, "\(what): nothing received for \(format(timeout)) s; the server or network stalled")
+            throw FTPError(.timedOut, "\(what) timed out: nothing received for \(format(timeout)) s; the server or network stalled")
         }
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
@@ -135,7 +135,7 @@ public final class Socket {
         var offset = 0
         while offset < bytes.count {
             guard try wait(for: Int16(POLLOUT), timeout: timeout) else {
-                throw FTPError(.timedOut, "\(what): the peer took nothing for \(format(timeout)) s; the server or network stalled")
+                throw FTPError(.timedOut, "\(what) timed out: the peer took nothing for \(format(timeout)) s; the server or network stalled")
             }
             let count = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
             if count < 0 {

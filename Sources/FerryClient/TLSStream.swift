@@ -28,6 +28,8 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var protectData = true
     /// Send CCC after login: the control connection goes back to clear text (for NAT helpers); data stays protected.
     public var clearCommandChannel = false
+    /// Offer the control connection's session on data connections (off only to test the full-handshake check).
+    public var resumeDataSessions = true
     /// Highest TLS version to offer (nil: the newest OpenSSL has); for testing 1.2 against 1.3.
     public var maximumVersion: Version?
     public enum Version: String, Sendable, Equatable { case tls12 = "1.2", tls13 = "1.3" }
@@ -97,6 +99,9 @@ final class TLSStream {
     }
 
     var version: String { String(cString: SSL_get_version(ssl)) }
+
+    /// The handshake resumed the offered session (so the peer proved it holds the control connection's keys).
+    var sessionReused: Bool { SSL_session_reused(ssl) == 1 }
 
     /// A session to resume on data connections (+1 reference: free with SSL_SESSION_free).
     func copySession() -> OpaquePointer? { SSL_get1_session(ssl) }
@@ -169,7 +174,7 @@ final class TLSStream {
             case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
                 let events = code == SSL_ERROR_WANT_READ ? Int16(POLLIN) : Int16(POLLOUT)
                 guard try socket.wait(for: events, timeout: max(0, deadline - MonotonicClock.now)) else {
-                    throw FTPError(.timedOut, "\(what): nothing from the server for \(format(timeout)) s")
+                    throw FTPError(.timedOut, "\(what) timed out: nothing from the server for \(format(timeout)) s")
                 }
             case SSL_ERROR_ZERO_RETURN:
                 throw FTPError(.connectionClosed, "\(what): the server closed TLS [eof]")

@@ -126,7 +126,7 @@ final class TransferEngine {
         let chunk = max(65536, Int(ferry_pipe_set_size(fds[1], Int32(bufferSize))))
         while true {
             guard try socket.wait(for: Int16(POLLIN), timeout: stallTimeout) else {
-                throw FTPError(.timedOut, "data transfer: nothing received for \(format(stallTimeout)) s; the server or network stalled")
+                throw FTPError(.timedOut, "data transfer timed out: nothing received for \(format(stallTimeout)) s; the server or network stalled")
             }
             let moved = ferry_splice(socket.descriptor, fds[1], chunk, 1)
             if moved < 0 {

@@ -24,7 +24,10 @@ public enum FerryMain {
                 Console.write(1, message + "\n")
                 return 0
             }
-            Console.write(2, "ferry: \(message)\nTry 'ferry --help' for the options.\n")
+            // One line that says what was wrong, then where to look (not the whole usage block).
+            var reason = FerryOptions.message(for: error)
+            if reason.hasPrefix("Error: ") { reason.removeFirst(7) }
+            Console.write(2, "ferry: \(reason)\nTry 'ferry --help' for the options.\n")
             return 2
         }
         if options.version {

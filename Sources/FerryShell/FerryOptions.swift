@@ -73,9 +73,12 @@ struct FerryOptions: ParsableCommand {
         if let tlsMax, tlsMax != "1.2", tlsMax != "1.3" { throw ValidationError("--tls-max takes 1.2 or 1.3") }
         if active && passive { throw ValidationError("-A and -p cannot be used together") }
         if port == 0 { throw ValidationError("the port must be from 1 to 65535") }
-        if let quitTime, quitTime <= 0 { throw ValidationError("-q takes a number of seconds above 0") }
-        if let retryWait, retryWait <= 0 { throw ValidationError("-r takes a number of seconds above 0") }
-        if let bufferSize, bufferSize <= 0 { throw ValidationError("-x takes a size above 0") }
+        // NaN and infinities are not numbers of seconds (they would trap where a wait becomes an integer).
+        if let quitTime, !(quitTime > 0 && quitTime <= 86_400) { throw ValidationError("-q takes a number of seconds from above 0 to 86400") }
+        if let retryWait, !(retryWait > 0 && retryWait <= 3_600) { throw ValidationError("-r takes a number of seconds from above 0 to 3600") }
+        if let bufferSize, !(1...FerryOptions.maximumSocketBuffer).contains(bufferSize) {
+            throw ValidationError("-x takes a size from 1 to \(FerryOptions.maximumSocketBuffer)")
+        }
         if let throttle, FerryOptions.parseThrottle(throttle) == nil {
             throw ValidationError("-T takes get|put|all,max[,inc], e.g. -T get,100000")
         }
@@ -93,6 +96,9 @@ struct FerryOptions: ParsableCommand {
         if output != nil, urls.isEmpty { throw ValidationError("-o is for URL downloads") }
         if json, urls.isEmpty || uploadURL != nil { throw ValidationError("--json lists a folder URL: ferry --json ftp://host/dir/") }
     }
+
+    /// The largest socket buffer that -x, xferbuf, rcvbuf and sndbuf take (1 GiB).
+    static let maximumSocketBuffer = 1 << 30
 
     /// "get,100000[,inc]" → (get, put) limits.
     static func parseThrottle(_ text: String) -> (get: Int?, put: Int?)? {

@@ -7,6 +7,8 @@ public enum LineInput: Equatable {
     case endOfInput
     /// Ctrl-C at the prompt: the partial line is dropped.
     case interrupted
+    /// A line longer than the reader takes: dropped whole (never cut into a command and a tail).
+    case tooLong(limit: Int)
 }
 
 /// Where command lines come from: libedit on a terminal, plain lines otherwise.
@@ -15,7 +17,7 @@ public protocol LineReader: AnyObject {
 }
 
 /// Reads lines from a descriptor in large chunks (libedit on a pipe costs one read(2) per byte).
-/// A line longer than `maximumLineLength` is cut there; the rest of it is skipped.
+/// A line longer than `maximumLineLength` is reported as `.tooLong` and skipped whole, up to its newline.
 public final class PlainLineReader: LineReader {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
@@ -46,19 +48,21 @@ public final class PlainLineReader: LineReader {
                 buffer.removeSubrange(...newline)
                 if skipping { skipping = false; continue }
                 if line.last == 0x0D { line.removeLast() }
-                return .line(String(decoding: line.prefix(maximumLineLength), as: UTF8.self))
+                if line.count > maximumLineLength { return .tooLong(limit: maximumLineLength) }
+                return .line(String(decoding: line, as: UTF8.self))
+            }
+            if buffer.count > maximumLineLength + 1 {
+                // No newline yet and already too long: report it now, drop the rest of it as it arrives.
+                buffer = []
+                let reported = skipping
+                skipping = true
+                if !reported { return .tooLong(limit: maximumLineLength) }
             }
             if atEnd {
                 guard !buffer.isEmpty, !skipping else { return .endOfInput }
                 let line = buffer
                 buffer = []
-                return .line(String(decoding: line.prefix(maximumLineLength), as: UTF8.self))
-            }
-            if buffer.count > maximumLineLength {
-                // Keep the first part as the line and drop the rest up to the next newline.
-                let line = Array(buffer.prefix(maximumLineLength))
-                buffer = []
-                skipping = true
+                if line.count > maximumLineLength { return .tooLong(limit: maximumLineLength) }
                 return .line(String(decoding: line, as: UTF8.self))
             }
             var chunk = [UInt8](repeating: 0, count: 65536)

@@ -12,7 +12,7 @@ extension Shell {
         guard interactive, settings.prompt else { return .yes }
         while true {
             switch reader.readLine(prompt: "\(command) \(Console.sanitize(name)) [anpqy?]? ") {
-            case .endOfInput, .interrupted:
+            case .endOfInput, .interrupted, .tooLong:
                 return .quit
             case .line(let line):
                 switch line.trimmingCharacters(in: " \t").lowercased().first {
@@ -37,7 +37,7 @@ extension Shell {
         guard interactive, WireText.withCString(path, { stat($0, &info) }) == 0 else { return true }
         while true {
             switch reader.readLine(prompt: "Replace the local file '\(Console.sanitize(path))'? [yn] ") {
-            case .endOfInput, .interrupted: return false
+            case .endOfInput, .interrupted, .tooLong: return false
             case .line(let line):
                 switch line.trimmingCharacters(in: " \t").lowercased().first {
                 case "y": return true

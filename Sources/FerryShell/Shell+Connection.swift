@@ -86,6 +86,7 @@ extension Shell {
         session?.user = user
         session?.password = given
         session?.account = account
+        session?.protected = client.isProtected
         session?.moves = []
         try? client.setType(settings.transferType)
         return .success

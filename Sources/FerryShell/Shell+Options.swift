@@ -43,7 +43,9 @@ extension Shell {
     func bufferSize(_ args: [String], _ command: String) -> CommandOutcome {
         guard args.count <= 1 else { return .usage }
         if let word = args.first {
-            guard let size = Shell.byteCount(word), size > 0 else { return .failure("\(command): '\(word)' is not a size") }
+            guard let size = Shell.byteCount(word), size > 0, size <= FerryOptions.maximumSocketBuffer else {
+                return .failure("\(command): '\(word)' is not a size from 1 to 1g")
+            }
             settings.client.socketBufferSize = size
         }
         console.line("Socket buffer sizes: \(settings.client.socketBufferSize.map { "\($0) bytes" } ?? "system default").")
@@ -98,13 +100,18 @@ extension Shell {
         return .success
     }
 
-    /// 1024, 10k, 2m, 1g → bytes.
+    /// 1024, 10k, 2m, 1g → bytes; nil for anything else, a negative number, or more than 1 TiB.
     static func byteCount(_ text: String) -> Int? {
         let lowered = text.lowercased()
         let multipliers: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
-        if let last = lowered.last, let multiplier = multipliers[last] {
-            return Int(lowered.dropLast()).flatMap { $0 >= 0 ? $0 * multiplier : nil }
+        var digits = Substring(lowered)
+        var multiplier = 1
+        if let last = lowered.last, let unit = multipliers[last] {
+            digits = digits.dropLast()
+            multiplier = unit
         }
-        return Int(lowered).flatMap { $0 >= 0 ? $0 : nil }
+        guard let value = Int(digits), value >= 0 else { return nil }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        return !overflow && bytes <= 1 << 40 ? bytes : nil
     }
 }

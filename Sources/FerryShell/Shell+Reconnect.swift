@@ -11,6 +11,8 @@ struct SessionRecord {
     var user: String?
     var password: String?
     var account: String?
+    /// The session ran over TLS: a reconnect must too, even under --tls-try (never a clear-text login after a drop).
+    var protected = false
     /// cd / cdup since login, replayed in order.
     var moves: [Command] = []
 }
@@ -19,6 +21,7 @@ extension Shell {
     /// Opens the connection again, logs in as before and returns to the directory the session was in.
     func reconnect() -> CommandOutcome {
         guard let record = session else { return .failure("Not connected.") }
+        if record.protected, client.configuration.tls.mode == .opportunistic { client.configuration.tls.mode = .required }
         do throws(FTPError) {
             try client.connect(host: record.host, port: record.port)
             if let user = record.user {

@@ -49,7 +49,7 @@ extension Shell {
         Option(name: "keepalive", help: "seconds idle before a NOOP checks the connection (0: off)",
                get: { $0.noopInterval.map { "\($0)" } ?? "0" },
                set: { settings, value in
-                   guard let seconds = Double(value), seconds >= 0 else { return false }
+                   guard let seconds = Double(value), seconds >= 0, seconds <= 86_400 else { return false }
                    settings.noopInterval = seconds > 0 ? seconds : nil
                    return true
                }),

@@ -49,6 +49,12 @@ public final class Shell {
                 return exitStatus
             case .interrupted:
                 continue
+            case .tooLong(let limit):
+                _ = report(.failure("a command line longer than \(limit) bytes was skipped whole"), command: nil)
+                if settings.exitOnError, !interactive {
+                    client.quit()
+                    return exitStatus
+                }
             case .line(let line):
                 let outcome = execute(line: line)
                 if outcome == .quit { return exitStatus }
@@ -86,7 +92,12 @@ public final class Shell {
             return report(.failure("?Ambiguous command."), command: nil)
         case .found(let spec):
             if spec.needsConnection, !client.isConnected {
-                return report(.failure("Not connected."), command: nil)
+                // A reply that timed out closed the connection (a late reply must not answer the next command):
+                // get the session back, as after a drop, before running this one.
+                guard client.droppedAfterTimeout, session != nil else { return report(.failure("Not connected."), command: nil) }
+                console.error("The last reply timed out, so the connection was closed; reconnecting.")
+                client.configuration = settings.client
+                if case .failure(let message) = reconnect() { return report(.failure(message), command: nil) }
             }
             if spec.needsConnection { keepAliveIfIdle() }
             return perform(spec) { spec.handler($0, arguments) }
