@@ -30,6 +30,13 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let verb = options.reply421On { arguments += ["--reply-421-on", verb] }
         if let bytes = options.stallRetrieveAfter { arguments += ["--stall-retr", String(bytes)] }
         if options.corruptRetrieve { arguments.append("--corrupt-retr") }
+        if let reply = options.mdtmReply { arguments += ["--mdtm-reply", reply] }
+        if let reply = options.sizeReply { arguments += ["--size-reply", reply] }
+        if let verb = options.endlessPreliminaryOn { arguments += ["--endless-preliminary", verb] }
+        if let late = options.lateReply { arguments += ["--late-reply", "\(late.verb):\(late.seconds)"] }
+        if options.silentGreeting { arguments.append("--silent-greeting") }
+        for line in options.extraListLines { arguments += ["--extra-list-line", line] }
+        for line in options.extraMLSDLines { arguments += ["--extra-mlsd-line", line] }
         process.arguments = arguments
         stdin = Pipe()
         let stdout = Pipe()

@@ -43,6 +43,19 @@ public struct ServerOptions: Sendable {
     public var stallRetrieveAfter: Int?
     /// Flip a byte of every RETR (same size, different content).
     public var corruptRetrieve = false
+    /// Answer MDTM with this reply line.
+    public var mdtmReply: String?
+    /// Answer SIZE with this reply line.
+    public var sizeReply: String?
+    /// Answer this verb with "150 Still working" lines forever.
+    public var endlessPreliminaryOn: String?
+    /// Answer this verb only after this many seconds.
+    public var lateReply: (verb: String, seconds: Double)?
+    /// Accept connections but never send the greeting.
+    public var silentGreeting = false
+    /// Raw lines added to every LIST / MLSD listing.
+    public var extraListLines: [String] = []
+    public var extraMLSDLines: [String] = []
     public init() {}
 }
 

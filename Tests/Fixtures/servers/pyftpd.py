@@ -6,6 +6,7 @@ then serves until it is killed or its parent goes away.
 """
 import argparse
 import hashlib
+import itertools
 import socket
 import zlib
 import os
@@ -14,6 +15,7 @@ import threading
 import time
 
 from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.filesystems import AbstractedFS
 from pyftpdlib.handlers import DTPHandler, FTPHandler
 from pyftpdlib.servers import FTPServer
 
@@ -58,6 +60,13 @@ def main():
     parser.add_argument("--reply-421-on", help="answer this verb with 421 and hang up")
     parser.add_argument("--stall-retr", type=int, help="stop sending RETR data after this many bytes, connection left open")
     parser.add_argument("--corrupt-retr", action="store_true", help="flip one byte of every RETR (size unchanged)")
+    parser.add_argument("--mdtm-reply", help="answer MDTM with this reply line (e.g. '213 00010101000000')")
+    parser.add_argument("--size-reply", help="answer SIZE with this reply line (a SIZE that lies)")
+    parser.add_argument("--endless-preliminary", help="answer this verb with 150 lines forever")
+    parser.add_argument("--late-reply", help="VERB:SECONDS: answer this verb only after that many seconds")
+    parser.add_argument("--silent-greeting", action="store_true", help="accept connections but never greet")
+    parser.add_argument("--extra-list-line", action="append", default=[], help="a raw line added to every LIST")
+    parser.add_argument("--extra-mlsd-line", action="append", default=[], help="a raw line added to every MLSD")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -98,9 +107,49 @@ def main():
 
         handle_read_event = handle_read  # the base class binds this name to its own handle_read
 
+    class HostileFS(AbstractedFS):
+        """Adds raw lines to every LIST and MLSD listing (MLST of one file is left alone)."""
+        def format_list(self, basedir, listing, ignore_err=True):
+            yield from super().format_list(basedir, listing, ignore_err)
+            for line in args.extra_list_line:
+                yield (line + "\r\n").encode("utf-8", "surrogateescape")
+
+        mlsd_now = False
+
+        def format_mlsx(self, basedir, listing, perms, facts, ignore_err=True):
+            lines = super().format_mlsx(basedir, listing, perms, facts, ignore_err)
+            if not self.mlsd_now:
+                return lines
+            extra = [(line + "\r\n").encode("utf-8", "surrogateescape") for line in args.extra_mlsd_line]
+            return itertools.chain(lines, extra)
+
     class Handler(FTPHandler):
         hash_algorithm = "SHA-256"
         hash_range = None
+
+        def handle(self):
+            if args.silent_greeting:
+                return
+            return super().handle()
+
+        def ftp_MLSD(self, path):
+            self.fs.mlsd_now = True
+            try:
+                return super().ftp_MLSD(path)
+            finally:
+                self.fs.mlsd_now = False
+
+        def ftp_MDTM(self, path):
+            if args.mdtm_reply:
+                self.respond(args.mdtm_reply)
+                return
+            return super().ftp_MDTM(path)
+
+        def ftp_SIZE(self, path):
+            if args.size_reply:
+                self.respond(args.size_reply)
+                return
+            return super().ftp_SIZE(path)
 
         def _digest(self, path, start, end, algorithm):
             with open(path, "rb") as f:
@@ -167,6 +216,15 @@ def main():
             return super().ftp_EPSV(line)
 
         def pre_process_command(self, line, cmd, arg):
+            if args.endless_preliminary and cmd == args.endless_preliminary.upper():
+                self.ioloop.call_every(0.05, lambda: self.push("150 Still working on it.\r\n"))
+                return
+            if args.late_reply:
+                verb, seconds = args.late_reply.split(":")
+                if cmd == verb.upper():
+                    late = lambda: FTPHandler.pre_process_command(self, line, cmd, arg)
+                    self.ioloop.call_later(float(seconds), late)
+                    return
             if args.reply_421_on and cmd == args.reply_421_on.upper():
                 self.respond("421 Service not available, closing control connection (fault injected).")
                 self.close_when_done()
@@ -187,6 +245,7 @@ def main():
         setattr(Handler, "ftp_" + verb.upper(), refused)
 
     Handler.authorizer = authorizer
+    Handler.abstracted_fs = HostileFS
     if args.cut_retr is not None or args.drop_control_after_retr is not None or args.stall_retr is not None \
             or args.corrupt_retr:
         Handler.use_sendfile = False  # sendfile would bypass send()
