@@ -239,7 +239,9 @@ extension FTPClient {
             throw FTPError(error.code, "\(verb) incomplete after \(bytes) bytes: \(error.message)")
         }
         if let streamError {
-            let code: FTPError.Code = [.localFile, .protocolViolation].contains(streamError.code) ? streamError.code : .transferIncomplete
+            // A refused data connection (TLS) or bytes past SIZE are not worth resuming; a cut stream is.
+            let kept: [FTPError.Code] = [.localFile, .protocolViolation, .connectionFailed]
+            let code: FTPError.Code = kept.contains(streamError.code) ? streamError.code : .transferIncomplete
             throw FTPError(code, "\(verb) incomplete after \(bytes) bytes: \(streamError.message)", reply: reply)
         }
         guard reply.code.isSuccess else {

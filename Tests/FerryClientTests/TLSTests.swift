@@ -137,3 +137,59 @@ import Testing
         #expect(client.isProtected)
     }
 }
+
+/// A data connection that does not resume the control connection's TLS session proves nothing by itself:
+/// its certificate must be the one the control connection accepted (issue 9).
+@Suite struct TLSDataCertificateTests {
+    func client(port: UInt16, trusting cert: String) throws -> FTPClient {
+        var configuration = DataMethod.epsv.configuration
+        configuration.tls.mode = .required
+        configuration.tls.caFile = cert
+        let client = FTPClient(configuration: configuration)
+        try client.connect(host: "127.0.0.1", port: port)
+        try client.login(user: "u", password: "p")
+        return client
+    }
+
+    @Test func aFullHandshakeWithAnotherCertificateIsRefused() throws {
+        let folder = try TemporaryDirectory("ferry-split-cert")
+        let control = try TestCertificates.make("control", in: folder)
+        let other = try TestCertificates.make("other", in: folder)
+        let root = try TemporaryDirectory("ferry-split-root")
+        try TestFiles.writeRandom(root.file("f.bin"), size: 20_000)
+        for (data, accepted) in [(control, true), (other, false)] {
+            let server = try PythonServer(script: "ftps_split_cert.py", arguments: [
+                "--root", root.path, "--control-cert", control.cert, "--control-key", control.key,
+                "--data-cert", data.cert, "--data-key", data.key,
+            ])
+            let ftp = try client(port: server.port, trusting: control.cert)
+            defer { ftp.quit() }
+            let local = try TemporaryDirectory()
+            let error = expectFTPError { () throws(FTPError) in
+                try ftp.retrieve("f.bin", toPath: local.file("f.bin"), type: .image)
+            }
+            if accepted {
+                #expect(error == nil, "the same certificate in a full handshake is fine: \(String(describing: error))")
+                #expect(try TestFiles.sha256(local.file("f.bin")) == TestFiles.sha256(root.file("f.bin")))
+            } else {
+                #expect(error?.code == .connectionFailed && error?.message.contains("different certificate") == true,
+                        "\(String(describing: error))")
+                #expect(TestFiles.names(in: local.path).isEmpty)
+            }
+        }
+    }
+
+    @Test func vsftpdWithoutSessionReuseStillWorksWhenTheCertificateMatches() throws {
+        let server = try VsftpdServer(extraConfiguration: ["require_ssl_reuse=NO"], security: .explicit)
+        try TestFiles.writeRandom(server.path("a.bin"), size: 300_000)
+        var configuration = DataMethod.epsv.configuration
+        configuration.tls.mode = .required
+        configuration.tls.caFile = server.certificatePath
+        configuration.tls.resumeDataSessions = false
+        let client = try loggedInClient(server, configuration)
+        defer { client.quit() }
+        let local = try TemporaryDirectory()
+        try client.retrieve("a.bin", toPath: local.file("a.bin"), type: .image)
+        #expect(try TestFiles.sha256(local.file("a.bin")) == TestFiles.sha256(server.path("a.bin")))
+    }
+}

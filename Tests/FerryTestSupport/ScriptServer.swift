@@ -1,0 +1,58 @@
+import Foundation
+
+/// A Python test server from Tests/Fixtures/servers that prints "PORT <n>" once it listens on 127.0.0.1 and exits
+/// when its standard input closes (the test released it).
+public final class PythonServer: @unchecked Sendable {
+    public let port: UInt16
+    private let process: Process
+    private let stdin = Pipe()
+
+    public init(script: String, arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestPaths.fixtures.appendingPathComponent("servers/\(script)").path] + arguments
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        var line = Data()
+        let handle = stdout.fileHandleForReading
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("PORT "), let port = UInt16(text.dropFirst(5)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw TestSupportError("\(script) did not start (said '\(text)')")
+        }
+        self.port = port
+    }
+
+    public func stop() {
+        if process.isRunning {
+            try? stdin.fileHandleForWriting.close()
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
+
+/// Self-signed certificates for 127.0.0.1, made with openssl for one test.
+public enum TestCertificates {
+    /// (certificate, key) paths in `directory`, named after `name`.
+    public static func make(_ name: String, in directory: TemporaryDirectory) throws -> (cert: String, key: String) {
+        let cert = directory.file("\(name).pem"), key = directory.file("\(name).key")
+        let made = try ProcessRunner.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=\(name)",
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert,
+        ])
+        guard made.status == 0 else { throw TestSupportError("openssl could not make a certificate: \(made.stderr)") }
+        return (cert, key)
+    }
+}
