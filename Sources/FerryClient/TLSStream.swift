@@ -166,6 +166,8 @@ final class TLSStream {
     private func drive(timeout: Double, what: String, _ call: (OpaquePointer) -> Int32) throws(FTPError) {
         let deadline = MonotonicClock.now + timeout
         while true {
+            // TLS often has bytes buffered and never reaches poll(): a Ctrl-C must be seen here too.
+            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
             ERR_clear_error()
             let result = call(ssl)
             if result > 0 { return }
