@@ -83,8 +83,9 @@ extension FTPClient {
     /// SIZE in bytes (RFC 3659 §4), in the current transfer type's terms.
     public func size(_ path: String) throws(FTPError) -> Int64 {
         let reply = try require(Command(.size, path), "cannot get the size of '\(path)'")
-        guard let value = Int64(reply.firstLineText.trimmingSpaces) else {
-            throw FTPError(.protocolViolation, "the server's SIZE reply is not a number: \(reply.summary)", reply: reply)
+        // Range-checked before any arithmetic: no negative size, none past what a file can hold (2^62).
+        guard let value = Int64(reply.firstLineText.trimmingSpaces), value >= 0, value <= 1 << 62 else {
+            throw FTPError(.protocolViolation, "the server's SIZE reply is not a usable size: \(reply.summary)", reply: reply)
         }
         return value
     }
