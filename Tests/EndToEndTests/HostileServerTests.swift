@@ -102,6 +102,18 @@ import Testing
         #expect(TestFiles.names(in: work.path).isEmpty, "no file and no .part: \(TestFiles.names(in: work.path))")
     }
 
+    @Test func aNegativeSizeIsRejectedBeforeAnyArithmetic() throws {
+        var options = ServerOptions()
+        options.sizeReply = "213 -5"
+        let server = try PyFTPServer(options: options)
+        try TestFiles.write(server.path("f.txt"), "12345")
+        let work = try TemporaryDirectory("ferry-hostile")
+        let result = try run(server, "size f.txt\nget f.txt\n", directory: work.path)
+        #expect(result.status == 1, "only size failed: \(result.output)")
+        #expect(result.stderr.contains("not a usable size"), "\(result.stderr)")
+        #expect(try TestFiles.read(work.file("f.txt")) == Data("12345".utf8), "get does without the lying SIZE")
+    }
+
     @Test func anUploadResumeWhoseRemoteCopyIsLargerIsRefused() throws {
         var options = ServerOptions()
         options.cutStoreAfter = 50_000
