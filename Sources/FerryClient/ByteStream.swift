@@ -1,4 +1,4 @@
-/// A connection's bytes: straight on the socket, or through TLS. The transfer engine and the control
+/// A connection's bytes: straight on the socket, or through TLS. The data pump and the control
 /// connection read and write through this; only the plain case can splice.
 enum ByteStream {
     case plain(Socket)

@@ -149,17 +149,17 @@ extension FTPClient {
         var streamError: FTPError?
         var info = stat()
         let size: Int64? = fstat(input, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) - offset : nil
-        let engine = engine(expected: size, rate: configuration.uploadRateLimit)
+        let pump = pump(expected: size, rate: configuration.uploadRateLimit)
         do throws(FTPError) {
             let stream = try dataStream(socket)
-            _ = try engine.send(from: input, to: stream, type: type)
+            _ = try pump.send(from: input, to: stream, type: type)
             // A TLS upload ends with close_notify, so the server can tell the end from a cut.
             if streamError == nil { stream.finish() }
         } catch { streamError = error }
         if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.shutdownWrite()
         socket.close()
-        return try finish(connection, bytes: engine.bytes, start: start, streamError: streamError, verb: "upload")
+        return try finish(connection, bytes: pump.bytes, start: start, streamError: streamError, verb: "upload")
     }
 
     @discardableResult
@@ -191,14 +191,14 @@ extension FTPClient {
 
     /// Any listing verb (LIST, NLST, MLSD) into memory, with local line ends. Bounded to 64 MiB.
     public func listing(_ verb: Verb, _ path: String?) throws(FTPError) -> [UInt8] {
-        let sink = TransferEngine.MemorySink(limit: 64 << 20)
+        let sink = DataPump.MemorySink(limit: 64 << 20)
         _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil)
         return sink.bytes
     }
 
-    // MARK: engine glue
+    // MARK: data pump glue
 
-    private func download(_ command: Command, to output: TransferEngine.DataSink, type: TransferType, offset: Int64,
+    private func download(_ command: Command, to output: DataPump.DataSink, type: TransferType, offset: Int64,
                           expected: Int64?) throws(FTPError) -> TransferResult {
         let connection = try connected()
         try setType(type)
@@ -206,23 +206,23 @@ extension FTPClient {
         let (opened, first) = try startTransfer(command, restartAt: offset)
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         var streamError: FTPError?
-        let engine = engine(expected: expected, rate: configuration.downloadRateLimit)
+        let pump = pump(expected: expected, rate: configuration.downloadRateLimit)
         do throws(FTPError) {
-            _ = try engine.receive(from: try dataStream(socket), to: output, type: type)
+            _ = try pump.receive(from: try dataStream(socket), to: output, type: type)
         } catch { streamError = error }
         if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.close()
-        return try finish(connection, bytes: engine.bytes, start: start, streamError: streamError, verb: "download")
+        return try finish(connection, bytes: pump.bytes, start: start, streamError: streamError, verb: "download")
     }
 
-    private func engine(expected: Int64?, rate: Int?) -> TransferEngine {
-        let engine = TransferEngine(bufferSize: configuration.bufferSize, stallTimeout: configuration.stallTimeout,
+    private func pump(expected: Int64?, rate: Int?) -> DataPump {
+        let pump = DataPump(bufferSize: configuration.bufferSize, stallTimeout: configuration.stallTimeout,
                                     useSplice: configuration.useSplice, expected: expected) { [weak self] in
             self?.onEvent(.progress($0))
         }
-        engine.rateLimit = rate
-        engine.convertLineEnds = configuration.convertLineEnds
-        return engine
+        pump.rateLimit = rate
+        pump.convertLineEnds = configuration.convertLineEnds
+        return pump
     }
 
     /// Reads the final reply and decides: clean stream and 2yz, or an error that says what happened.

@@ -6,7 +6,7 @@ import FerryCore
 
 /// Moves bytes between a data socket and a file descriptor in constant memory, with a stall timeout,
 /// progress events at most ten times a second, and ASCII line-ending conversion when asked.
-final class TransferEngine {
+final class DataPump {
     let bufferSize: Int
     let stallTimeout: Double
     let useSplice: Bool
@@ -40,7 +40,7 @@ final class TransferEngine {
     func receive(from stream: ByteStream, to sink: DataSink, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
         if case .plain(let socket) = stream, case .descriptor(let output) = sink, type == .image, useSplice, rateLimit == nil,
-           TransferEngine.isRegularFile(output) {
+           DataPump.isRegularFile(output) {
             if try spliceReceive(from: socket, to: output, meter: meter) { return meter.bytes }
         }
         var converter = type == .ascii && convertLineEnds ? LineEndingConverter(.toLocal) : nil
@@ -172,7 +172,7 @@ final class TransferEngine {
 
         func write(_ bytes: UnsafeRawBufferPointer) throws(FTPError) {
             switch self {
-            case .descriptor(let fd): try TransferEngine.writeAll(fd, bytes)
+            case .descriptor(let fd): try DataPump.writeAll(fd, bytes)
             case .memory(let sink): try sink.append(bytes)
             }
         }
