@@ -28,7 +28,7 @@ extension Shell {
             return failure("open", error)
         }
         if settings.verbose || interactive { console.line("Connected to \(host).") }
-        session = SessionRecord(host: host, port: port)
+        session = SessionRecipe(host: host, port: port)
         if settings.anonymous {
             return login(user: "anonymous", password: settings.anonymousPassword, account: nil)
         }

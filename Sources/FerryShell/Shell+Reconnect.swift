@@ -4,36 +4,15 @@ import FerryCore
 @preconcurrency import Glibc
 #endif
 
-/// What it takes to rebuild a session after the connection dropped.
-struct SessionRecord {
-    var host: String
-    var port: UInt16
-    var user: String?
-    var password: String?
-    var account: String?
-    /// The session ran over TLS: a reconnect must too, even under --tls-try (never a clear-text login after a drop).
-    var protected = false
-    /// cd / cdup since login, replayed in order.
-    var moves: [Command] = []
-}
-
 extension Shell {
     /// Opens the connection again, logs in as before and returns to the directory the session was in.
     func reconnect() -> CommandOutcome {
-        guard let record = session else { return .failure("Not connected.") }
-        if record.protected, client.configuration.tls.mode == .opportunistic { client.configuration.tls.mode = .required }
-        do throws(FTPError) {
-            try client.connect(host: record.host, port: record.port)
-            if let user = record.user {
-                _ = try client.login(user: user, password: record.password, account: record.account)
-                try? client.setType(settings.transferType)
-            }
-            for move in record.moves { _ = try client.execute(move) }
-        } catch {
+        guard let recipe = session else { return .failure("Not connected.") }
+        do throws(FTPError) { try client.reopen(recipe, type: settings.transferType) } catch {
             return failure("reconnect", error)
         }
-        console.error("Reconnected to \(record.host).")
-        session = record
+        console.error("Reconnected to \(recipe.host).")
+        session = recipe
         return .success
     }
 

@@ -23,7 +23,7 @@ public final class Shell {
     /// The last transfer's error, for deciding whether to resume it.
     var lastTransferError: FTPError?
     /// How to get the session back after the connection dropped: where, who, and the cds since login.
-    var session: SessionRecord?
+    var session: SessionRecipe?
     /// When the last command finished, for the NOOP keepalive.
     var lastActivity = 0.0
 

@@ -13,7 +13,7 @@ import Testing
         let scripted = ScriptedShell(settings: settings)
         let shell = scripted.shell!
         shell.client.configuration = settings.client
-        shell.session = SessionRecord(host: server.host, port: server.port, user: server.user, password: server.password,
+        shell.session = SessionRecipe(host: server.host, port: server.port, user: server.user, password: server.password,
                                       protected: true)
         let outcome = shell.reconnect()
         guard case .failure(let message) = outcome else { Issue.record("reconnected in clear text"); return }
@@ -23,7 +23,7 @@ import Testing
 
         // A session that was in clear text from the start (--tls-try, as asked) reconnects as it was.
         shell.client.configuration = settings.client
-        shell.session = SessionRecord(host: server.host, port: server.port, user: server.user, password: server.password)
+        shell.session = SessionRecipe(host: server.host, port: server.port, user: server.user, password: server.password)
         #expect(shell.reconnect() == .success)
         #expect(shell.client.isLoggedIn)
         shell.client.quit()

@@ -1,0 +1,38 @@
+import FerryCore
+
+/// What it takes to open a session again — after a drop, or as one more session of a parallel job: where, who,
+/// whether it was protected, and the folder moves since login, replayed in order.
+public struct SessionRecipe: Sendable {
+    public var host: String
+    public var port: UInt16
+    public var user: String?
+    public var password: String?
+    public var account: String?
+    /// The session ran over TLS: a new one must too, even under --tls-try (never a clear-text login after a drop).
+    public var protected = false
+    /// cd / cdup since login.
+    public var moves: [Command] = []
+
+    public init(host: String, port: UInt16, user: String? = nil, password: String? = nil, account: String? = nil,
+                protected: Bool = false) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.account = account
+        self.protected = protected
+    }
+}
+
+extension FTPClient {
+    /// Connects, logs in and returns to the recipe's folder, with `type` set: the session as it was.
+    public func reopen(_ recipe: SessionRecipe, type: TransferType?) throws(FTPError) {
+        if recipe.protected, configuration.tls.mode == .opportunistic { configuration.tls.mode = .required }
+        try connect(host: recipe.host, port: recipe.port)
+        if let user = recipe.user {
+            _ = try login(user: user, password: recipe.password, account: recipe.account)
+            if let type { try? setType(type) }
+        }
+        for move in recipe.moves { _ = try execute(move) }
+    }
+}
