@@ -34,9 +34,14 @@ build: build-deps
 release: build-deps
 	$(SWIFT) build -c release
 
+# The vsftpd tests create a local account and a PAM file; scripts/test-cleanup.sh removes them after the tests,
+# pass or fail (Ctrl-C included). The target's status is swift test's.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@echo "$(SWIFT) test"; status=0; trap 'status=130' INT TERM; \
+		$(SWIFT) test || status=$$?; \
+		$(SUDO) ./scripts/test-cleanup.sh; \
+		exit $$status
 
 # Docs/Commands.md comes from the command table; a test fails when it is stale.
 docs: build

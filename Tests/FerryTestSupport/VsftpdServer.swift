@@ -2,18 +2,28 @@ import Foundation
 
 /// vsftpd, standalone on 127.0.0.1 with its strict defaults, a local system user with write access
 /// and a PAM service of the tests' own. Needs root (to create the user), as `make test` runs.
+///
+/// The user `ferrytest` has no login shell and a password made afresh by each test process; `make test`
+/// removes it and the PAM file afterwards (scripts/test-cleanup.sh).
 public final class VsftpdServer: TestServer, @unchecked Sendable {
     public let kind = ServerKind.vsftpd
     public let host = "127.0.0.1"
     public let port: UInt16
-    public let user = "ferrytest"
-    public let password = "ferry-secret"
+    public let user = VsftpdServer.account
+    public let password = VsftpdServer.runPassword
     public var root: String { directory.path }
     private let directory: TemporaryDirectory
     private let state: TemporaryDirectory
     private let process: Process
 
+    static let account = "ferrytest"
     static let pamService = "ferry-vsftpd-test"
+    static let noLoginShell = "/usr/sbin/nologin"
+    /// 128 random bits as hex, once per test process: never a constant in the sources.
+    static let runPassword: String = {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", generator.next() as UInt8) }.joined()
+    }()
     private static let setupLock = NSLock()
 
     /// FTPS set-ups: none, explicit (AUTH TLS required for logins and data, session reuse required), implicit.
@@ -56,6 +66,8 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
         let configuration = tlsLines + [
             "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=\(port)", "background=NO",
             "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022",
+            // The user's shell is nologin: no /etc/shells check (PAM builds such as Debian's skip it anyway).
+            "check_shell=NO",
             "pam_service_name=\(VsftpdServer.pamService)", "secure_chroot_dir=\(empty)",
             "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO", "local_root=\(directory.path)",
             "userlist_enable=NO", "xferlog_enable=YES", "vsftpd_log_file=\(state.file("vsftpd.log"))",
@@ -91,15 +103,22 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Creates the test user and PAM service once per machine (idempotent).
+    /// Creates the test user (no login shell) and PAM service when missing, gives an existing user no login shell,
+    /// and sets this process's password. Idempotent; the password is set on every start, so that another test
+    /// run on the same machine that set its own in between does not lock this one out.
     static func ensureUser(_ user: String, password: String) throws {
         setupLock.lock()
         defer { setupLock.unlock() }
-        if try ProcessRunner.run("/usr/bin/id", [user]).status != 0 {
-            let made = try ProcessRunner.run("/usr/sbin/useradd", ["-M", "-d", "/tmp", "-s", "/bin/sh", user])
+        let entry = try ProcessRunner.run("/usr/bin/getent", ["passwd", user])
+        if entry.status != 0 {
+            let made = try ProcessRunner.run("/usr/sbin/useradd", ["-M", "-d", "/tmp", "-s", noLoginShell, user])
             guard made.status == 0 || made.stderr.contains("already exists") else {
                 throw TestSupportError("cannot create user \(user): \(made.stderr)")
             }
+        } else if entry.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":",
+                  omittingEmptySubsequences: false).last.map(String.init) != noLoginShell {
+            let changed = try ProcessRunner.run("/usr/sbin/usermod", ["-s", noLoginShell, user])
+            guard changed.status == 0 else { throw TestSupportError("cannot take the login shell of \(user): \(changed.stderr)") }
         }
         let set = try ProcessRunner.run("/usr/sbin/chpasswd", [], stdin: "\(user):\(password)\n")
         guard set.status == 0 else { throw TestSupportError("cannot set the password of \(user): \(set.stderr)") }
