@@ -1,3 +1,4 @@
+import FerryClient
 import FerryTestSupport
 import Foundation
 import Testing
@@ -28,5 +29,23 @@ import Testing
         let sources = TestPaths.packageRoot.appendingPathComponent("Tests").path
         let found = try ProcessRunner.run("/bin/grep", ["-rlF", "--", server.password, sources])
         #expect(found.status == 1, "the password is in \(found.stdout)")
+    }
+
+    @Test func listeningSocketsFindThePortABindToZeroGot() throws {
+        let fd = try FreePort.listener(port: 0)
+        let port = FreePort.localPort(fd)
+        #expect(ListeningSockets.ports(ofProcess: getpid()).contains(port))
+        close(fd)
+        #expect(!ListeningSockets.ports(ofProcess: getpid()).contains(port), "a closed listener is not reported")
+    }
+
+    @Test func severalServersEachGetTheirOwnPortAndTakeALogin() throws {
+        let servers = try (0..<4).map { _ in try VsftpdServer() }
+        #expect(Set(servers.map(\.port)).count == servers.count)
+        for server in servers {
+            let client = try loggedInClient(server)
+            #expect(try client.currentDirectory() == server.root, "this port is this server")
+            client.quit()
+        }
     }
 }

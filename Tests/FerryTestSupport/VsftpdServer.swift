@@ -4,7 +4,8 @@ import Foundation
 /// and a PAM service of the tests' own. Needs root (to create the user), as `make test` runs.
 ///
 /// The user `ferrytest` has no login shell and a password made afresh by each test process; `make test`
-/// removes it and the PAM file afterwards (scripts/test-cleanup.sh).
+/// removes it and the PAM file afterwards (scripts/test-cleanup.sh). vsftpd binds port 0 and the port it got
+/// is read from /proc, so no other test can take it between a choice and the bind.
 public final class VsftpdServer: TestServer, @unchecked Sendable {
     public let kind = ServerKind.vsftpd
     public let host = "127.0.0.1"
@@ -48,7 +49,6 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
         _ = try ProcessRunner.run("/bin/chown", ["\(user):\(user)", directory.path])
         chmod(directory.path, 0o755)
 
-        port = try FreePort.allocate()
         var tlsLines: [String] = []
         if security != .plain {
             let cert = state.file("cert.pem"), key = state.file("key.pem")
@@ -64,7 +64,7 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
             if security == .implicit { tlsLines.append("implicit_ssl=YES") }
         }
         let configuration = tlsLines + [
-            "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=\(port)", "background=NO",
+            "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=0", "background=NO",
             "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022",
             // The user's shell is nologin: no /etc/shells check (PAM builds such as Debian's skip it anyway).
             "check_shell=NO",
@@ -78,18 +78,27 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
         try TestFiles.write(configPath, configuration.joined(separator: "\n") + "\n")
         chmod(configPath, 0o600)
 
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [configPath]
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let ready = security == .implicit ? FreePort.waitForListener(port: port, timeout: 15)
-            : FreePort.waitForGreeting(port: port, timeout: 15)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: binary)
+        server.arguments = [configPath]
+        server.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        server.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        server.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try server.run()
+        process = server
+        // listen_port=0: the kernel chooses the port, /proc tells which.
+        guard let bound = ListeningSockets.waitForPort(of: server, timeout: 15) else {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+            throw TestSupportError("vsftpd did not start listening on 127.0.0.1; see \(state.file("vsftpd.log"))")
+        }
+        port = bound
+        let ready = security == .implicit ? FreePort.waitForListener(port: bound, timeout: 15)
+            : FreePort.waitForGreeting(port: bound, timeout: 15)
         guard ready else {
-            kill(process.processIdentifier, SIGKILL)
-            throw TestSupportError("vsftpd did not start on 127.0.0.1:\(port); see \(state.file("vsftpd.log"))")
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+            throw TestSupportError("vsftpd did not greet on 127.0.0.1:\(bound); see \(state.file("vsftpd.log"))")
         }
     }
 
