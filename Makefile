@@ -10,6 +10,7 @@ RELEASE := .build/release/ferry
 all: build
 
 # What building needs (libedit) and what the tests need (vsftpd, pyftpdlib), installed when missing.
+# No daemon is started or enabled: scripts/install-packages.sh keeps vsftpd's package from starting it.
 deps:
 	@missing=""; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
@@ -19,8 +20,7 @@ deps:
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+		$(SUDO) ./scripts/install-packages.sh $$missing; \
 	fi
 	@python3 -c "import pyftpdlib" 2>/dev/null || { echo "Installing: pyftpdlib"; python3 -m pip install -q pyftpdlib; }
 
@@ -34,9 +34,14 @@ build: build-deps
 release: build-deps
 	$(SWIFT) build -c release
 
+# The vsftpd tests create a local account and a PAM file; scripts/test-cleanup.sh removes them after the tests,
+# pass or fail (Ctrl-C included). The target's status is swift test's.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@echo "$(SWIFT) test"; status=0; trap 'status=130' INT TERM; \
+		$(SWIFT) test || status=$$?; \
+		$(SUDO) ./scripts/test-cleanup.sh; \
+		exit $$status
 
 # Docs/Commands.md comes from the command table; a test fails when it is stale.
 docs: build

@@ -29,23 +29,42 @@ import Testing
         #expect(try TestFiles.read(work.file("b.txt")) == Data("bravo\n".utf8), "answered yes")
     }
 
+    /// The number after `prefix` in the pty transcript (the first occurrence), or nil.
+    func number(after prefix: String, in text: String) -> Int? {
+        guard let start = text.range(of: prefix)?.upperBound else { return nil }
+        return Int(text[start...].prefix { $0.isNumber })
+    }
+
     @Test func ctrlCDuringATransferAbortsItKeepsTheSessionAndRegetFinishesIt() throws {
         let server = try PyFTPServer()
-        try TestFiles.writeRandom(server.path("slow.bin"), size: 3_000_000)
+        let size = 3_000_000
+        try FileManager.default.createDirectory(atPath: server.path("sub"), withIntermediateDirectories: true)
+        try TestFiles.writeRandom(server.path("sub/slow.bin"), size: size)
         let work = try TemporaryDirectory("ferry-pty")
         let result = try session(["-n", server.host, String(server.port)], [
             "expect ftp> ", "send user \(server.user) \(server.password)",
+            "expect ftp> ", "send cd sub",
             "expect ftp> ", "send rate get 1000000",
             "expect ftp> ", "send get slow.bin",
-            "sleep 1", "interrupt",
+            "expect KiB / 2.9 MiB", "sleep 0.5", "interrupt",   // bytes are flowing (progress line), then Ctrl-C
             "expect interrupted after", "expect ftp> ",
+            "size .slow.bin.part", "size slow.bin",
+            // The same session goes on: the server still answers, in the folder the session was in.
+            "send pwd", "expect 257 \"/sub\"", "expect ftp> ",
             "send rate get 0", "expect ftp> ",
-            "send reget slow.bin", "expect ftp> ",
-            "send pwd", "expect 257 \"/\"", "send quit",
+            "send reget slow.bin", "expect 350 Restarting at position ", "expect 226", "expect ftp> ",
+            "send quit", "expect 221",
         ], directory: work.path)
-        #expect(result.status == 0, "\(result.stdout)")
-        #expect(result.stdout.contains("ABOR") || result.stdout.contains("226") || result.stdout.contains("225"), "\(result.stdout)")
-        #expect(try TestFiles.sha256(work.file("slow.bin")) == TestFiles.sha256(server.path("slow.bin")))
+        let transcript = result.stdout
+        #expect(result.status == 0, "every expected line came: \(transcript)")
+        let kept = try #require(number(after: "[pty_session] size .slow.bin.part ", in: transcript),
+                                "the .part is kept after Ctrl-C: \(transcript)")
+        #expect(kept > 0 && kept < size, "a partial .part: \(kept) bytes")
+        #expect(transcript.contains("[pty_session] size slow.bin missing"), "nothing committed under the real name yet")
+        #expect(number(after: "350 Restarting at position ", in: transcript) == kept, "reget resumes from the kept .part")
+        #expect(transcript.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("220 ") }.count == 1,
+                "one greeting: no reconnection after Ctrl-C")
+        #expect(try TestFiles.sha256(work.file("slow.bin")) == TestFiles.sha256(server.path("sub/slow.bin")))
         #expect(!TestFiles.exists(work.file(".slow.bin.part")))
     }
 

@@ -3,41 +3,111 @@ import Foundation
 import Testing
 @testable import FerryShell
 
+/// The committed files under Docs/, as a reader gets them.
+func committedDoc(_ name: String) throws -> String {
+    let path = TestPaths.packageRoot.appendingPathComponent("Docs/\(name)").path
+    return String(decoding: try TestFiles.read(path), as: UTF8.self)
+}
+
 @Suite struct DocsTests {
     @Test func commandReferenceIsUpToDate() throws {
-        let path = TestPaths.packageRoot.appendingPathComponent("Docs/Commands.md").path
-        let written = String(decoding: try TestFiles.read(path), as: UTF8.self)
-        #expect(written == CommandTable.standard.markdownReference(),
+        #expect(try committedDoc("Commands.md") == CommandTable.standard.markdownReference(),
                 "Docs/Commands.md is stale: run 'make docs' and commit it")
     }
 
-    @Test func referenceNamesEveryCommand() {
-        let text = CommandTable.standard.markdownReference()
+    /// The rows of Docs/Commands.md, read from the file without the renderer: name → aliases, synopsis, text.
+    func committedRows() throws -> [String: (aliases: [String], synopsis: String, text: String)] {
+        var rows: [String: (aliases: [String], synopsis: String, text: String)] = [:]
+        for line in try committedDoc("Commands.md").split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.replacingOccurrences(of: "\\|", with: "\u{0}").split(separator: "|", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{0}", with: "|") }
+            guard cells.count == 6 else { Issue.record("not a row of four cells: \(line)"); continue }
+            func code(_ cell: String) -> String { cell.trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+            let aliases = cells[2].isEmpty ? [] : cells[2].components(separatedBy: ", ").map(code)
+            rows[code(cells[1])] = (aliases, code(cells[3]), cells[4])
+        }
+        return rows
+    }
+
+    @Test func committedReferenceHasOneRowPerCommandWithItsAliasesUsageAndHelp() throws {
+        let rows = try committedRows()
+        #expect(Set(rows.keys) == Set(CommandTable.standard.commands.map(\.name)))
         for spec in CommandTable.standard.commands {
-            #expect(text.contains("| `\(spec.name)` |"))
+            guard let row = rows[spec.name] else { continue }
+            #expect(row.aliases == spec.aliases, "aliases of \(spec.name)")
+            #expect("usage: " + row.synopsis == spec.usage)
+            #expect(row.text == spec.help + (spec.needsConnection ? " *(remote)*" : ""))
         }
     }
 }
 
 @Suite struct ManPageTests {
     @Test func manPageIsUpToDate() throws {
-        let path = TestPaths.packageRoot.appendingPathComponent("Docs/ferry.1").path
-        let written = String(decoding: try TestFiles.read(path), as: UTF8.self)
-        #expect(written == ManPage.render(CommandTable.standard), "Docs/ferry.1 is stale: run 'make docs' and commit it")
+        #expect(try committedDoc("ferry.1") == ManPage.render(CommandTable.standard),
+                "Docs/ferry.1 is stale: run 'make docs' and commit it")
     }
 
-    @Test func manPageCoversEveryCommandAndEveryFlagOfHelp() throws {
-        let page = ManPage.render(CommandTable.standard)
-        for spec in CommandTable.standard.commands {
-            #expect(page.contains("\\fB\(spec.name.replacingHyphens)\\fR"), "command \(spec.name)")
+    /// The entries of one section of the committed page: ".TP" then "\fBtag\fR" and, for a value, " \fIvalue\fR".
+    func entries(ofSection section: String) throws -> [(tag: String, value: String?)] {
+        let page = try committedDoc("ferry.1")
+        let start = try #require(page.range(of: "\n.SH \(section)\n"), "no section \(section)")
+        let body = page[start.upperBound...].components(separatedBy: "\n.SH ").first ?? ""
+        func plain(_ text: Substring) -> String { text.replacingOccurrences(of: "\\-", with: "-") }
+        return body.components(separatedBy: ".TP\n").dropFirst().compactMap { entry in
+            let line = Substring(entry.prefix { $0 != "\n" })
+            guard line.hasPrefix("\\fB"), let end = line.range(of: "\\fR") else {
+                Issue.record("not a \\fB tag: \(line)")
+                return nil
+            }
+            let tag = plain(line[line.index(line.startIndex, offsetBy: 3)..<end.lowerBound])
+            let rest = line[end.upperBound...]
+            guard !rest.isEmpty else { return (tag, nil) }
+            guard rest.hasPrefix(" \\fI"), rest.hasSuffix("\\fR") else {
+                Issue.record("not a \\fI value: \(line)")
+                return (tag, nil)
+            }
+            return (tag, plain(rest.dropFirst(4).dropLast(3)))    // without " \fI" and "\fR"
         }
-        let help = FerryOptions.helpMessage()
-        let flags = help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == "<" })
-            .filter { $0.hasPrefix("-") && $0.count >= 2 && $0 != "-" }
-            .map { String($0) }
-        #expect(flags.count >= 20)
-        for flag in Set(flags) {
-            #expect(page.contains("\\fB\(flag.replacingHyphens)\\fR"), "flag \(flag) is not in the man page")
+    }
+
+    /// Every name of every flag and option that `ferry --help` shows, with an option's value name, from the
+    /// argument parser's own description of FerryOptions.
+    func commandLineFlags() throws -> [String: String?] {
+        let dump = try JSONSerialization.jsonObject(with: Data(FerryOptions._dumpHelp().utf8)) as? [String: Any]
+        let command = try #require(dump?["command"] as? [String: Any])
+        let arguments = try #require(command["arguments"] as? [[String: Any]])
+        var flags: [String: String?] = [:]
+        for argument in arguments where argument["shouldDisplay"] as? Bool == true {
+            let value = argument["kind"] as? String == "option" ? argument["valueName"] as? String : nil
+            for name in argument["names"] as? [[String: Any]] ?? [] {
+                guard let kind = name["kind"] as? String, let text = name["name"] as? String else { continue }
+                flags[(kind == "long" ? "--" : "-") + text] = value
+            }
+        }
+        return flags
+    }
+
+    @Test func manPageDocumentsEveryFlagWithItsValueAndNoFlagThatDoesNotExist() throws {
+        let flags = try commandLineFlags()
+        #expect(flags.count >= 30)
+        #expect(flags["--tls-max"] == "version", "an option and its value name")
+        #expect(flags["-v"] == .some(nil), "a flag without a value")
+        var documented: [String: String?] = [:]
+        for entry in try entries(ofSection: "OPTIONS") { documented[entry.tag] = entry.value }
+        #expect(documented == flags)
+    }
+
+    @Test func manPageDocumentsEveryCommandWithItsArgumentsAndAliases() throws {
+        let table = CommandTable.standard
+        let documented = try entries(ofSection: "COMMANDS")
+        #expect(documented.map(\.tag).sorted() == table.commands.map(\.name).sorted())
+        let page = try committedDoc("ferry.1")
+        for spec in table.commands {
+            let entry = documented.first { $0.tag == spec.name }
+            #expect(entry?.value == (spec.arguments.isEmpty ? nil : spec.arguments), "arguments of \(spec.name)")
+            for alias in spec.aliases {
+                #expect(page.contains("\\fB\(alias.replacingHyphens)\\fR"), "alias \(alias) of \(spec.name)")
+            }
         }
     }
 }

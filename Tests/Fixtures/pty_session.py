@@ -2,9 +2,11 @@
 """Runs a program on a pseudo-terminal, as a person at a terminal would, for Ferry's interactive tests.
 
 usage: pty_session.py TIMEOUT PROGRAM [ARGS...]
-(standard input: lines "expect TEXT", "send TEXT", "interrupt" for Ctrl-C, "sleep SECONDS")
+(standard input: lines "expect TEXT", "send TEXT", "interrupt" for Ctrl-C, "sleep SECONDS", "size PATH")
 Each "expect" waits (up to TIMEOUT seconds) until TEXT has appeared on the terminal since the last match;
-"send" types TEXT and Enter. Prints everything the terminal showed; exits 1 if an expectation failed.
+"send" types TEXT and Enter; "size" notes the size of a file (relative to the current folder) at that moment.
+Prints everything the terminal showed, then one line "[pty_session] size PATH N" (or "missing") per "size";
+exits 1 if an expectation failed.
 """
 import os
 import pty
@@ -26,6 +28,7 @@ def main():
     seen = b""
     position = 0
     failed = None
+    sizes = []
 
     def pump(until):
         nonlocal seen
@@ -53,6 +56,11 @@ def main():
             pump(time.time() + 0.2)
         elif verb == "sleep":
             pump(time.time() + float(text))
+        elif verb == "size":
+            try:
+                sizes.append(f"[pty_session] size {text} {os.stat(text).st_size}\n")
+            except FileNotFoundError:
+                sizes.append(f"[pty_session] size {text} missing\n")
         elif verb == "expect":
             deadline = time.time() + timeout
             target = text.encode()
@@ -70,6 +78,8 @@ def main():
     except ProcessLookupError:
         pass
     sys.stdout.write(seen.decode("utf-8", "replace"))
+    if sizes:
+        sys.stdout.write("\n" + "".join(sizes))
     if failed is not None:
         sys.stdout.write(f"\n[pty_session] never saw: {failed!r}\n")
         sys.exit(1)
