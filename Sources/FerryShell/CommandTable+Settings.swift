@@ -60,9 +60,9 @@ extension CommandTable {
         },
         CommandSpec("rate", aliases: ["throttle"], arguments: "all|get|put [maximum [increment]]",
                     help: "set transfer rate limit (in bytes/second)") { $0.rate($1) },
-        CommandSpec("xferbuf", arguments: "size", help: "set socket send/receive buffer size") { $0.bufferSize($1, "xferbuf") },
-        CommandSpec("rcvbuf", arguments: "size", help: "set socket receive buffer size") { $0.bufferSize($1, "rcvbuf") },
-        CommandSpec("sndbuf", arguments: "size", help: "set socket send buffer size") { $0.bufferSize($1, "sndbuf") },
+        CommandSpec("xferbuf", arguments: "[size]", help: "set socket send/receive buffer size") { $0.bufferSize($1, "xferbuf") },
+        CommandSpec("rcvbuf", arguments: "[size]", help: "set socket receive buffer size") { $0.bufferSize($1, "rcvbuf") },
+        CommandSpec("sndbuf", arguments: "[size]", help: "set socket send buffer size") { $0.bufferSize($1, "sndbuf") },
         CommandSpec("set", arguments: "[option value]", help: "set an option") { $0.set($1) },
         CommandSpec("unset", arguments: "option", help: "unset an option") { $0.unset($1) },
     ]

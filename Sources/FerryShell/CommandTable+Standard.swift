@@ -4,8 +4,8 @@ extension CommandTable {
         sessionCommands + navigationCommands + transferCommands + remoteFileCommands + settingCommands + localCommands)
 
     static let sessionCommands: [CommandSpec] = [
-        CommandSpec("open", aliases: ["ftp"], arguments: "host [port]", help: "connect to remote ftp server") { $0.open($1) },
-        CommandSpec("user", arguments: "user-name [password [account]]", help: "send new user information",
+        CommandSpec("open", aliases: ["ftp"], arguments: "host-name [port]", help: "connect to remote ftp server") { $0.open($1) },
+        CommandSpec("user", arguments: "username [password [account]]", help: "send new user information",
                     needsConnection: true, secretsAfter: 1) { $0.user($1) },
         CommandSpec("account", arguments: "[password]", help: "send account command to remote server",
                     needsConnection: true, secretsAfter: 0) { $0.account($1) },
@@ -70,8 +70,8 @@ extension CommandTable {
                     needsConnection: true) { $0.get($1, mode: .resume, command: "reget") },
         CommandSpec("newer", arguments: "remote-file [local-file]", help: "get file if remote file is newer than local file",
                     needsConnection: true) { $0.get($1, mode: .newer, command: "newer") },
-        CommandSpec("mget", arguments: "remote-files ...", help: "get multiple files", needsConnection: true) { $0.mget($1) },
-        CommandSpec("mreget", arguments: "remote-files ...", help: "get multiple files restarting at end of local file",
+        CommandSpec("mget", arguments: "remote-files", help: "get multiple files", needsConnection: true) { $0.mget($1) },
+        CommandSpec("mreget", arguments: "remote-files", help: "get multiple files restarting at end of local file",
                     needsConnection: true) { $0.mget($1, mode: .resume, command: "mreget") },
         CommandSpec("fget", arguments: "local-file", help: "get files using a localfile as a source of names",
                     needsConnection: true) { $0.fget($1) },
@@ -79,14 +79,14 @@ extension CommandTable {
                     needsConnection: true) { $0.put($1) },
         CommandSpec("append", arguments: "local-file [remote-file]", help: "append to a file",
                     needsConnection: true) { $0.put($1, mode: .append, command: "append") },
-        CommandSpec("mput", aliases: ["msend"], arguments: "local-files ...", help: "send multiple files",
+        CommandSpec("mput", aliases: ["msend"], arguments: "local-files", help: "send multiple files",
                     needsConnection: true) { $0.mput($1) },
         CommandSpec("restart", arguments: "byte-offset", help: "restart the next get or put at byte-offset") { $0.restart($1) },
     ]
 
     static let remoteFileCommands: [CommandSpec] = [
         CommandSpec("delete", arguments: "remote-file", help: "delete remote file", needsConnection: true) { $0.delete($1) },
-        CommandSpec("mdelete", arguments: "remote-files ...", help: "delete multiple files",
+        CommandSpec("mdelete", arguments: "remote-files", help: "delete multiple files",
                     needsConnection: true) { $0.mdelete($1) },
         CommandSpec("rename", arguments: "from-name to-name", help: "rename file", needsConnection: true) { $0.rename($1) },
         CommandSpec("mkdir", arguments: "directory-name", help: "make directory on the remote machine",

@@ -79,12 +79,12 @@ import Testing
         #expect(printedUsage(command) == Self.tnftpUsage[command])
     }
 
-    @Test func usageLinesThatStillDifferFromTnftp() {
-        withKnownIssue("Ferry's text differs from tnftp's: align CommandTable+Standard.swift, then move these to tnftpUsage") {
-            #expect(printedUsage("open") == "usage: open host-name [port]")
-            #expect(printedUsage("user") == "usage: user username [password [account]]")
-            #expect(printedUsage("mget") == "usage: mget remote-files")
-        }
+    @Test func usageLinesOnceDifferentFromTnftpNowMatchIt() {
+        #expect(printedUsage("open") == "usage: open host-name [port]")
+        #expect(printedUsage("user") == "usage: user username [password [account]]")
+        #expect(printedUsage("mget") == "usage: mget remote-files")
+        #expect(printedUsage("mdelete") == "usage: mdelete remote-files")
+        #expect(printedUsage("mput") == "usage: mput local-files")
     }
 
     /// A usage line says which arguments are required; the handlers must agree with it.
@@ -98,17 +98,15 @@ import Testing
                 #expect(spec.handler(scripted.shell, ["x"]) == .usage, "\(spec.name) takes an argument: its usage line shows none")
             } else if spec.arguments.hasPrefix("[") {
                 #expect(spec.handler(scripted.shell, []) != .usage, "\(spec.usage) shows every argument as optional")
-            } else if !["xferbuf", "rcvbuf", "sndbuf"].contains(spec.name) {
+            } else {
                 #expect(spec.handler(scripted.shell, []) == .usage, "\(spec.usage) shows a required argument")
             }
         }
     }
 
-    @Test func bufferSizeCommandsShowTheSizeWithoutTheArgumentTheirUsageRequires() {
-        withKnownIssue("xferbuf, rcvbuf and sndbuf show the sizes without an argument: their usage should say [size]") {
-            for name in ["xferbuf", "rcvbuf", "sndbuf"] {
-                #expect(printedUsage(name) == "usage: \(name) [size]")
-            }
+    @Test func bufferSizeCommandsTakeAnOptionalSize() {
+        for name in ["xferbuf", "rcvbuf", "sndbuf"] {
+            #expect(printedUsage(name) == "usage: \(name) [size]")
         }
     }
 }

@@ -49,7 +49,7 @@ import Testing
         let scripted = ScriptedShell(["open 127.0.0.1 notaport", "open"])
         #expect(scripted.shell.run() == 1)
         #expect(scripted.err.contains("port must be a number"))
-        #expect(scripted.err.contains("usage: open host [port]"))
+        #expect(scripted.err.contains("usage: open host-name [port]"))
     }
 
     @Test func controlCharactersFromServersAreMadeVisible() {
