@@ -83,52 +83,40 @@ extension Shell {
         options.resumeTargetItself = mode == .resume
         options.useTemporaryFile = settings.temporaryFiles
         options.verify = settings.verify
-        var attempt = 0
-        while true {
-            var report: FTPClient.DownloadReport?
-            let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
-                let done = try client.download(remote, toPath: local, type: type, options: options)
-                report = done
-                return done.result
-            }
-            if outcome == .success {
-                if let report, report.resumedAt > 0, report.result.bytes == 0, settings.verbose || mode == .resume {
-                    console.line("Local file \"\(Console.sanitize(local))\" is already complete (\(report.resumedAt) bytes).")
-                }
-                if let checksum = report?.verifiedWith, settings.verbose {
-                    console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
-                }
-                if settings.preserve { preserveTime(remote, local: local, known: remoteTime) }
-                return .success
-            }
-            // In-place downloads (temp-file off) have no .part to resume from.
-            guard settings.temporaryFiles || mode == .resume else { return outcome }
-            if let refusal = prepareResume(after: outcome, attempt: &attempt, command: command,
-                                           what: "'\(Console.sanitize(remote))'") { return refusal }
-            options.resume = true
+        var report: FTPClient.DownloadReport?
+        let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+            let done = try engine(for: command, what: "'\(Console.sanitize(remote))'").download(remote, toPath: local, type: type, options: options)
+            report = done
+            return done.result
         }
+        guard outcome == .success else { return outcome }
+        if let report, report.resumedAt > 0, report.result.bytes == 0, settings.verbose || mode == .resume {
+            console.line("Local file \"\(Console.sanitize(local))\" is already complete (\(report.resumedAt) bytes).")
+        }
+        if let checksum = report?.verifiedWith, settings.verbose {
+            console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
+        }
+        if settings.preserve { preserveTime(remote, local: local, known: remoteTime) }
+        return .success
     }
 
-    /// After a failed transfer: nil when it is worth another attempt (the failure printed, the pause taken, the
-    /// connection back), else the outcome to return. A cut data stream on a live session goes again at once; a
-    /// lost connection backs off 1, 2, 4, 8 s and reconnects.
-    private func prepareResume(after outcome: CommandOutcome, attempt: inout Int, command: String, what: String) -> CommandOutcome? {
-        guard case .failure(let message) = outcome, attempt < settings.retries, let error = lastTransferError,
-              Shell.isWorthResuming(error) else { return outcome }
-        attempt += 1
-        let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
-        console.error(Console.sanitize(message))
-        let again = error.code == .checksumMismatch ? "Downloading \(what) again from the start" : "Resuming \(what)"
-        console.error("\(again) in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(settings.retries)).")
-        usleep(UInt32(wait * 1_000_000))
-        if !client.isConnected, reconnect() != .success { return .failure("\(command): could not reconnect to resume \(what)") }
-        return nil
-    }
-
-    /// Cut streams, dropped connections and timeouts are worth resuming; a refusal (550) or a local error is not.
-    static func isWorthResuming(_ error: FTPError) -> Bool {
-        [.transferIncomplete, .checksumMismatch, .connectionClosed, .timedOut].contains(error.code)
-            && error.reply?.code.category != .permanentNegative
+    /// The transfer engine on this session, with the settings and recipe of now; what it does is said on stderr
+    /// (`what` names the transfer, already sanitised: "'big.bin'", "the upload of 'up.bin'").
+    func engine(for command: String, what: String) -> TransferEngine {
+        let engine = TransferEngine(client: client, recipe: session)
+        engine.policy.retries = settings.retries
+        engine.onEvent = { [unowned self] event in
+            switch event {
+            case .retrying(let error, let attempt, let total, let wait):
+                progressLine?.clear()
+                console.error(Console.sanitize("\(command): \(error.message)"))
+                let again = error.code == .checksumMismatch ? "Downloading \(what) again from the start" : "Resuming \(what)"
+                console.error("\(again) in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(total)).")
+            case .reconnected(let host):
+                console.error("Reconnected to \(Console.sanitize(host)).")
+            }
+        }
+        return engine
     }
 
     /// put local-file [remote-file]; the remote name defaults to the local file's last path component.
@@ -140,21 +128,11 @@ extension Shell {
     func send(_ local: String, as remote: String, mode requested: FTPClient.StoreMode, command: String) -> CommandOutcome {
         let type = settings.transferType
         let mode = requested == .replace && settings.storeUnique ? .unique : requested
-        var offset = settings.restartPoint ?? 0
+        let offset = settings.restartPoint ?? 0
         settings.restartPoint = nil
         if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
-        var attempt = 0
-        while true {
-            let outcome = transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
-                try client.store(remote, fromPath: local, type: type, mode: mode, restartAt: offset)
-            }
-            // A cut binary STOR resumes where the server's copy ends (SIZE, then REST + STOR); appends and
-            // unique names cannot be resumed that way.
-            guard mode == .replace, type == .image else { return outcome }
-            if let refusal = prepareResume(after: outcome, attempt: &attempt, command: command,
-                                           what: "the upload of '\(Console.sanitize(local))'") { return refusal }
-            try? client.setType(type)
-            offset = (try? client.size(remote)).flatMap { $0 > 0 ? $0 : nil } ?? 0
+        return transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
+            try engine(for: command, what: "the upload of '\(Console.sanitize(local))'").upload(local, as: remote, type: type, mode: mode, restartAt: offset)
         }
     }
 
@@ -211,9 +189,7 @@ extension Shell {
             if settings.bell { console.status("\u{07}") }
         }
         let result: TransferResult
-        lastTransferError = nil
         do throws(FTPError) { result = try body() } catch {
-            lastTransferError = error
             return failure(command, error)
         }
         if settings.verbose {

@@ -20,8 +20,6 @@ public final class Shell {
     var hashMarks: HashMarks?
     /// How deep macros are running inside macros (bounded).
     var macroDepth = 0
-    /// The last transfer's error, for deciding whether to resume it.
-    var lastTransferError: FTPError?
     /// How to get the session back after the connection dropped: where, who, and the cds since login.
     var session: SessionRecipe?
     /// When the last command finished, for the NOOP keepalive.

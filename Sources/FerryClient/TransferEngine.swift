@@ -1,0 +1,93 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// File transfers as they must run, whoever asks (get, mget, put, mput, one-shot URLs): through `.part` → verify →
+/// rename (FTPClient.download), resuming a cut stream with REST, downloading again from byte 0 after a checksum
+/// mismatch, and opening the session again after a drop (1, 2, 4, 8 s apart), within a retry budget.
+/// The engine never prints: it tells its owner what it does through `onEvent`.
+public final class TransferEngine {
+    public struct Policy: Sendable, Equatable {
+        /// Times a cut, dropped or corrupt transfer is tried again.
+        public var retries = 3
+        public init() {}
+    }
+
+    public enum Event: Sendable {
+        /// An attempt failed with `error`; attempt `attempt` of `of` follows after `wait` seconds.
+        case retrying(error: FTPError, attempt: Int, of: Int, wait: Double)
+        /// The session was opened again after the connection dropped.
+        case reconnected(host: String)
+    }
+
+    public let client: FTPClient
+    /// How to open the session again after a drop; without one a dropped connection ends the transfer.
+    public var recipe: SessionRecipe?
+    public var policy: Policy
+    public var onEvent: (Event) -> Void = { _ in }
+
+    public init(client: FTPClient, recipe: SessionRecipe? = nil, policy: Policy = Policy()) {
+        self.client = client
+        self.recipe = recipe
+        self.policy = policy
+    }
+
+    /// Downloads `remote` to `localPath` (see `FTPClient.download`), trying again as the policy allows.
+    public func download(_ remote: String, toPath localPath: String, type: TransferType, options: FTPClient.DownloadOptions,
+                         expectedSize: Int64? = nil) throws(FTPError) -> FTPClient.DownloadReport {
+        var options = options
+        var attempt = 0
+        while true {
+            do throws(FTPError) {
+                return try client.download(remote, toPath: localPath, type: type, options: options, expectedSize: expectedSize)
+            } catch {
+                // In-place downloads (temp-file off) have no .part to resume from.
+                guard options.useTemporaryFile || options.resume else { throw error }
+                try prepareRetry(after: error, attempt: &attempt, what: remote, type: type)
+                options.resume = true
+            }
+        }
+    }
+
+    /// Uploads `localPath` as `remote`. A cut binary STOR resumes where the server's copy ends (SIZE, then REST +
+    /// STOR); appends and unique names cannot be resumed that way.
+    public func upload(_ localPath: String, as remote: String, type: TransferType, mode: FTPClient.StoreMode,
+                       restartAt offset: Int64 = 0) throws(FTPError) -> TransferResult {
+        var offset = offset
+        var attempt = 0
+        while true {
+            do throws(FTPError) {
+                return try client.store(remote, fromPath: localPath, type: type, mode: mode, restartAt: offset)
+            } catch {
+                guard mode == .replace, type == .image else { throw error }
+                try prepareRetry(after: error, attempt: &attempt, what: localPath, type: type)
+                try? client.setType(type)
+                offset = (try? client.size(remote)).flatMap { $0 > 0 ? $0 : nil } ?? 0
+            }
+        }
+    }
+
+    /// Returns when another attempt is worth making (the pause taken, the session back); rethrows otherwise.
+    /// A cut data stream on a live session goes again at once; a lost connection backs off 1, 2, 4, 8 s.
+    private func prepareRetry(after error: FTPError, attempt: inout Int, what: String, type: TransferType) throws(FTPError) {
+        guard attempt < policy.retries, TransferEngine.isWorthRetrying(error) else { throw error }
+        attempt += 1
+        let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
+        onEvent(.retrying(error: error, attempt: attempt, of: policy.retries, wait: wait))
+        usleep(UInt32(wait * 1_000_000))
+        guard !client.isConnected else { return }
+        guard let recipe else { throw error }
+        do throws(FTPError) { try client.reopen(recipe, type: type) } catch {
+            throw FTPError(error.code, "could not reconnect to resume '\(what)': \(error.message)", reply: error.reply)
+        }
+        onEvent(.reconnected(host: recipe.host))
+    }
+
+    /// Cut streams, corrupt files, dropped connections and timeouts are worth another attempt; a refusal (550)
+    /// or a local error is not.
+    public static func isWorthRetrying(_ error: FTPError) -> Bool {
+        [.transferIncomplete, .checksumMismatch, .connectionClosed, .timedOut].contains(error.code)
+            && error.reply?.code.category != .permanentNegative
+    }
+}
