@@ -16,7 +16,7 @@ extension FTPClient {
                                       .feat, .opts, .syst, .stat, .help, .noop, .mlst, .user, .pass, .acct, .cwd, .cdup]
     static let changesServer: Set<Verb> = [.stor, .appe, .stou, .dele, .rnfr, .rnto, .mkd, .rmd, .site]
 
-    func forgetListings() { listingCache.removeAll() }
+    public func forgetListings() { listingCache.removeAll() }
 
     /// Sends a raw line (`quote`): the first word is the verb.
     public func raw(_ line: String) throws(FTPError) -> Reply {

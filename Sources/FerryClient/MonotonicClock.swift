@@ -3,8 +3,8 @@
 #endif
 
 /// Monotonic seconds, for deadlines and transfer rates.
-enum MonotonicClock {
-    static var now: Double {
+public enum MonotonicClock {
+    public static var now: Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9

@@ -51,6 +51,8 @@ public struct Settings: Sendable, Equatable {
     public var verify = true
     /// How many times a cut transfer is resumed (reconnecting when needed) before it counts as failed.
     public var retries = 3
+    /// Sessions that mget and mput use at once (`set parallel N`, `mget -P N`); 1 is one file after another.
+    public var parallel = 1
     /// Send NOOP before a command when the session was idle this many seconds (nil: never).
     public var noopInterval: Double?
     /// Macros from `macdef` and .netrc, by name.

@@ -7,7 +7,8 @@ import FerryCore
 /// mget, mput, mdelete, mreget, fget: wildcards are matched by Ferry, never sent to the server.
 extension Shell {
     func mget(_ args: [String], mode: GetMode = .normal, command: String = "mget") -> CommandOutcome {
-        guard !args.isEmpty else { return .usage }
+        guard let (parallel, args) = Shell.parallelOption(args, default: settings.parallel), !args.isEmpty else { return .usage }
+        if parallel > 1 { return parallelGet(args, parallel: parallel, mode: mode, command: command) }
         return forEachRemote(args, command: command) { remote in
             var local = LocalName.lastComponent(remote)
             if settings.caseMapping, local == local.uppercased(), local != local.lowercased() { local = local.lowercased() }
@@ -21,13 +22,14 @@ extension Shell {
     }
 
     func mput(_ args: [String]) -> CommandOutcome {
-        guard !args.isEmpty else { return .usage }
+        guard let (parallel, args) = Shell.parallelOption(args, default: settings.parallel), !args.isEmpty else { return .usage }
         var names: [String] = []
         for pattern in args {
             let matched = settings.glob ? Shell.localGlob(pattern) : [pattern]
             if matched.isEmpty { return .failure("mput: no local file matches '\(pattern)'") }
             names += matched
         }
+        if parallel > 1 { return parallelPut(names, parallel: parallel) }
         var outcome = CommandOutcome.success
         var asking = true
         for local in names {
@@ -60,6 +62,13 @@ extension Shell {
         return count == 0 && outcome == .success ? .failure("fget: '\(args[0])' names no files (or cannot be read)") : outcome
     }
 
+    /// A remote file a pattern matched, with what the listing said of it.
+    struct RemoteMatch {
+        var name: String
+        var size: Int64?
+        var modified: Int64?
+    }
+
     /// Expands each pattern against the remote listing and runs `body` on each match, asking first when
     /// a person is at the terminal. A pattern that matches nothing is a failure.
     private func forEachRemote(_ patterns: [String], command: String, _ body: (String) -> CommandOutcome) -> CommandOutcome {
@@ -67,15 +76,7 @@ extension Shell {
         // `a` answers for the rest of this command only, as in tnftp; the next command asks again.
         var asking = true
         for pattern in patterns {
-            let names: [String]
-            switch expandRemote(pattern) {
-            case .failure(let error): outcome = record(failure(command, error)); continue
-            case .success(let found): names = found
-            }
-            if names.isEmpty {
-                outcome = record(.failure("\(command): no remote file matches '\(Console.sanitize(pattern))'"))
-                continue
-            }
+            guard let names = matches(pattern, command: command, outcome: &outcome)?.map(\.name) else { continue }
             for name in names {
                 switch asking ? confirm(command, name) : .yes {
                 case .no: continue
@@ -90,18 +91,52 @@ extension Shell {
         return outcome
     }
 
-    /// Remote names matching `pattern` (fnmatch), from MLSD (files only) or NLST of the pattern's folder.
-    func expandRemote(_ pattern: String) -> Result<[String], FTPError> {
-        guard settings.glob, Shell.hasWildcard(pattern) else { return .success([pattern]) }
+    /// Every match of every pattern that the user (at a terminal) said yes to, asked before anything moves:
+    /// a parallel job needs its whole list first. `quit` stops the asking; what was chosen so far still goes.
+    func chooseRemote(_ patterns: [String], command: String, outcome: inout CommandOutcome) -> [RemoteMatch] {
+        var chosen: [RemoteMatch] = []
+        var asking = true
+        for pattern in patterns {
+            guard let found = matches(pattern, command: command, outcome: &outcome) else { continue }
+            for match in found {
+                switch asking ? confirm(command, match.name) : .yes {
+                case .no: continue
+                case .quit: return chosen
+                case .all: asking = false; console.line("Prompting off for duration of \(command).")
+                case .yes: break
+                }
+                chosen.append(match)
+            }
+        }
+        return chosen
+    }
+
+    /// The matches of one pattern; nil (the failure recorded) when the listing failed or nothing matched.
+    private func matches(_ pattern: String, command: String, outcome: inout CommandOutcome) -> [RemoteMatch]? {
+        switch expandRemote(pattern) {
+        case .failure(let error):
+            outcome = record(failure(command, error))
+            return nil
+        case .success(let found) where found.isEmpty:
+            outcome = record(.failure("\(command): no remote file matches '\(Console.sanitize(pattern))'"))
+            return nil
+        case .success(let found):
+            return found
+        }
+    }
+
+    /// Remote files matching `pattern` (fnmatch), from MLSD (files only) or the parsed LIST of the pattern's folder.
+    func expandRemote(_ pattern: String) -> Result<[RemoteMatch], FTPError> {
+        guard settings.glob, Shell.hasWildcard(pattern) else { return .success([RemoteMatch(name: pattern)]) }
         let slash = pattern.lastIndex(of: "/")
         let directory = slash.map { String(pattern[..<$0]) }.map { $0.isEmpty ? "/" : $0 }
         let entries: [ListingEntry]
         do throws(FTPError) { entries = try client.entries(in: directory) } catch { return .failure(error) }
         let prefix = slash.map { String(pattern[...$0]) } ?? ""
         // A listing names entries of one folder: a name with "/" or NUL, "." or ".." is the server's trick, not a file.
-        let names = entries.filter { $0.kind != .directory && $0.format != .raw && LocalName.isPlainComponent($0.name) }
-            .map { prefix + $0.name }
-        return .success(names.filter { fnmatch(pattern, $0, FNM_PATHNAME | FNM_PERIOD) == 0 }.sorted())
+        let found = entries.filter { $0.kind != .directory && $0.format != .raw && LocalName.isPlainComponent($0.name) }
+            .map { RemoteMatch(name: prefix + $0.name, size: $0.size, modified: $0.modified) }
+        return .success(found.filter { fnmatch(pattern, $0.name, FNM_PATHNAME | FNM_PERIOD) == 0 }.sorted { $0.name < $1.name })
     }
 
     /// glob(3) on local patterns; a pattern without wildcards is kept as it is.
@@ -116,7 +151,7 @@ extension Shell {
     static func hasWildcard(_ pattern: String) -> Bool { pattern.contains { "*?[".contains($0) } }
 
     /// Prints a failure inside a multiple-file command and keeps it for the command's outcome.
-    private func record(_ outcome: CommandOutcome) -> CommandOutcome {
+    func record(_ outcome: CommandOutcome) -> CommandOutcome {
         if case .failure(let message) = outcome { console.error(Console.sanitize(message)) }
         return .failure("")
     }

@@ -46,6 +46,8 @@ extension Shell {
                set: { settings, value in Shell.toggle(false, value).map { settings.verify = $0 } != nil }),
         Option(name: "retries", help: "times a cut download is resumed (0 to 10)", get: { "\($0.retries)" },
                set: { settings, value in Int(value).flatMap { (0...10).contains($0) ? $0 : nil }.map { settings.retries = $0 } != nil }),
+        Option(name: "parallel", help: "sessions mget and mput use at once (1 to 16)", get: { "\($0.parallel)" },
+               set: { settings, value in Int(value).flatMap { (1...16).contains($0) ? $0 : nil }.map { settings.parallel = $0 } != nil }),
         Option(name: "keepalive", help: "seconds idle before a NOOP checks the connection (0: off)",
                get: { $0.noopInterval.map { "\($0)" } ?? "0" },
                set: { settings, value in

@@ -1,0 +1,152 @@
+import FerryCore
+import Synchronization
+
+/// A job of many file transfers on up to N sessions at once (mget -P, mput -P): the caller's own session works on
+/// the calling thread, the others each on a thread and connection of their own, opened from the same recipe
+/// (login, TLS, folder). Each file goes through a TransferEngine, so it is resumed, verified and retried exactly as
+/// a single get or put. A server that refuses more connections (421, too many users) just leaves the job on fewer
+/// sessions; a file that fails does not stop the others. The pool never prints: its owner renders the events.
+public final class TransferPool: @unchecked Sendable {
+    public struct Item: Sendable {
+        public enum Direction: Sendable { case download, upload }
+        public var direction: Direction
+        public var remote: String
+        public var local: String
+        /// The size the listing gave (downloads), so no SIZE is asked; nil when unknown.
+        public var size: Int64?
+
+        public init(_ direction: Direction, remote: String, local: String, size: Int64? = nil) {
+            self.direction = direction
+            self.remote = remote
+            self.local = local
+            self.size = size
+        }
+    }
+
+    public enum Event: Sendable {
+        case started(Int)
+        /// Bytes of file `index` so far (restarting from 0 on each attempt).
+        case progress(Int, TransferProgress)
+        case finished(Int, Result<TransferResult, FTPError>)
+        /// A retry, a reconnect: what TransferEngine says about file `index`.
+        case engine(Int, TransferEngine.Event)
+        /// Something worth saying once (a session that could not be opened, a data-channel notice).
+        case notice(String)
+    }
+
+    public struct Settings: Sendable {
+        public var parallel: Int
+        public var type: TransferType
+        public var download = FTPClient.DownloadOptions()
+        public var policy = TransferEngine.Policy()
+        public init(parallel: Int, type: TransferType) {
+            self.parallel = parallel
+            self.type = type
+        }
+    }
+
+    private struct State {
+        var next = 0
+        var cancelled = false
+        var results: [Result<TransferResult, FTPError>?]
+    }
+
+    private let items: [Item]
+    private let settings: Settings
+    private let recipe: SessionRecipe
+    private let configuration: ClientConfiguration
+    private let state: Mutex<State>
+    private let onEvent: @Sendable (Event) -> Void
+
+    public init(_ items: [Item], settings: Settings, recipe: SessionRecipe, configuration: ClientConfiguration,
+                onEvent: @escaping @Sendable (Event) -> Void) {
+        self.items = items
+        self.settings = settings
+        self.recipe = recipe
+        self.configuration = configuration
+        self.onEvent = onEvent
+        state = Mutex(State(results: Array(repeating: nil, count: items.count)))
+    }
+
+    /// Runs the job; `client` (the caller's session) works on this thread. Returns each file's result, in order;
+    /// files not started because the job was cancelled (Ctrl-C) are `.interrupted` failures.
+    public func run(on client: FTPClient) -> [Result<TransferResult, FTPError>] {
+        let extra = max(0, min(settings.parallel, items.count) - 1)
+        let threads = (0..<extra).map { _ in WorkerThread { [self] in self.workOnNewSession() } }
+        work(on: client)
+        for thread in threads { thread.join() }
+        return state.withLock { state in
+            state.results.map { $0 ?? .failure(FTPError(.interrupted, "not started: the job was interrupted")) }
+        }
+    }
+
+    /// Stops handing out files; transfers under way end as they are.
+    public func cancel() { state.withLock { $0.cancelled = true } }
+
+    private func nextIndex() -> Int? {
+        state.withLock { state in
+            guard !state.cancelled, state.next < items.count else { return nil }
+            defer { state.next += 1 }
+            return state.next
+        }
+    }
+
+    private func workOnNewSession() {
+        // Nothing left to do: no connection is opened for nothing.
+        guard state.withLock({ !$0.cancelled && $0.next < items.count }) else { return }
+        let client = FTPClient(configuration: configuration)
+        client.onEvent = { [onEvent] event in
+            if case .notice(let text) = event { onEvent(.notice(text)) }
+        }
+        do throws(FTPError) {
+            try client.reopen(recipe, type: settings.type)
+        } catch {
+            // A per-host limit (421, "too many connections") or a refused login: the job goes on with fewer sessions.
+            onEvent(.notice("one more session could not be opened (\(error.message)); going on with fewer"))
+            client.close()
+            return
+        }
+        work(on: client)
+        client.quit()
+    }
+
+    private func work(on client: FTPClient) {
+        let engine = TransferEngine(client: client, recipe: recipe, policy: settings.policy)
+        let saved = client.onEvent
+        defer { client.onEvent = saved }
+        while true {
+            // A session that dropped and could not be brought back by the engine gets one more try between files;
+            // when that fails too, the files left go to the other sessions.
+            if !client.isConnected {
+                do throws(FTPError) { try client.reopen(recipe, type: settings.type) } catch { break }
+            }
+            guard let index = nextIndex() else { break }
+            let item = items[index]
+            onEvent(.started(index))
+            client.onEvent = { [onEvent] event in
+                switch event {
+                case .progress(let progress): onEvent(.progress(index, progress))
+                case .notice(let text): onEvent(.notice(text))
+                default: saved(event)
+                }
+            }
+            engine.onEvent = { [onEvent] event in onEvent(.engine(index, event)) }
+            let result: Result<TransferResult, FTPError>
+            do throws(FTPError) {
+                switch item.direction {
+                case .download:
+                    let size = settings.type == .image ? item.size : nil
+                    result = .success(try engine.download(item.remote, toPath: item.local, type: settings.type,
+                                                          options: settings.download, expectedSize: size).result)
+                case .upload:
+                    result = .success(try engine.upload(item.local, as: item.remote, type: settings.type, mode: .replace))
+                }
+            } catch {
+                result = .failure(error)
+                if error.code == .interrupted || Interruption.isRequested { cancel() }
+            }
+            state.withLock { $0.results[index] = result }
+            onEvent(.finished(index, result))
+        }
+    }
+}

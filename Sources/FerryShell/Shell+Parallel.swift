@@ -1,0 +1,96 @@
+import FerryClient
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// mget -P N and mput -P N (lftp's spelling; `set parallel N` for the default): the files are chosen and named here,
+/// then moved by a TransferPool on up to N sessions.
+extension Shell {
+    /// `-P N` or `-PN` before the file arguments, else the `parallel` setting; nil for a bad count.
+    static func parallelOption(_ args: [String], default value: Int) -> (count: Int, rest: [String])? {
+        guard let first = args.first, first.hasPrefix("-P") else { return (value, args) }
+        let text = first == "-P" ? (args.count > 1 ? args[1] : "") : String(first.dropFirst(2))
+        guard let count = Int(text), (1...16).contains(count) else { return nil }
+        return (count, Array(args.dropFirst(first == "-P" ? 2 : 1)))
+    }
+
+    /// mget on `parallel` sessions: every match is asked about first, named by LocalName, then fetched.
+    func parallelGet(_ patterns: [String], parallel: Int, mode: GetMode, command: String) -> CommandOutcome {
+        var outcome = CommandOutcome.success
+        var items: [TransferPool.Item] = []
+        var modified: [Int64?] = []
+        for match in chooseRemote(patterns, command: command, outcome: &outcome) {
+            var name = LocalName.lastComponent(match.name)
+            if settings.caseMapping, name == name.uppercased(), name != name.lowercased() { name = name.lowercased() }
+            let decision: LocalName.Decision
+            do throws(FTPError) { decision = try LocalName.forRemote(name) } catch {
+                outcome = record(.failure("\(command): refusing the remote name '\(Console.sanitize(match.name))': \(error.message)"))
+                continue
+            }
+            if let original = decision.original {
+                console.error("\(command): saving '\(Console.sanitize(original))' as '\(Console.sanitize(decision.name))': the server's name is not safe to use as it is")
+            }
+            items.append(TransferPool.Item(.download, remote: match.name, local: decision.name, size: match.size))
+            modified.append(match.modified)
+        }
+        var options = FTPClient.DownloadOptions()
+        options.resume = mode == .resume
+        options.resumeTargetItself = mode == .resume
+        options.useTemporaryFile = settings.temporaryFiles
+        options.verify = settings.verify
+        let results = runJob(items, parallel: parallel, command: command, options: options)
+        if settings.preserve {
+            for (index, result) in results.enumerated() {
+                guard case .success = result, let seconds = modified[index] else { continue }
+                var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
+                _ = WireText.withCString(items[index].local) { utimensat(AT_FDCWD, $0, &times, 0) }
+            }
+        }
+        return jobOutcome(results, command: command, before: outcome)
+    }
+
+    /// mput on `parallel` sessions: local names from glob(3), each stored under its last path component.
+    func parallelPut(_ names: [String], parallel: Int) -> CommandOutcome {
+        var chosen: [String] = []
+        var asking = true
+        loop: for local in names {
+            switch asking ? confirm("mput", local) : .yes {
+            case .no: continue
+            case .quit: break loop
+            case .all: asking = false; console.line("Prompting off for duration of mput.")
+            case .yes: break
+            }
+            chosen.append(local)
+        }
+        let items = chosen.map { TransferPool.Item(.upload, remote: LocalName.lastComponent($0), local: $0) }
+        let results = runJob(items, parallel: parallel, command: "mput", options: FTPClient.DownloadOptions())
+        if !results.isEmpty { client.forgetListings() }
+        return jobOutcome(results, command: "mput", before: .success)
+    }
+
+    private func runJob(_ items: [TransferPool.Item], parallel: Int, command: String,
+                        options: FTPClient.DownloadOptions) -> [Result<TransferResult, FTPError>] {
+        guard !items.isEmpty, let recipe = session else { return [] }
+        var job = TransferPool.Settings(parallel: parallel, type: settings.transferType)
+        job.download = options
+        job.policy.retries = settings.retries
+        let names = items.map { $0.direction == .download ? $0.remote : $0.local }
+        let progress = JobProgress(console: console, command: command, names: names, sizes: items.map(\.size),
+                                   showsLine: showsProgress)
+        let pool = TransferPool(items, settings: job, recipe: recipe, configuration: settings.client) { progress.handle($0) }
+        let results = pool.run(on: client)
+        progress.finish(verbose: settings.verbose, received: items[0].direction == .download)
+        return results
+    }
+
+    /// One failure line for the command when any file failed (each was already said); success otherwise.
+    private func jobOutcome(_ results: [Result<TransferResult, FTPError>], command: String,
+                            before: CommandOutcome) -> CommandOutcome {
+        let failed = results.filter { if case .failure = $0 { return true } else { return false } }.count
+        let interrupted = results.contains { if case .failure(let error) = $0 { return error.code == .interrupted } else { return false } }
+        if interrupted { return .failure("\(command): interrupted; \(results.count - failed) of \(results.count) files done") }
+        if failed > 0 { return .failure("\(command): \(failed) of \(results.count) files failed") }
+        return before == .success ? .success : .failure("")
+    }
+}
