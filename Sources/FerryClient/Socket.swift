@@ -153,6 +153,13 @@ public final class Socket {
 
     func shutdownWrite() { _ = shutdown(descriptor, Int32(SHUT_WR)) }
 
+    /// Closes with a reset (SO_LINGER 0): a sender on the other side fails at once instead of filling buffers.
+    func resetAndClose() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close()
+    }
+
     /// SO_RCVBUF and SO_SNDBUF; set before connect or listen so the window scale follows.
     func setBufferSize(_ size: Int) {
         var value = Int32(clamping: size)

@@ -90,6 +90,10 @@ public enum FerryMain {
         settings.glob = !options.noGlob
         settings.prompt = !options.noPrompt
         settings.exitOnError = options.exitOnError
+        if let segments = options.segments {
+            settings.pgetSegments = segments
+            settings.pgetThreshold = 0
+        }
         settings.netrcPath = Netrc.defaultPath(explicit: options.netrc)
         if let pager = getenv("PAGER"), pager.pointee != 0 { settings.pager = String(cString: pager) }
         if let anonymous = getenv("FTPANONPASS") { settings.anonymousPassword = String(cString: anonymous) }

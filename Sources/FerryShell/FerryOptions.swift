@@ -48,6 +48,8 @@ struct FerryOptions: ParsableCommand {
     @Flag(name: .customShort("V"), help: "Not verbose, even on a terminal; no progress display.") var quiet = false
     @Option(name: .customShort("x"), help: ArgumentHelp("Socket send and receive buffer size.", valueName: "size")) var bufferSize: Int?
     @Flag(name: .long, help: "Stop a script at the first command that fails.") var exitOnError = false
+    @Option(name: .long, help: ArgumentHelp("Download each file over this many connections at once (pget), 1 to 16.",
+                                            valueName: "n")) var segments: Int?
     @Flag(name: .long, help: "With a folder URL: print its parsed listing as one JSON object per entry, then exit.")
     var json = false
     @Flag(name: .long, help: "Require TLS (AUTH TLS); a server that refuses it is an error, the password never goes in clear.")
@@ -79,6 +81,7 @@ struct FerryOptions: ParsableCommand {
         if let bufferSize, !(1...FerryOptions.maximumSocketBuffer).contains(bufferSize) {
             throw ValidationError("-x takes a size from 1 to \(FerryOptions.maximumSocketBuffer)")
         }
+        if let segments, !(1...16).contains(segments) { throw ValidationError("--segments takes a number from 1 to 16") }
         if let throttle, FerryOptions.parseThrottle(throttle) == nil {
             throw ValidationError("-T takes get|put|all,max[,inc], e.g. -T get,100000")
         }

@@ -26,6 +26,7 @@ enum ManPage {
         ("-v", nil, "Verbose: show every server reply and transfer statistics (the default on a terminal)."),
         ("-x", "size", "Socket send and receive buffer size for data connections."),
         ("--exit-on-error", nil, "Stop a script at the first command that fails."),
+        ("--segments", "n", "Download each URL's file over n connections at once (as pget), 1 to 16."),
         ("--tls", nil, "Require explicit TLS (AUTH TLS); a server that refuses it is an error and the password is never sent in clear."),
         ("--tls-try", nil, "Use TLS when the server takes AUTH TLS; say plainly when the session stays in clear text."),
         ("--tls-implicit", nil, "Implicit TLS from the first byte, as ftps:// URLs (port 990 by default)."),

@@ -53,6 +53,10 @@ public struct Settings: Sendable, Equatable {
     public var retries = 3
     /// Sessions that mget and mput use at once (`set parallel N`, `mget -P N`); 1 is one file after another.
     public var parallel = 1
+    /// Segments for pget, and for a plain get of a file of at least `pgetThreshold` bytes when above 1
+    /// (`set pget-segments N`, `--segments N`).
+    public var pgetSegments = 1
+    public var pgetThreshold: Int64 = 64 << 20
     /// Send NOOP before a command when the session was idle this many seconds (nil: never).
     public var noopInterval: Double?
     /// Macros from `macdef` and .netrc, by name.

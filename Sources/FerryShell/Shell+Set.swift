@@ -48,6 +48,12 @@ extension Shell {
                set: { settings, value in Int(value).flatMap { (0...10).contains($0) ? $0 : nil }.map { settings.retries = $0 } != nil }),
         Option(name: "parallel", help: "sessions mget and mput use at once (1 to 16)", get: { "\($0.parallel)" },
                set: { settings, value in Int(value).flatMap { (1...16).contains($0) ? $0 : nil }.map { settings.parallel = $0 } != nil }),
+        Option(name: "pget-segments", help: "segments for pget, and for get of big files when above 1 (1 to 16)",
+               get: { "\($0.pgetSegments)" },
+               set: { settings, value in Int(value).flatMap { (1...16).contains($0) ? $0 : nil }.map { settings.pgetSegments = $0 } != nil }),
+        Option(name: "pget-threshold", help: "size from which get uses pget-segments (bytes, or with k, m, g)",
+               get: { "\($0.pgetThreshold)" },
+               set: { settings, value in Shell.byteCount(value).map { settings.pgetThreshold = Int64($0) } != nil }),
         Option(name: "keepalive", help: "seconds idle before a NOOP checks the connection (0: off)",
                get: { $0.noopInterval.map { "\($0)" } ?? "0" },
                set: { settings, value in

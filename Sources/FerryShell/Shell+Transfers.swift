@@ -77,6 +77,9 @@ extension Shell {
                 try retrieveInPlace(remote, local: local, type: type, offset: offset)
             }
         }
+        if mode == .normal, prefersSegments(remote) {
+            return segmentedFetch(remote, to: local, segments: settings.pgetSegments, command: command)
+        }
         if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
         var options = FTPClient.DownloadOptions()
         options.resume = mode == .resume

@@ -87,6 +87,20 @@ import Testing
         #expect(printedUsage("mput") == "usage: mput local-files")
     }
 
+    /// True when every word of an argument list stands inside brackets ("[-n segments] remote-file" is not).
+    static func everyArgumentIsOptional(_ arguments: String) -> Bool {
+        var depth = 0
+        for character in arguments {
+            switch character {
+            case "[": depth += 1
+            case "]": depth -= 1
+            case " ": continue
+            default: if depth == 0 { return false }
+            }
+        }
+        return true
+    }
+
     /// A usage line says which arguments are required; the handlers must agree with it.
     @Test func handlersAcceptWhatTheirUsageLineShows() {
         // quit and close ignore extra words, as tnftp's do; `!` without a command would start a shell, and lcd
@@ -96,7 +110,7 @@ import Testing
             let scripted = ScriptedShell()
             if spec.arguments.isEmpty {
                 #expect(spec.handler(scripted.shell, ["x"]) == .usage, "\(spec.name) takes an argument: its usage line shows none")
-            } else if spec.arguments.hasPrefix("[") {
+            } else if Self.everyArgumentIsOptional(spec.arguments) {
                 #expect(spec.handler(scripted.shell, []) != .usage, "\(spec.usage) shows every argument as optional")
             } else {
                 #expect(spec.handler(scripted.shell, []) == .usage, "\(spec.usage) shows a required argument")

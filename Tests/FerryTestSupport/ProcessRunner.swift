@@ -9,8 +9,11 @@ public enum ProcessRunner {
         public var output: String { stdout + stderr }
     }
 
+    /// With `expectTimeout`, a program still running at `timeout` is killed (SIGKILL) and its output returned with
+    /// status -9, as a test that interrupts it on purpose wants; otherwise that is an error.
     public static func run(_ executable: String, _ arguments: [String], stdin: String = "", timeout: Double = 60,
-                           environment: [String: String]? = nil, directory: String? = nil) throws -> Result {
+                           environment: [String: String]? = nil, directory: String? = nil,
+                           expectTimeout: Bool = false) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -39,6 +42,7 @@ public enum ProcessRunner {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             _ = group.wait(timeout: .now() + 5)
+            if expectTimeout { return Result(status: -9, stdout: collected.text(false), stderr: collected.text(true)) }
             throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) s; output so far: \(collected.text(false)) \(collected.text(true))")
         }
         process.waitUntilExit()
@@ -63,13 +67,14 @@ public enum ProcessRunner {
 /// Runs the built `ferry` binary.
 public enum Ferry {
     public static func run(_ arguments: [String], script: String = "", timeout: Double = 60,
-                           directory: String? = nil, environment extra: [String: String] = [:]) throws -> ProcessRunner.Result {
+                           directory: String? = nil, environment extra: [String: String] = [:],
+                           expectTimeout: Bool = false) throws -> ProcessRunner.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory ?? NSTemporaryDirectory()
         environment.removeValue(forKey: "NETRC")
         environment.removeValue(forKey: "PAGER")
         environment.merge(extra) { _, new in new }
         return try ProcessRunner.run(TestPaths.ferryBinary, arguments, stdin: script, timeout: timeout,
-                                     environment: environment, directory: directory)
+                                     environment: environment, directory: directory, expectTimeout: expectTimeout)
     }
 }

@@ -35,6 +35,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let verb = options.endlessPreliminaryOn { arguments += ["--endless-preliminary", verb] }
         if let late = options.lateReply { arguments += ["--late-reply", "\(late.verb):\(late.seconds)"] }
         if options.silentGreeting { arguments.append("--silent-greeting") }
+        if options.rateLimit > 0 { arguments += ["--rate-limit", String(options.rateLimit)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }
         for line in options.extraMLSDLines { arguments += ["--extra-mlsd-line", line] }
         process.arguments = arguments

@@ -16,7 +16,7 @@ import time
 
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.filesystems import AbstractedFS
-from pyftpdlib.handlers import DTPHandler, FTPHandler
+from pyftpdlib.handlers import DTPHandler, FTPHandler, ThrottledDTPHandler
 from pyftpdlib.servers import FTPServer
 
 
@@ -67,6 +67,7 @@ def main():
     parser.add_argument("--silent-greeting", action="store_true", help="accept connections but never greet")
     parser.add_argument("--extra-list-line", action="append", default=[], help="a raw line added to every LIST")
     parser.add_argument("--extra-mlsd-line", action="append", default=[], help="a raw line added to every MLSD")
+    parser.add_argument("--rate-limit", type=int, default=0, help="bytes per second per data connection (RETR)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -77,7 +78,9 @@ def main():
     if args.demo:
         authorizer.override_perm("anonymous", os.path.join(args.root, "incoming"), "elradfmw", recursive=True)
 
-    class FaultyDTP(DTPHandler):
+    class FaultyDTP(ThrottledDTPHandler):
+        write_limit = args.rate_limit
+
         def send(self, data):
             if args.stall_retr is not None and self.tot_bytes_sent >= args.stall_retr:
                 time.sleep(0.05)
@@ -247,7 +250,7 @@ def main():
     Handler.authorizer = authorizer
     Handler.abstracted_fs = HostileFS
     if args.cut_retr is not None or args.drop_control_after_retr is not None or args.stall_retr is not None \
-            or args.corrupt_retr:
+            or args.corrupt_retr or args.rate_limit:
         Handler.use_sendfile = False  # sendfile would bypass send()
     Handler.dtp_handler = FaultyDTP
     Handler.banner = "ferry test server ready."

@@ -1,0 +1,80 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// One byte range of a file by REST + RETR, for segmented downloads.
+extension FTPClient {
+    /// Downloads bytes `start..<end()` of `remote` in binary into `fd`, each at its own offset (pwrite). `end` is
+    /// asked before every read, so another range may take over this one's tail. At the end the data connection is
+    /// reset and the server's reply read (426 or 226, whichever it sends); a server that then says nothing in time
+    /// loses the session, and the caller opens it again. `written` is told every write. Returns the bytes written.
+    public func retrieveRange(_ remote: String, start: Int64, end: () -> Int64, into fd: Int32,
+                              written: (Int64) -> Void) throws(FTPError) -> Int64 {
+        let connection = try connected()
+        try setType(.image)
+        let (opened, _) = try startTransfer(Command(.retr, remote), restartAt: start)
+        guard let socket = opened else { return 0 }
+        var position = start
+        var streamError: FTPError?
+        var stoppedEarly = false
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(configuration.bufferSize, 1 << 20), alignment: 4096)
+        defer { buffer.deallocate() }
+        do throws(FTPError) {
+            let stream = try dataStream(socket)
+            while true {
+                let limit = end()
+                if position >= limit {
+                    stoppedEarly = true
+                    break
+                }
+                let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), limit - position))])
+                let count = try stream.read(into: slice, timeout: configuration.stallTimeout, what: "data transfer")
+                if count == 0 { break }
+                try FTPClient.writeAll(fd, UnsafeRawBufferPointer(rebasing: slice[0..<count]), at: position)
+                position += Int64(count)
+                written(Int64(count))
+            }
+        } catch { streamError = error }
+        if streamError?.code == .interrupted {
+            abort(connection, data: socket)
+            throw FTPError(.interrupted, "download interrupted after \(position - start) bytes of the range")
+        }
+        if stoppedEarly { socket.resetAndClose() } else { socket.close() }
+        let reply: Reply
+        do throws(FTPError) {
+            reply = try connection.readFinalReply(timeout: stoppedEarly ? min(10, configuration.replyTimeout) : nil)
+        } catch {
+            if let streamError { throw streamError }
+            // The range is whole; only the session is lost (the caller reopens it for the next range).
+            if stoppedEarly { return position - start }
+            throw error
+        }
+        if let streamError {
+            let code: FTPError.Code = streamError.code == .localFile ? .localFile : .transferIncomplete
+            throw FTPError(code, "range from byte \(start) incomplete at byte \(position): \(streamError.message)", reply: reply)
+        }
+        if !stoppedEarly {
+            guard reply.code.isSuccess else {
+                throw FTPError(.transferIncomplete, "range from byte \(start) failed at byte \(position): \(reply.summary)", reply: reply)
+            }
+            if position < end() {
+                throw FTPError(.transferIncomplete, "the file ended at byte \(position), before its announced size; it may have changed on the server")
+            }
+        }
+        return position - start
+    }
+
+    /// pwrite(2) until every byte is at `offset`.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FTPError) {
+        var done = 0
+        while done < bytes.count {
+            let count = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + Int64(done)))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FTPError(.localFile, "cannot write the local file: \(FTPError.systemMessage(errno))")
+            }
+            done += count
+        }
+    }
+}

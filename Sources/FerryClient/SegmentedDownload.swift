@@ -1,0 +1,217 @@
+import FerryCore
+import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// pget: one file in N byte ranges on N sessions at once, into one preallocated `.part`. A range that finishes
+/// early takes half of the largest one still running; a state file beside the `.part` (`.name.pget`) records the
+/// ranges, so an interrupted pget continues where it stopped; the whole file is verified by the server's checksum
+/// when it offers one, then renamed into place. Without SIZE or REST it falls back to one connection.
+public final class SegmentedDownload: @unchecked Sendable {
+    public enum Event: Sendable {
+        /// Bytes of the whole file written so far.
+        case progress(TransferProgress)
+        case notice(String)
+    }
+
+    private struct State {
+        var plan: SegmentPlan
+        var running: Set<Int> = []
+        var failure: FTPError?
+        var lastSaved = 0.0
+    }
+
+    private let remote: String
+    private let localPath: String
+    private let segments: Int
+    private let recipe: SessionRecipe
+    private let configuration: ClientConfiguration
+    private let options: FTPClient.DownloadOptions
+    private let policy: TransferEngine.Policy
+    private let onEvent: @Sendable (Event) -> Void
+    private let state = Mutex(State(plan: SegmentPlan(size: 0, count: 1)))
+    private let start = MonotonicClock.now
+
+    public init(_ remote: String, toPath localPath: String, segments: Int, recipe: SessionRecipe,
+                configuration: ClientConfiguration, options: FTPClient.DownloadOptions, policy: TransferEngine.Policy,
+                onEvent: @escaping @Sendable (Event) -> Void) {
+        self.remote = remote
+        self.localPath = localPath
+        self.segments = max(1, segments)
+        self.recipe = recipe
+        self.configuration = configuration
+        self.options = options
+        self.policy = policy
+        self.onEvent = onEvent
+    }
+
+    /// The state file of a `.part`: `.name.part` → `.name.pget`.
+    static func statePath(_ target: LocalTarget) -> String { String(target.writePath.dropLast(5)) + ".pget" }
+
+    public func run(on client: FTPClient) throws(FTPError) -> FTPClient.DownloadReport {
+        let target = LocalTarget(path: localPath, temporary: true)
+        guard target.isRegular, target.writePath != localPath else {
+            throw FTPError(.invalidArgument, "pget writes a regular file; use get for '\(localPath)'")
+        }
+        try client.setType(.image)
+        let size: Int64
+        do throws(FTPError) {
+            guard client.features.supports("SIZE") else { throw FTPError(.commandFailed, "the server offers no SIZE") }
+            size = try client.size(remote)
+            guard client.features.supports("REST") || client.features.supports("REST STREAM"),
+                  try client.execute(Command(.rest, "0")).code == .pendingFurtherInformation else {
+                throw FTPError(.commandFailed, "the server cannot start a transfer at an offset (REST)")
+            }
+        } catch where error.code == .commandFailed || error.code == .protocolViolation {
+            onEvent(.notice("pget: \(error.message); downloading on one connection"))
+            let engine = TransferEngine(client: client, recipe: recipe, policy: policy)
+            return try engine.download(remote, toPath: localPath, type: .image, options: options)
+        }
+        let statePath = SegmentedDownload.statePath(target)
+        var resumedAt: Int64 = 0
+        var plan = SegmentPlan(size: size, count: segments)
+        var fd: Int32
+        if let text = SmallText.read(statePath), let saved = SegmentPlan.parse(state: text, size: size),
+           target.existingPartialSize(allowTarget: false) == size {
+            plan = saved
+            resumedAt = saved.bytesDone
+            fd = try target.open(truncate: false, allowTarget: false)
+            onEvent(.notice("pget: continuing '\(remote)' from \(resumedAt) of \(size) bytes"))
+        } else {
+            _ = WireText.withCString(statePath) { unlink($0) }
+            fd = try target.open(truncate: true, allowTarget: false)
+            if size > 0, posix_fallocate(fd, 0, off_t(size)) != 0, ftruncate(fd, off_t(size)) != 0 {
+                Glibc.close(fd)
+                target.failed(keep: false)
+                throw FTPError(.localFile, "cannot make room for \(size) bytes in '\(target.writePath)': \(FTPError.systemMessage(errno))")
+            }
+        }
+        state.withLock { $0 = State(plan: plan) }
+        save(statePath, force: true)
+
+        let extra = min(segments, max(1, plan.segments.count)) - 1
+        let output = fd
+        let threads = (0..<extra).map { _ in WorkerThread { [self] in self.workOnNewSession(fd: output, statePath: statePath) } }
+        work(on: client, fd: output, statePath: statePath)
+        for thread in threads { thread.join() }
+
+        let (finished, failure, done) = state.withLock { ($0.plan.isFinished, $0.failure, $0.plan.bytesDone) }
+        if !finished || failure != nil {
+            save(statePath, force: true)
+            Glibc.close(fd)
+            throw failure ?? FTPError(.transferIncomplete, "pget stopped at \(done) of \(size) bytes; pget again continues it")
+        }
+        guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
+            throw FTPError(.localFile, "cannot finish writing '\(target.writePath)': \(FTPError.systemMessage(errno))")
+        }
+        _ = WireText.withCString(statePath) { unlink($0) }
+        var verified: FTPClient.RemoteChecksum?
+        if options.verify, let remoteSum = try? client.remoteChecksum(of: remote) {
+            let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
+            guard localSum == remoteSum.hex else {
+                let kept = target.markBad()
+                throw FTPError(.checksumMismatch, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) differs from the server's; kept as \(kept)")
+            }
+            verified = remoteSum
+        }
+        try target.commit()
+        let result = TransferResult(bytes: size - resumedAt, seconds: MonotonicClock.now - start,
+                                    reply: Reply(code: .closingData, lines: ["226 \(plan.segments.count) ranges"]))
+        return FTPClient.DownloadReport(result: result, resumedAt: resumedAt, verifiedWith: verified)
+    }
+
+    private func workOnNewSession(fd: Int32, statePath: String) {
+        guard state.withLock({ $0.failure == nil && !$0.plan.isFinished }) else { return }
+        let client = FTPClient(configuration: configuration)
+        do throws(FTPError) { try client.reopen(recipe, type: .image) } catch {
+            onEvent(.notice("pget: one more session could not be opened (\(error.message)); going on with fewer"))
+            client.close()
+            return
+        }
+        work(on: client, fd: fd, statePath: statePath)
+        client.quit()
+    }
+
+    /// Takes ranges until none is left: an unstarted one, else half of the largest one still running.
+    private func work(on client: FTPClient, fd: Int32, statePath: String) {
+        var failures = 0
+        while true {
+            let taken: (index: Int, start: Int64)? = state.withLock { state in
+                guard state.failure == nil, !Interruption.isRequested else { return nil }
+                let free = state.plan.segments.indices.first { !state.plan.segments[$0].isFinished && !state.running.contains($0) }
+                guard let index = free ?? state.plan.splitLargest() else { return nil }
+                state.running.insert(index)
+                return (index, state.plan.segments[index].position)
+            }
+            guard let (index, position) = taken else { return }
+            do throws(FTPError) {
+                if !client.isConnected { try client.reopen(recipe, type: .image) }
+                _ = try client.retrieveRange(remote, start: position, end: {
+                    state.withLock { $0.plan.segments[index].end }
+                }, into: fd, written: { count in
+                    let (done, size) = state.withLock { state -> (Int64, Int64) in
+                        state.plan.advance(index, by: count)
+                        return (state.plan.bytesDone, state.plan.size)
+                    }
+                    onEvent(.progress(TransferProgress(bytes: done, expected: size, elapsed: MonotonicClock.now - start)))
+                    save(statePath, force: false)
+                })
+                state.withLock { _ = $0.running.remove(index) }
+                failures = 0
+                save(statePath, force: true)
+            } catch {
+                // Failures in a row without progress count against the budget; a cut after progress starts it over.
+                let moved = state.withLock { state -> Bool in
+                    state.running.remove(index)
+                    return state.plan.segments[index].position > position
+                }
+                failures = moved ? 1 : failures + 1
+                if error.code == .interrupted || !TransferEngine.isWorthRetrying(error) || failures > policy.retries {
+                    state.withLock { if $0.failure == nil { $0.failure = error } }
+                    return
+                }
+                onEvent(.notice("pget: range at byte \(position): \(error.message); resuming it"))
+                if !client.isConnected { usleep(UInt32(min(8, 1 << (failures - 1))) * 1_000_000) }
+            }
+        }
+    }
+
+    /// Writes the state file at most once a second (always with `force`), so an interrupted pget can continue.
+    private func save(_ path: String, force: Bool) {
+        let text: String? = state.withLock { state in
+            let now = MonotonicClock.now
+            guard force || now - state.lastSaved >= 1 else { return nil }
+            state.lastSaved = now
+            return state.plan.stateText
+        }
+        if let text { SmallText.write(text, to: path) }
+    }
+}
+
+/// Small text files written whole (temporary name, then rename) and read with a size bound.
+enum SmallText {
+    static func read(_ path: String, limit: Int = 1 << 20) -> String? {
+        let fd = WireText.withCString(path) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count <= limit {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return bytes.count <= limit ? String(decoding: bytes, as: UTF8.self) : nil
+    }
+
+    static func write(_ text: String, to path: String) {
+        let temporary = path + ".tmp"
+        _ = WireText.withCString(temporary) { unlink($0) }
+        let fd = WireText.withCString(temporary) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+        guard fd >= 0 else { return }
+        let ok = Array(text.utf8).withUnsafeBytes { raw in (try? DataPump.writeAll(fd, raw)) != nil }
+        close(fd)
+        if ok { _ = WireText.withCString(temporary) { from in WireText.withCString(path) { rename(from, $0) } } }
+    }
+}

@@ -1,0 +1,94 @@
+import FerryClient
+import FerryCore
+import Synchronization
+
+/// pget [-n N] remote-file [local-file] (lftp's spelling), and plain get of a big file when `set pget-segments N`
+/// asks for it: one file on N sessions at once (SegmentedDownload).
+extension Shell {
+    func pget(_ args: [String]) -> CommandOutcome {
+        var words = args
+        var segments = settings.pgetSegments > 1 ? settings.pgetSegments : 4
+        if let first = words.first, first.hasPrefix("-n") {
+            let text = first == "-n" ? (words.count > 1 ? words[1] : "") : String(first.dropFirst(2))
+            guard let count = Int(text), (1...16).contains(count) else { return .usage }
+            segments = count
+            words.removeFirst(first == "-n" ? min(2, words.count) : 1)
+        }
+        guard (1...2).contains(words.count), !words[0].isEmpty else { return .usage }
+        let local: String
+        if words.count == 2 {
+            guard case .file(let name) = Destination.typed(words[1]) else {
+                return .failure("pget: writes a file; use get for standard output or a command")
+            }
+            local = name
+        } else {
+            do throws(FTPError) {
+                let decision = try LocalName.forRemote(words[0])
+                if let original = decision.original {
+                    console.error("pget: saving '\(Console.sanitize(original))' as '\(Console.sanitize(decision.name))': the server's name is not safe to use as it is")
+                }
+                local = decision.name
+            } catch { return .failure("pget: refusing the remote name '\(Console.sanitize(words[0]))': \(error.message)") }
+        }
+        return segmentedFetch(words[0], to: local, segments: segments, command: "pget")
+    }
+
+    /// Whether a plain get of `remote` should go in segments (`set pget-segments N`, `--segments N`): a binary
+    /// download to a file of at least `pget-threshold` bytes.
+    func prefersSegments(_ remote: String) -> Bool {
+        guard settings.pgetSegments > 1, settings.transferType == .image, settings.temporaryFiles,
+              client.features.supports("SIZE"), let size = try? client.size(remote) else { return false }
+        return size >= settings.pgetThreshold
+    }
+
+    func segmentedFetch(_ remote: String, to local: String, segments: Int, command: String) -> CommandOutcome {
+        guard let recipe = session else { return .failure("Not connected.") }
+        if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote)) (\(segments) segments)") }
+        var options = FTPClient.DownloadOptions()
+        options.verify = settings.verify
+        var policy = TransferEngine.Policy()
+        policy.retries = settings.retries
+        let display = SharedProgress(line: showsProgress && settings.hashBytes == nil ? ProgressLine(console: console, name: LocalName.lastComponent(remote)) : nil,
+                                     console: console)
+        let download = SegmentedDownload(remote, toPath: local, segments: segments, recipe: recipe,
+                                         configuration: settings.client, options: options, policy: policy) { display.handle($0) }
+        var report: FTPClient.DownloadReport?
+        let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+            let done = try download.run(on: client)
+            display.finish()
+            report = done
+            return done.result
+        }
+        display.finish()
+        guard outcome == .success else { return outcome }
+        if let checksum = report?.verifiedWith, settings.verbose {
+            console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
+        }
+        return .success
+    }
+}
+
+/// A progress line that several threads update (pget's sessions): each redraw whole, under a lock.
+final class SharedProgress: @unchecked Sendable {
+    private let lock = Mutex(())
+    private let line: ProgressLine?
+    private let console: Console
+
+    init(line: ProgressLine?, console: Console) {
+        self.line = line
+        self.console = console
+    }
+
+    func handle(_ event: SegmentedDownload.Event) {
+        lock.withLock { _ in
+            switch event {
+            case .progress(let progress): line?.update(progress)
+            case .notice(let text):
+                line?.clear()
+                console.error(Console.sanitize(text))
+            }
+        }
+    }
+
+    func finish() { lock.withLock { _ in line?.finish() } }
+}
