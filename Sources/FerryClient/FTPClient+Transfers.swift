@@ -254,11 +254,11 @@ extension FTPClient {
 }
 
 extension FTPClient {
-    /// RFC 959 §4.1.3: Telnet IP, Synch (IAC DM as urgent data), then ABOR (under TLS, ABOR alone); the server answers 426 for the
-    /// transfer and 226/225 for the ABOR. The replies are drained so the next command pairs with its own.
-    /// A second Ctrl-C while waiting drops the connection.
+    /// RFC 959 §4.1.3: Telnet IP, Synch (IAC DM as urgent data), then ABOR (under TLS, ABOR alone). The two replies
+    /// owed — the transfer's and ABOR's — are paired by AbortReplies within 5 s, so the next command gets its own;
+    /// when they do not come the connection is closed (it can no longer pair replies). The Ctrl-C that caused this
+    /// is ignored here only (other sessions of the job still see it); a second Ctrl-C drops the connection.
     func abort(_ connection: ControlConnection, data: Socket) {
-        Interruption.clear()
         let socket = connection.socket
         if !connection.stream.isProtected {
             // Under TLS these bytes would land between TLS records and break the session: there ABOR goes
@@ -267,18 +267,20 @@ extension FTPClient {
             socket.sendUrgent([255, 242])
         }
         do throws(FTPError) {
-            try connection.send(Command(.abor))
-            // The data connection closes after ABOR is on its way, as RFC 959 §4.1.3 has it.
-            data.close()
-            // ABOR always gets its own reply (225/226); a transfer in progress gets one more (426, or 226
-            // from servers that saw the stream end first). Take the first, then whatever follows within a second.
-            _ = try connection.readFinalReply(timeout: 5)
-            _ = try? connection.readFinalReply(timeout: 1, closeOnTimeout: false)
+            try Interruption.ignoringPending { () throws(FTPError) in
+                try connection.send(Command(.abor))
+                // The data connection closes after ABOR is on its way, as RFC 959 §4.1.3 has it.
+                data.close()
+                var pairing = AbortReplies()
+                let deadline = MonotonicClock.now + 5
+                while !pairing.isComplete {
+                    pairing.receive(try connection.readFinalReply(timeout: max(0.01, deadline - MonotonicClock.now)))
+                }
+            }
         } catch where error.code == .interrupted {
             notice("interrupted again: dropping the connection")
             close()
         } catch {
-            // No answer to ABOR: the connection can no longer be trusted to pair replies.
             close()
         }
     }

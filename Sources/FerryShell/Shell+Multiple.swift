@@ -41,6 +41,7 @@ extension Shell {
             }
             let result = send(local, as: LocalName.lastComponent(local), mode: .replace, command: "mput")
             if result != .success { outcome = record(result) }
+            if Interruption.isRequested { return outcome }
         }
         return outcome
     }
@@ -57,6 +58,7 @@ extension Shell {
             count += 1
             let result = fetchIntoFolder(remote, mode: .normal, command: "fget")
             if result != .success { outcome = record(result) }
+            if Interruption.isRequested { break }
         }
         reader.close()
         return count == 0 && outcome == .success ? .failure("fget: '\(args[0])' names no files (or cannot be read)") : outcome
@@ -86,6 +88,8 @@ extension Shell {
                 }
                 let result = body(name)
                 if result != .success { outcome = record(result) }
+                // Ctrl-C stops the whole command, not just the file it came during.
+                if Interruption.isRequested { return outcome }
             }
         }
         return outcome

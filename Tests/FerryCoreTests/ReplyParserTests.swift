@@ -98,3 +98,39 @@ import Testing
         #expect(ReplyCode(999).category == .invalid)
     }
 }
+
+@Suite struct AbortRepliesTests {
+    func feed(_ codes: [Int]) -> AbortReplies {
+        var pairing = AbortReplies()
+        var parser = ReplyParser()
+        // Fed byte by byte through the parser, as they arrive.
+        for byte in codes.map({ "\($0) reply\r\n" }).joined().utf8 {
+            parser.feed([byte])
+            while let reply = try? parser.next() { pairing.receive(reply) }
+        }
+        return pairing
+    }
+
+    @Test func aCutTransferOwesItsOwnReplyThenAbors() {
+        let pairing = feed([426, 226])
+        #expect(pairing.isComplete)
+        #expect(pairing.transferReply?.code.rawValue == 426 && pairing.abortReply?.code.rawValue == 226)
+        #expect(!feed([426]).isComplete, "ABOR's reply is still owed")
+    }
+
+    @Test func aTransferThatCompletedFirstStillOwesAborsReply() {
+        #expect(!feed([226]).isComplete)
+        let pairing = feed([226, 225])
+        #expect(pairing.isComplete && pairing.abortReply?.code.rawValue == 225)
+    }
+
+    @Test func nothingInProgressIsOneReply() {
+        #expect(feed([225]).isComplete)
+    }
+
+    @Test func aRefusedAborStillWaitsForTheTransfersReply() {
+        #expect(!feed([502]).isComplete)
+        let pairing = feed([502, 426])
+        #expect(pairing.isComplete && pairing.transferReply?.code.rawValue == 426 && pairing.abortReply?.code.rawValue == 502)
+    }
+}
