@@ -1,0 +1,55 @@
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// Ctrl-C stops every transfer of the running job (issue 10), on a real pseudo-terminal.
+@Suite struct ParallelInterruptTests {
+    func session(_ arguments: [String], _ steps: [String], directory: String) throws -> ProcessRunner.Result {
+        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory
+        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, "20", TestPaths.ferryBinary] + arguments,
+                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
+                                     directory: directory)
+    }
+
+    @Test func ctrlCDuringPgetThenPgetAgainContinuesFromTheStateFile() throws {
+        var options = ServerOptions()
+        options.rateLimit = 300_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("slow.bin"), size: 4_000_037)
+        let work = try TemporaryDirectory("ferry-pty-pget")
+        let result = try session(["-n", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)",
+            "expect ftp> ", "send pget -n 4 slow.bin",
+            "sleep 1.5", "interrupt",
+            "expect interrupted", "expect ftp> ",
+            "send !ls -a", "expect .slow.bin.pget", "expect ftp> ",
+            "send pget -n 4 slow.bin", "expect continuing 'slow.bin' from", "expect ftp> ",
+            "send pwd", "expect 257", "send quit",
+        ], directory: work.path)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(try TestFiles.sha256(work.file("slow.bin")) == TestFiles.sha256(server.path("slow.bin")))
+        #expect(TestFiles.names(in: work.path) == ["slow.bin"])
+    }
+
+    @Test func ctrlCDuringAParallelMgetStopsEverySession() throws {
+        var options = ServerOptions()
+        options.rateLimit = 200_000
+        let server = try PyFTPServer(options: options)
+        for index in 0..<8 { try TestFiles.writeRandom(server.path("p\(index).bin"), size: 1_000_000) }
+        let work = try TemporaryDirectory("ferry-pty-mget")
+        let start = Date()
+        let result = try session(["-n", "-i", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)",
+            "expect ftp> ", "send mget -P 4 p*",
+            "sleep 1.5", "interrupt",
+            "expect interrupted", "expect ftp> ",
+            "send pwd", "expect 257", "send quit",
+        ], directory: work.path)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(Date().timeIntervalSince(start) < 20, "the other sessions did not go on to the end (40 s at this rate)")
+        let complete = TestFiles.names(in: work.path).filter { !$0.hasPrefix(".") }
+        #expect(complete.count < 8, "not every file arrived: the job stopped (\(complete))")
+    }
+}
