@@ -18,7 +18,9 @@ extension Shell {
 
     func mdelete(_ args: [String]) -> CommandOutcome {
         guard !args.isEmpty else { return .usage }
-        return forEachRemote(args, command: "mdelete") { remote in simple("mdelete", Command(.dele, remote)) }
+        return forEachRemote(args, command: "mdelete") { remote in
+            verb("mdelete") { () throws(FTPError) in try client.delete(remote) }
+        }
     }
 
     func mput(_ args: [String]) -> CommandOutcome {

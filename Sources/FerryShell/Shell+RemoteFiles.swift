@@ -13,9 +13,15 @@ extension Shell {
         } catch { return failure(command, error) }
     }
 
+    /// Runs one client verb; its error becomes the failure of `command`.
+    func verb(_ command: String, _ body: () throws(FTPError) -> Void) -> CommandOutcome {
+        do throws(FTPError) { try body() } catch { return failure(command, error) }
+        return .success
+    }
+
     func delete(_ args: [String]) -> CommandOutcome {
         guard args.count == 1 else { return .usage }
-        return simple("delete", Command(.dele, args[0]))
+        return verb("delete") { () throws(FTPError) in try client.delete(args[0]) }
     }
 
     func rename(_ args: [String]) -> CommandOutcome {
@@ -26,12 +32,12 @@ extension Shell {
 
     func mkdir(_ args: [String]) -> CommandOutcome {
         guard args.count == 1 else { return .usage }
-        return simple("mkdir", Command(.mkd, args[0]))
+        return verb("mkdir") { () throws(FTPError) in try client.makeDirectory(args[0]) }
     }
 
     func rmdir(_ args: [String]) -> CommandOutcome {
         guard args.count == 1 else { return .usage }
-        return simple("rmdir", Command(.rmd, args[0]))
+        return verb("rmdir") { () throws(FTPError) in try client.removeDirectory(args[0]) }
     }
 
     func size(_ args: [String]) -> CommandOutcome {
