@@ -68,21 +68,10 @@ struct OneShot {
         FerryMain.connect(shell, host: url.host.contains(":") ? "[\(url.host)]" : url.host, port: String(url.port),
                           retryWait: options.retryWait)
         guard shell.client.isConnected else { return false }
-        let entry = options.noAutoLogin ? nil : shell.netrcEntry(for: url.host)
-        let user: String
-        var password = url.password
-        var account: String?
-        if let given = url.user {
-            user = given
-            if password == nil, entry?.login == given { password = entry?.password; account = entry?.account }
-        } else if let login = entry?.login {
-            user = login
-            password = entry?.password
-            account = entry?.account
-        } else {
-            user = "anonymous"
-            password = shell.settings.anonymousPassword
-        }
+        let found = shell.credentials(for: url.host, user: url.user, password: url.password, useNetrc: !options.noAutoLogin)
+        let user = found?.user ?? "anonymous"
+        let password = found == nil ? shell.settings.anonymousPassword : found?.password
+        let account = found?.account
         // The refusal is printed as one line whatever the verbosity (curl: "Access denied: 530").
         guard shell.perform(nil, { $0.login(user: user, password: password, account: account) }) == .success else { return false }
         if !url.directory.isEmpty {

@@ -32,14 +32,9 @@ extension Shell {
         if settings.anonymous {
             return login(user: "anonymous", password: settings.anonymousPassword, account: nil)
         }
-        let entry = settings.autoLogin ? netrcEntry(for: host) : nil
-        if let user {
-            let fromNetrc = entry?.login == user ? entry : nil
-            return login(user: user, password: fromNetrc?.password, account: fromNetrc?.account)
-        }
-        if let entry, let name = entry.login {
-            let outcome = login(user: name, password: entry.password, account: entry.account)
-            guard outcome == .success else { return outcome }
+        if let found = credentials(for: host, user: user, password: nil, useNetrc: settings.autoLogin) {
+            let outcome = login(user: found.user, password: found.password, account: found.account)
+            guard outcome == .success, let entry = found.netrc, user == nil else { return outcome }
             settings.macros.merge(entry.macros) { _, new in new }
             if entry.macros["init"] != nil { return runMacro(["init"]) }
             return outcome
@@ -54,6 +49,20 @@ extension Shell {
             return login(user: name.isEmpty ? fallback : name, password: nil, account: nil)
         }
         return .success
+    }
+
+    /// Who to log in as, for `open` and for URLs alike: the user given (with the password given, else the .netrc
+    /// password when the .netrc login is that user), else the .netrc login for the host; nil when neither names
+    /// one (the caller asks, or logs in anonymously). `netrc` is the entry used, for its macros.
+    func credentials(for host: String, user: String?, password: String?, useNetrc: Bool)
+        -> (user: String, password: String?, account: String?, netrc: Netrc.Entry?)? {
+        let entry = useNetrc ? netrcEntry(for: host) : nil
+        if let user {
+            let matching = entry?.login == user ? entry : nil
+            return (user, password ?? matching?.password, password == nil ? matching?.account : nil, matching)
+        }
+        guard let entry, let login = entry.login else { return nil }
+        return (login, entry.password, entry.account, entry)
     }
 
     /// The .netrc entry for `host` (or its default entry). A .netrc with a password that others can read
