@@ -30,7 +30,7 @@ final class ControlConnection {
             }
         } catch where error.code == .connectionClosed {
             socket.close()
-            throw FTPError(.connectionClosed, "the server closed the connection (\(error.message)); reconnect with 'open'")
+            throw FTPError(.connectionClosed, "the server closed the connection (\(error.message))", advice: .reconnect)
         }
     }
 
@@ -76,11 +76,11 @@ final class ControlConnection {
                 throw FTPError(.timedOut, "timed out after \(format(limit)) s waiting for the server's reply; the server may be overloaded or the network down")
             } catch where error.code == .connectionClosed {
                 socket.close()
-                throw FTPError(.connectionClosed, "the server closed the connection (\(error.message)); reconnect with 'open'")
+                throw FTPError(.connectionClosed, "the server closed the connection (\(error.message))", advice: .reconnect)
             }
             if count == 0 {
                 socket.close()
-                throw FTPError(.connectionClosed, "the server closed the connection; reconnect with 'open'")
+                throw FTPError(.connectionClosed, "the server closed the connection", advice: .reconnect)
             }
             parser.feed(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
         }

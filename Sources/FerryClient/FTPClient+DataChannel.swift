@@ -12,7 +12,7 @@ extension FTPClient {
     func openDataChannel() throws(FTPError) -> PreparedData {
         let connection = try connected()
         guard let local = connection.socket.localAddress, let peer = connection.socket.peerAddress else {
-            throw FTPError(.notConnected, "Not connected; use 'open host' first")
+            throw FTPError(.notConnected, "Not connected", advice: .reconnect)
         }
         var preferences = DataChannelPlan.Preferences()
         preferences.mode = configuration.dataMode
@@ -82,7 +82,7 @@ extension FTPClient {
                 guard let listener else { throw FTPError(.dataConnectionFailed, "no listener for active mode") }
                 return .listening(listener)
             case .fail(let reason):
-                throw FTPError(.dataConnectionFailed, "no data connection could be made (\(reason)); try 'passive' to switch modes or 'epsv4 off'")
+                throw FTPError(.dataConnectionFailed, "no data connection could be made (\(reason))", advice: .switchDataMode)
             }
         }
     }

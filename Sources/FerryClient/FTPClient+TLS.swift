@@ -30,7 +30,7 @@ extension FTPClient {
         guard reply.code == ReplyCode(234) else {
             if mode == .required {
                 close()
-                throw FTPError(.connectionFailed, "the server refused TLS (\(reply.summary)); TLS is required, so nothing more was sent — drop --tls to connect in clear text", reply: reply)
+                throw FTPError(.connectionFailed, "the server refused TLS (\(reply.summary)); TLS is required, so nothing more was sent", reply: reply, advice: .withoutTLS)
             }
             notice("the server refused TLS (\(reply.summary)): this session, password included, is in CLEAR TEXT")
             return
@@ -63,7 +63,7 @@ extension FTPClient {
     /// PROT P or C from now on (the shell's `prot`).
     public func setDataProtection(_ protect: Bool) throws(FTPError) {
         guard isProtected || dataProtected else {
-            throw FTPError(.invalidArgument, "the session is not protected by TLS; connect with --tls first")
+            throw FTPError(.invalidArgument, "the session is not protected by TLS", advice: .withTLS)
         }
         try require(Command(Verb("PROT"), protect ? "P" : "C"), "the server refused PROT \(protect ? "P" : "C")")
         dataProtected = protect
@@ -104,7 +104,7 @@ extension FTPClient {
         guard let problem = check.problem else { return }
         if configuration.tls.pinnedFingerprints.contains(check.fingerprint) { return }
         if !configuration.tls.verifyPeer {
-            notice("WARNING: the certificate of \(host) is not verified (\(problem)); --insecure is in force")
+            notice("WARNING: the certificate of \(host) is not verified (\(problem)); certificate checks are off")
             return
         }
         switch certificateDecision?(host, check) ?? .refuse("") {
@@ -113,7 +113,7 @@ extension FTPClient {
         case .refuse(let reason):
             close()
             let why = reason.isEmpty ? "" : "\(reason); "
-            throw FTPError(.connectionFailed, "the certificate of \(host) is not trusted (\(problem)); \(why)SHA-256 fingerprint \(FTPClient.colonHex(check.fingerprint)); trust it with --cacert FILE or interactively, or skip checks with --insecure")
+            throw FTPError(.connectionFailed, "the certificate of \(host) is not trusted (\(problem)); \(why)SHA-256 fingerprint \(FTPClient.colonHex(check.fingerprint))", advice: .trustCertificate)
         }
     }
 
@@ -140,7 +140,7 @@ extension FTPClient {
         case .plain:
             return tlsVersion == nil ? "none (clear text)" : "control in clear text after CCC; data \(dataProtected ? "protected" : "clear")"
         case .tls:
-            let verified = certificate?.problem == nil ? "certificate verified" : "certificate trusted by fingerprint or --insecure"
+            let verified = certificate?.problem == nil ? "certificate verified" : "certificate trusted by fingerprint, or checks off"
             return "\(tlsVersion ?? "TLS") on control; data \(dataProtected ? "protected (PROT P)" : "in clear text (PROT C)"); \(verified)"
         }
     }

@@ -80,7 +80,7 @@ extension FTPClient {
                 result = try retrieve(remote, to: fd, type: type, restartAt: offset, expectedSize: expected.map { $0 - offset })
             }
             if let expected, type == .image, offset + result.bytes != expected {
-                throw FTPError(.transferIncomplete, "received \(offset + result.bytes) of \(expected) bytes of '\(remote)' although the server reported success; the partial file is kept for reget")
+                throw FTPError(.transferIncomplete, "received \(offset + result.bytes) of \(expected) bytes of '\(remote)' although the server reported success; the partial file is kept", advice: .resumeLater)
             }
         } catch {
             _ = Glibc.close(fd)
@@ -115,12 +115,12 @@ extension FTPClient {
         guard WireText.withCString(partial, { stat($0, &info) }) == 0 else { return }
         if features.supports("MDTM"), let text = try? modificationTime(remote), let remoteTime = Timestamp.parse(text),
            remoteTime > Int64(info.st_mtim.tv_sec) + 1 {
-            throw FTPError(.localFile, "'\(remote)' changed on the server after '\(partial)' was written; not appending to it (delete it, or use get)")
+            throw FTPError(.localFile, "'\(remote)' changed on the server after '\(partial)' was written; not appending to it", advice: .downloadAgain)
         }
         if let remoteSum = try remoteChecksum(of: remote, length: offset) {
             let localSum = try FTPClient.localChecksum(of: partial, algorithm: remoteSum.algorithm, length: offset)
             if localSum != remoteSum.hex {
-                throw FTPError(.localFile, "the first \(offset) bytes of '\(partial)' differ from the server's (\(remoteSum.algorithm.rawValue) by \(remoteSum.command)); not appending to a wrong prefix (delete it, or use get)")
+                throw FTPError(.localFile, "the first \(offset) bytes of '\(partial)' differ from the server's (\(remoteSum.algorithm.rawValue) by \(remoteSum.command)); not appending to a wrong prefix", advice: .downloadAgain)
             }
         }
     }
@@ -177,7 +177,7 @@ extension FTPClient {
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         if offset > Int64(info.st_size) {
-            throw FTPError(.localFile, "the server's copy of '\(remote)' (\(offset) bytes) is larger than '\(localPath)' (\(info.st_size) bytes); not resuming the upload — use put to replace it")
+            throw FTPError(.localFile, "the server's copy of '\(remote)' (\(offset) bytes) is larger than '\(localPath)' (\(info.st_size) bytes); not resuming the upload", advice: .uploadAgain)
         }
         if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
             throw FTPError(.localFile, "cannot seek to byte \(offset) of '\(localPath)'")
@@ -231,7 +231,7 @@ extension FTPClient {
     private func finish(_ connection: ControlConnection, bytes: Int64, start: Double, streamError: FTPError?,
                         verb: String) throws(FTPError) -> TransferResult {
         if let streamError, streamError.code == .interrupted {
-            throw FTPError(.interrupted, "\(verb) interrupted after \(bytes) bytes; a partial download is kept for reget")
+            throw FTPError(.interrupted, "\(verb) interrupted after \(bytes) bytes", advice: verb == "download" ? .resumeLater : nil)
         }
         let reply: Reply
         do throws(FTPError) {

@@ -156,7 +156,7 @@ public final class FTPClient {
             if control?.timedOut == true { timedOutEarlier = true }
             control = nil
             isLoggedIn = false
-            throw FTPError(.notConnected, "Not connected; use 'open host' first")
+            throw FTPError(.notConnected, "Not connected", advice: .reconnect)
         }
         return connection
     }

@@ -36,14 +36,37 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         public static let interrupted = Code(rawValue: "interrupted")
     }
 
+    /// What the user can do about it, as a fact; the shell words it in its own vocabulary (house rule: FerryClient
+    /// knows no shell command names or flags).
+    public enum Advice: Sendable, Equatable {
+        /// The session is gone: connect again.
+        case reconnect
+        /// Another data-connection mode (or no EPSV/EPRT) may work.
+        case switchDataMode
+        /// The certificate can be trusted with a CA file, interactively, or checks skipped.
+        case trustCertificate
+        /// TLS was required and refused: connect without it if clear text is acceptable.
+        case withoutTLS
+        /// Only a TLS session can do this.
+        case withTLS
+        /// The partial file is kept; it can be continued.
+        case resumeLater
+        /// A fresh download (not a continuation) is what can help.
+        case downloadAgain
+        /// Replacing the remote file (not continuing it) is what can help.
+        case uploadAgain
+    }
+
     public let code: Code
     public let message: String
     public let reply: Reply?
+    public let advice: Advice?
 
-    public init(_ code: Code, _ message: String, reply: Reply? = nil) {
+    public init(_ code: Code, _ message: String, reply: Reply? = nil, advice: Advice? = nil) {
         self.code = code
         self.message = message
         self.reply = reply
+        self.advice = advice
     }
 
     public var description: String { message }

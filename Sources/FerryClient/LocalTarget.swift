@@ -76,7 +76,7 @@ struct LocalTarget {
             var info = stat()
             guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
                 Glibc.close(fd)
-                throw FTPError(.localFile, "'\(writePath)' is not a regular file of yours; not continuing it (remove it, or use get)")
+                throw FTPError(.localFile, "'\(writePath)' is not a regular file of yours; not continuing it (remove it)", advice: .downloadAgain)
             }
         }
         // A file that is replaced keeps its permission bits (a 0600 file stays 0600).

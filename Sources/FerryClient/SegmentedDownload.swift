@@ -52,7 +52,7 @@ public final class SegmentedDownload: @unchecked Sendable {
     public func run(on client: FTPClient) throws(FTPError) -> FTPClient.DownloadReport {
         let target = LocalTarget(path: localPath, temporary: true)
         guard target.isRegular, target.writePath != localPath else {
-            throw FTPError(.invalidArgument, "pget writes a regular file; use get for '\(localPath)'")
+            throw FTPError(.invalidArgument, "a segmented download writes a regular file, not '\(localPath)'")
         }
         try client.setType(.image)
         let size: Int64

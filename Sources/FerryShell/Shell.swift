@@ -134,7 +134,22 @@ public final class Shell {
     /// Turns a client error into a failure line: "get: <what happened; what to do>".
     func failure(_ command: String, _ error: FTPError) -> CommandOutcome {
         if error.code == .notConnected { return .failure("Not connected.") }
-        return .failure("\(command): \(error.message)")
+        return .failure("\(command): \(error.message)\(Shell.words(for: error.advice))")
+    }
+
+    /// FerryClient says what can help as a fact; here it is said with the shell's commands and flags.
+    static func words(for advice: FTPError.Advice?) -> String {
+        switch advice {
+        case nil: return ""
+        case .reconnect: return "; reconnect with 'open'"
+        case .switchDataMode: return "; try 'passive' to switch modes, or 'epsv4 off'"
+        case .trustCertificate: return "; trust it with --cacert FILE or interactively, or skip checks with --insecure"
+        case .withoutTLS: return "; drop --tls to connect in clear text"
+        case .withTLS: return "; connect with --tls first"
+        case .resumeLater: return "; 'reget' continues it"
+        case .downloadAgain: return "; delete it, or use 'get'"
+        case .uploadAgain: return "; use 'put' to replace it"
+        }
     }
 
     private func show(_ event: ClientEvent) {

@@ -274,7 +274,7 @@ import Testing
                                    script: "user \(server.user) \(server.password)\nget x\n", directory: work.path,
                                    environment: ["XDG_CONFIG_HOME": work.path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stderr.contains("WARNING") && result.stderr.contains("--insecure"))
+        #expect(result.stderr.contains("WARNING") && result.stderr.contains("certificate checks are off"))
         #expect(TestFiles.exists(work.file("x")))
     }
 }
