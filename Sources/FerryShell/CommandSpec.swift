@@ -20,18 +20,28 @@ public struct CommandSpec: Sendable {
     public let needsConnection: Bool
     /// Arguments from this index on are secrets (passwords, accounts): history keeps only those before it.
     public let secretsAfter: Int?
-    let handler: @Sendable (Shell, [String]) -> CommandOutcome
+    /// The handler receives its own spec, so one function serves several commands by name (ls/dir, get/reget).
+    private let body: @Sendable (Shell, [String], CommandSpec) -> CommandOutcome
 
     init(_ name: String, aliases: [String] = [], arguments: String = "", help: String, needsConnection: Bool = false,
-         secretsAfter: Int? = nil, handler: @escaping @Sendable (Shell, [String]) -> CommandOutcome) {
+         secretsAfter: Int? = nil, handler: @escaping @Sendable (Shell, [String], CommandSpec) -> CommandOutcome) {
         self.secretsAfter = secretsAfter
         self.name = name
         self.aliases = aliases
         self.arguments = arguments
         self.help = help
         self.needsConnection = needsConnection
-        self.handler = handler
+        self.body = handler
     }
+
+    init(_ name: String, aliases: [String] = [], arguments: String = "", help: String, needsConnection: Bool = false,
+         secretsAfter: Int? = nil, handler: @escaping @Sendable (Shell, [String]) -> CommandOutcome) {
+        self.init(name, aliases: aliases, arguments: arguments, help: help, needsConnection: needsConnection,
+                  secretsAfter: secretsAfter) { shell, arguments, _ in handler(shell, arguments) }
+    }
+
+    /// Runs the handler on `arguments`.
+    func handler(_ shell: Shell, _ arguments: [String]) -> CommandOutcome { body(shell, arguments, self) }
 
     public var usage: String { arguments.isEmpty ? "usage: \(name)" : "usage: \(name) \(arguments)" }
     public var allNames: [String] { [name] + aliases }
