@@ -32,7 +32,7 @@ build: build-deps
 	$(SWIFT) build
 
 release: build-deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # The vsftpd tests create a local account and a PAM file; scripts/test-cleanup.sh removes them after the tests,
 # pass or fail (Ctrl-C included). The target's status is swift test's.
@@ -48,13 +48,28 @@ docs: build
 	$(BIN) --command-reference > Docs/Commands.md
 	$(BIN) --man-page > Docs/ferry.1
 
-# Ferry beside curl, lftp and tnftp on one file from one local server (SIZE in MiB, ROUNDS).
+# Ferry beside curl, lftp, tnftp and aria2c, all on vsftpd on 127.0.0.1 (scripts/bench.py): get to a file and to
+# /dev/null, put, mget/mput of 1,000 small files on one and on 8 connections, pget on a rate-capped server, start-up.
+# SIZE in MiB (the big file), ROUNDS (medians are reported), FERRY the binary. Prints the tables and writes them to
+# Docs/Benchmarks.md. Runs as root: it makes a local user and a PAM file for the run and removes them at the end.
+# Peers are installed when missing (no daemon starts); hyperfine is optional (start-up is else timed in Python).
+# A benchmark, not a test: nothing fails on a time.
 SIZE   ?= 1024
 ROUNDS ?= 3
+FERRY  ?= $(RELEASE)
 bench: deps release
-	@command -v curl >/dev/null && command -v lftp >/dev/null && command -v tnftp >/dev/null && command -v bc >/dev/null || \
-		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq curl lftp tnftp bc >/dev/null; }
-	./scripts/bench.sh $(SIZE) $(ROUNDS)
+	@missing=""; \
+	for tool in curl lftp tnftp; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	command -v aria2c >/dev/null 2>&1 || missing="$$missing aria2"; \
+	[ -x /usr/sbin/vsftpd ] || missing="$$missing vsftpd"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		$(SUDO) ./scripts/install-packages.sh $$missing; \
+	fi; \
+	command -v hyperfine >/dev/null 2>&1 || { echo "Installing: hyperfine"; \
+		$(SUDO) ./scripts/install-packages.sh hyperfine || echo "No hyperfine package: start-up is timed in Python."; }
+	$(SUDO) env FERRY=$(FERRY) python3 scripts/bench.py $(SIZE) $(ROUNDS)
 
 # Raw LIST/MLSD captures from real servers into Tests/Fixtures/listings (root; vsftpd, proftpd and pure-ftpd
 # conflict as packages, so each is installed in turn and vsftpd is left installed for the tests).

@@ -12,15 +12,15 @@ Clients run interleaved, one run each per round, and the order rotates every rou
 otherwise lands on whoever runs first); `sync` before every run. Every result is checked (sha256 of each file;
 for /dev/null the byte count vsftpd logged). A client that fails or times out is a failed run, not the end of
 the bench. Medians are reported, with Ferry's speed-up over the best peer (best peer wall / Ferry wall: >1 means
-Ferry is faster), CPU seconds (user+sys of the client, from wait4) per GiB, the client's peak RSS and the CPU
-vsftpd spent serving the run. The tables go to standard output and, as Markdown, to Docs/Benchmarks.md.
+Ferry is faster), CPU seconds (user+sys of the client, from wait4) per GiB, the client's peak RSS (GNU time) and
+the CPU vsftpd spent serving the run. The tables go to standard output and, as Markdown, to Docs/Benchmarks.md.
 
 Environment:
   FERRY=path            the ferry binary (default .build/release/ferry)
   BENCH_ONLY=a,b        only these scenarios: get-file get-null put mget mput mget-P8 mput-P8 pget startup
   BENCH_DOC=path        where the Markdown goes (default Docs/Benchmarks.md; '-' for nowhere)
   BENCH_TMP=dir         where the temp folder goes (default /tmp); needs about 2.5 x SIZE free
-  BENCH_TIMEOUT=sec     timeout of every client run (default 60 s + 5 s per 25 MB moved)
+  BENCH_TIMEOUT=sec     timeout of every client run (default 120 s + 1 s per 5 MB moved)
   STARTUP_RUNS=N        start-up runs per client and round (default 20)
   BENCH_NO_HYPERFINE=1  time start-up with a loop in Python even when hyperfine is installed
 """
@@ -72,7 +72,7 @@ def log(message=""):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Running one client: wall time, CPU and peak RSS from wait4, a timeout that kills the whole process group.
+# Running one client: wall time, CPU from wait4, peak RSS from GNU time, a timeout that kills its process group.
 
 @dataclass
 class Outcome:
@@ -84,7 +84,18 @@ class Outcome:
     timed_out: bool = False
 
 
-def run_process(argv, *, cwd, env, timeout, stdin_path=None, stdout_path=None):
+TIME = "/usr/bin/time"
+
+
+def run_process(argv, *, cwd, env, timeout, stdin_path=None, stdout_path=None, rss_path=None):
+    """Runs argv; with rss_path, under GNU time, which writes the client's peak RSS there.
+
+    The peak RSS that wait4 reports for our own child is useless: the kernel keeps the high-water mark across
+    execve, so it includes the Python interpreter the child was forked from (30 MiB). GNU time forks the client
+    from a 2 MiB process and reports that child alone. CPU comes from wait4 (time's own share is < 1 ms)."""
+    if rss_path:
+        Path(rss_path).unlink(missing_ok=True)
+        argv = [TIME, "-f", "%M", "-o", str(rss_path), *argv]
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     stdout = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
     errors = tempfile.TemporaryFile()
@@ -104,12 +115,17 @@ def run_process(argv, *, cwd, env, timeout, stdin_path=None, stdout_path=None):
         timer = threading.Timer(timeout, expire)
         timer.start()
         # Wait without reaping, so that the timer can never signal a recycled process id; then reap with wait4.
-        while True:
+        try:
+            os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
+        except BaseException:       # Ctrl-C or SIGTERM: the client (in a session of its own) goes too
+            timer.cancel()
             try:
-                os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
-                break
-            except InterruptedError:
-                continue
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(process.pid, 0)
+            process.returncode = -9
+            raise
         wall = time.perf_counter() - start
         timer.cancel()
         timer.join()
@@ -122,8 +138,14 @@ def run_process(argv, *, cwd, env, timeout, stdin_path=None, stdout_path=None):
         process.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         text = errors.read().decode("utf-8", "replace")
+        rss = 0
+        if rss_path:
+            try:    # the last line; GNU time puts "Command exited with non-zero status N" before it
+                rss = int(Path(rss_path).read_text().split()[-1])
+            except (OSError, ValueError, IndexError):
+                rss = 0
         return Outcome(None if timed_out.is_set() else process.returncode, wall, usage.ru_utime + usage.ru_stime,
-                       usage.ru_maxrss, text, timed_out.is_set())
+                       rss, text, timed_out.is_set())
     finally:
         for handle in (stdin, stdout):
             if hasattr(handle, "close"):
@@ -183,6 +205,67 @@ def children_of(pid):
     return found
 
 
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper():
+    """vsftpd's session processes often outlive their parent and would go to init, taking the CPU they spent
+    moving data with them. As a subreaper this process inherits them instead, and their CPU is read when they are
+    reaped (Orphans.reap)."""
+    import ctypes
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def process_state(pid):
+    """(state letter, command name) of a process, or None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2], stat[stat.index("(") + 1:stat.rindex(")")]
+
+
+class Orphans:
+    """Processes re-parented to us (we are a subreaper); the CPU of the vsftpd ones is added up as they are reaped."""
+
+    def __init__(self):
+        self.vsftpd_cpu = 0.0
+        self.keep = set()           # our own direct children that others wait for (the vsftpd listeners)
+
+    def children(self):
+        pids = []
+        for task in os.listdir(f"/proc/{os.getpid()}/task"):
+            try:
+                pids += Path(f"/proc/{os.getpid()}/task/{task}/children").read_text().split()
+            except OSError:
+                pass
+        return [int(pid) for pid in pids if int(pid) not in self.keep]
+
+    def reap(self):
+        """Reaps the orphans that have exited; returns how many are still running."""
+        running = 0
+        for pid in self.children():
+            state = process_state(pid)
+            if state is None:
+                continue
+            if state[0] != "Z":
+                running += 1
+                continue
+            try:
+                reaped, _, usage = os.wait4(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            if reaped == pid and state[1] == "vsftpd":
+                self.vsftpd_cpu += usage.ru_utime + usage.ru_stime
+        return running
+
+
+ORPHANS = Orphans()
+
+
 class Vsftpd:
     def __init__(self, name, base, root, extra=()):
         self.name = name
@@ -205,6 +288,7 @@ class Vsftpd:
         conf.chmod(0o600)
         self.process = subprocess.Popen([VSFTPD, str(conf)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
+        ORPHANS.keep.add(self.process.pid)
         self.port = None
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and self.process.poll() is None:
@@ -237,19 +321,22 @@ class Vsftpd:
         raise RuntimeError(f"vsftpd ({self.name}) on {HOST}:{self.port} did not greet; see {self.log_path}")
 
     def wait_idle(self, timeout=10.0):
-        """Waits until no session process is left (their CPU then counts in the listener's cutime/cstime)."""
+        """Waits until every session process has ended and been reaped, by the listener or by us."""
         deadline = time.monotonic() + timeout
-        while children_of(self.process.pid) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        while True:
+            running = ORPHANS.reap()
+            if (not running and not children_of(self.process.pid)) or time.monotonic() > deadline:
+                return
+            time.sleep(0.005)
 
     def cpu_seconds(self):
-        """CPU of the listener and of every session it reaped."""
+        """CPU of the listener, of the sessions it reaped and of those orphaned to us (call after wait_idle)."""
         try:
             stat = Path(f"/proc/{self.process.pid}/stat").read_text()
         except OSError:
             return None
         fields = stat[stat.rindex(")") + 2:].split()
-        return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK") + ORPHANS.vsftpd_cpu
 
     def log_size(self):
         try:
@@ -269,22 +356,22 @@ class Vsftpd:
                 for m in re.finditer(r'OK DOWNLOAD: Client "[^"]*", "([^"]*)", (\d+) bytes', text)]
 
     def stop(self):
+        """Stops the listener and every session it forked (sessions are session leaders of their own, so a
+        process-group kill would miss them: they are found as the listener's descendants)."""
         if self.process.poll() is None:
-            for sig in (signal.SIGTERM, signal.SIGKILL):
+            descendants, queue = [], [str(self.process.pid)]
+            while queue:
+                children = children_of(queue.pop())
+                descendants += children
+                queue += children
+            for pid in [self.process.pid] + [int(pid) for pid in descendants]:
                 try:
-                    os.killpg(self.process.pid, sig)
+                    os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
-                    break
-                try:
-                    self.process.wait(timeout=5)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        # The sessions share the listener's process group: make sure none outlives it.
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+                    pass
+            self.process.wait(timeout=10)
+        ORPHANS.keep.discard(self.process.pid)
+        ORPHANS.reap()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -317,9 +404,14 @@ class CheckFailed(Exception):
     pass
 
 
-def check_file(path, want):
+def check_file(path, want, alone=False):
+    """The file has the right sha256; with alone, nothing else is left beside it (no .part, no state file)."""
     if not path.is_file():
         raise CheckFailed(f"{path.name} missing")
+    if alone:
+        others = sorted(set(os.listdir(path.parent)) - {path.name})
+        if others:
+            raise CheckFailed(f"left beside {path.name}: {', '.join(others[:3])}")
     if sha256_of(path) != want:
         raise CheckFailed(f"{path.name}: wrong sha256 ({path.stat().st_size} bytes)")
 
@@ -351,7 +443,10 @@ def fresh_dir(path, owner=None):
 # The local user and its PAM service.
 
 def command(argv, stdin=None):
-    return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=60)
+    try:
+        return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, 124, "", f"{argv[0]} timed out")
 
 
 def create_user(password):
@@ -403,7 +498,7 @@ class Client:
     stdin: str | None = None
     ferry: bool = False
     primary: bool = False            # the Ferry row the ratio is about (pget has two Ferry rows)
-    stdout: bool = False             # keep standard output (start-up checks the listing)
+    shown: str = ""                  # the command as the report shows it (no password, no temp paths)
 
 
 @dataclass
@@ -445,7 +540,6 @@ class Bench:
         self.user_touched = False
         self.have = {name: shutil.which(name) for name in ("curl", "lftp", "tnftp", "aria2c", "hyperfine")}
         self.scripts = 0
-        self.missing_notes = []
         only = os.environ.get("BENCH_ONLY", "").strip()
         self.only = [name.strip() for name in only.split(",") if name.strip()] or SCENARIOS
         unknown = [name for name in self.only if name not in SCENARIOS]
@@ -538,14 +632,22 @@ class Bench:
     def url(self, server, path):
         return f"ftp://{HOST}:{server.port}/{path}"
 
+    def shown(self, text):
+        for server in self.servers:
+            text = text.replace(f":{server.port}/", ":PORT/")
+        return text.replace(str(self.base), "$TMP").replace(self.password, "PASSWORD")
+
     def ferry_client(self, label, server, lines, cwd, check, flags=(), primary=True):
         script = f"user {USER} {self.password}\n" + "".join(f"{line}\n" for line in lines) + "quit\n"
+        shown = f"ferry -n {' '.join(flags)} {HOST} PORT".replace("  ", " ") + f" <<< 'user …; {'; '.join(lines)}'"
         return Client(label, [self.ferry, "-n", *flags, HOST, str(server.port)], cwd, check, stdin=script,
-                      ferry=True, primary=primary)
+                      ferry=True, primary=primary, shown=self.shown(shown))
 
     def tnftp_client(self, label, server, lines, cwd, check, flags=()):
         script = f"user {USER} {self.password}\n" + "".join(f"{line}\n" for line in lines) + "quit\n"
-        return Client(label, ["tnftp", "-n", *flags, HOST, str(server.port)], cwd, check, stdin=script)
+        shown = f"tnftp -n {' '.join(flags)} {HOST} PORT".replace("  ", " ") + f" <<< 'user …; {'; '.join(lines)}'"
+        return Client(label, ["tnftp", "-n", *flags, HOST, str(server.port)], cwd, check, stdin=script,
+                      shown=self.shown(shown))
 
     def lftp_client(self, label, server, lines, cwd, check):
         # No AUTH TLS attempt (vsftpd here has no TLS; the other clients do not try it either); fail fast.
@@ -553,18 +655,20 @@ class Bench:
             "set cmd:fail-exit yes", "set ftp:ssl-allow no", "set net:max-retries 2",
             "set net:reconnect-interval-base 1", "set xfer:clobber on",
             f"open -u {USER},{self.password} {HOST}:{server.port}", *lines, "quit"]) + "\n"
-        return Client(label, ["lftp", "-f", str(self.script_file(script))], cwd, check)
+        shown = f"lftp -e 'open -u … {HOST}:PORT; {'; '.join(lines)}; quit'"
+        return Client(label, ["lftp", "-f", str(self.script_file(script))], cwd, check, shown=self.shown(shown))
 
     def curl_client(self, label, args, cwd, check):
-        return Client(label, ["curl", "-sS", "--fail", "--netrc-file", str(self.netrc), *args], cwd, check)
+        argv = ["curl", "-sS", "--fail", "--netrc-file", str(self.netrc), *args]
+        return Client(label, argv, cwd, check, shown=self.shown(shlex.join(argv)))
 
     # -- scenarios ------------------------------------------------------------------------------------------------
 
     def scenarios(self):
         plain, capped = self.plain, self.capped
         out = self.out
-        file_check = lambda c, s: check_file(out / "file.bin", self.file_sha)
-        pget_check = lambda c, s: check_file(out / "pget.bin", self.pget_sha)
+        file_check = lambda c, s: check_file(out / "file.bin", self.file_sha, alone=True)
+        pget_check = lambda c, s: check_file(out / "pget.bin", self.pget_sha, alone=True)
         many_check = lambda c, s: check_tree(out, self.many)
         up_check = lambda c, s: check_file(self.srv / "up" / "file.bin", self.file_sha)
         mup_check = lambda c, s: check_tree(self.srv / "mup", self.many)
@@ -658,7 +762,8 @@ class Bench:
                                       out, pget_check),
                     self.lftp_client(f"lftp pget -n {SEGMENTS}", capped, [f"pget -n {SEGMENTS} pget.bin"], out,
                                      pget_check),
-                    Client(f"aria2c -x{SEGMENTS} -s{SEGMENTS}", aria, out, pget_check),
+                    Client(f"aria2c -x{SEGMENTS} -s{SEGMENTS}", aria, out, pget_check,
+                           shown=self.shown(shlex.join(aria))),
                     self.ferry_client("ferry get (1 connection)", capped, ["binary", "get pget.bin"], out, pget_check,
                                       primary=False),
                 ], self.pget_size, True))
@@ -689,7 +794,7 @@ class Bench:
     def timeout_for(self, moved):
         if os.environ.get("BENCH_TIMEOUT"):
             return float(os.environ["BENCH_TIMEOUT"])
-        return 60 + moved / 5_000_000
+        return 120 + moved / 5_000_000
 
     # -- running --------------------------------------------------------------------------------------------------
 
@@ -705,7 +810,8 @@ class Bench:
         offset = server.log_size()
         try:
             outcome = run_process(client.argv, cwd=client.cwd, env=self.env,
-                                  timeout=self.timeout_for(scenario.moved), stdin_path=stdin_path)
+                                  timeout=self.timeout_for(scenario.moved), stdin_path=stdin_path,
+                                  rss_path=self.scratch / "rss.txt")
         except OSError as error:
             return Run(False, error=f"could not start: {error}", round=round_number)
         server.wait_idle()
@@ -740,7 +846,10 @@ class Bench:
         for round_number in range(1, self.rounds + 1):
             shift = (round_number - 1) % len(clients) if clients else 0
             for client in clients[shift:] + clients[:shift]:
-                run = self.run_once(scenario, client, round_number)
+                try:
+                    run = self.run_once(scenario, client, round_number)
+                except (OSError, subprocess.SubprocessError, RuntimeError) as error:    # this run fails, not the bench
+                    run = Run(False, error=f"{type(error).__name__}: {error}", round=round_number)
                 scenario.runs[client.label].append(run)
                 status = f"{run.wall:8.3f} s" if run.ok else f"FAILED: {run.error}"
                 log(f"  [{scenario.key} {round_number}/{self.rounds}] {client.label:<34} {status}")
@@ -751,10 +860,12 @@ class Bench:
         runs_per_round = int(os.environ.get("STARTUP_RUNS", "20"))
         use_hyperfine = bool(self.have.get("hyperfine")) and not os.environ.get("BENCH_NO_HYPERFINE")
         clients = [client for client in self.startup_clients() if self.available(client)]
-        result = {"clients": clients, "times": {c.label: [] for c in clients}, "checked": {c.label: [] for c in clients},
+        result = {"clients": clients, "times": {c.label: [] for c in clients},
+                  "checked": {c.label: [] for c in clients},
                   "failures": [], "runs": runs_per_round, "tool": "hyperfine" if use_hyperfine else "a loop in Python"}
         if not use_hyperfine:
-            result["note"] = "hyperfine not installed: each run timed in Python (fork/exec of the client included)"
+            result["note"] = ("hyperfine not installed (or BENCH_NO_HYPERFINE set): each run timed in Python, "
+                              "fork/exec of the client included")
         for round_number in range(1, self.rounds + 1):
             shift = (round_number - 1) % len(clients) if clients else 0
             for client in clients[shift:] + clients[:shift]:
@@ -764,7 +875,8 @@ class Bench:
                 self.plain.wait_idle()
                 try:
                     outcome = run_process(client.argv, cwd=client.cwd, env=self.env, timeout=30,
-                                          stdin_path=stdin_path, stdout_path=output)
+                                          stdin_path=stdin_path, stdout_path=output,
+                                          rss_path=self.scratch / "rss.txt")
                     if outcome.timed_out:
                         raise CheckFailed("timed out after 30 s")
                     if outcome.status != 0:
@@ -833,7 +945,7 @@ class Bench:
                 server = [run.server_cpu for run in good if run.server_cpu is not None]
                 stats[client.label] = dict(
                     wall=wall, cpu=cpu / moved_gib if scenario.per_gib else cpu,
-                    rss=max(run.rss_kib for run in good) / 1024,
+                    rss=max(run.rss_kib for run in good) / 1024 or None,
                     server=statistics.median(server) if server else None)
         peers = {c.label: stats[c.label]["wall"] for c in scenario.clients if not c.ferry and c.label in stats}
         best_peer = min(peers, key=peers.get) if peers else None
@@ -851,17 +963,19 @@ class Bench:
             else:
                 ratio = f"{s['wall'] / stats[primary]['wall']:.2f}x" if primary else ""
             rows.append([client.label, ok, f"{s['wall']:.3f}", f"{scenario.moved / 1e6 / s['wall']:.1f}",
-                         f"{s['cpu']:.3f}", f"{s['rss']:.1f}", "" if s["server"] is None else f"{s['server']:.2f}",
+                         f"{s['cpu']:.3f}", "?" if s["rss"] is None else f"{s['rss']:.1f}",
+                         "" if s["server"] is None else f"{s['server']:.2f}",
                          ratio])
         summary = None
         if primary and best_peer:
             summary = (f"Ferry / best peer ({best_peer}): {peers[best_peer] / stats[primary]['wall']:.2f}x "
                        f"(best peer wall / Ferry wall; >1 means Ferry is faster)")
-        elif not primary:
-            summary = "Ferry / best peer: n/a (Ferry failed every run)"
+        else:
+            summary = "Ferry / best peer: n/a" + ("" if primary else " (Ferry failed every run)")
         failures = [f"{client.label}, round {run.round}: {run.error}" for client in scenario.clients
                     for run in scenario.runs[client.label] if not run.ok]
-        return headers, rows, summary, failures + scenario.notes
+        commands = [f"{client.label}: `{client.shown}`" for client in scenario.clients if client.shown]
+        return headers, rows, summary, failures + scenario.notes, commands
 
     def startup_table(self, result):
         headers = ["client", "runs", "median ms", "min ms", "CPU ms", "peak RSS MiB", "Ferry speed-up"]
@@ -889,11 +1003,13 @@ class Bench:
             rows.append([client.label, str(len(result["times"][client.label])), f"{s['median'] * 1000:.1f}",
                          f"{s['min'] * 1000:.1f}", f"{s['cpu'] * 1000:.1f}", f"{s['rss']:.1f}", ratio])
         summary = (f"Ferry / best peer ({best_peer}): {peers[best_peer] / stats[ferry]['median']:.2f}x "
-                   f"(>1 means Ferry starts faster)") if ferry and best_peer else None
+                   f"(>1 means Ferry starts faster)") if ferry and best_peer else \
+            "Ferry / best peer: n/a" + ("" if ferry else " (Ferry failed every run)")
         notes = [f"{label}, round {round_number}: {error}" for label, round_number, error in result["failures"]]
         if result.get("note"):
             notes.append(result["note"])
-        return headers, rows, summary, notes
+        commands = [f"{client.label}: `{client.shown}`" for client in result["clients"] if client.shown]
+        return headers, rows, summary, notes, commands
 
 
 def last_line(text):
@@ -916,13 +1032,21 @@ def markdown_table(headers, rows):
     return "\n".join(lines)
 
 
-def first_line(argv):
+def first_line(argv, timeout=10):
+    """First line of a short command's output ('?' when it has none), killed with its children after timeout."""
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
-        text = (result.stdout or result.stderr).strip().splitlines()
-        return text[0].strip() if text else "?"
-    except (OSError, subprocess.TimeoutExpired):
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True)
+    except OSError:
         return "not installed"
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return "? (timed out)"
+    lines = (out or err).strip().splitlines()
+    return lines[0].strip() if lines else "?"
 
 
 def package_version(name):
@@ -934,6 +1058,24 @@ def package_version(name):
         return "?"
 
 
+def version_of(argv, package=None):
+    """'curl 7.88.1 (Debian 7.88.1-10+deb12u14)': the first version-like word of the client's own answer."""
+    line = first_line(argv)
+    match = re.search(r"\d+\.\d+(\.\d+)*", line)
+    text = match.group(0) if match else line
+    if package:
+        text += f" (Debian {package_version(package)})"
+    return text
+
+
+def source_commit(binary):
+    """The commit of the checkout (or worktree) the ferry binary was built in, when it lives in one."""
+    for folder in Path(binary).resolve().parents:
+        if (folder / ".git").exists():
+            return f"{first_line(['git', '-C', str(folder), 'describe', '--always', '--dirty'])} in {folder}"
+    return "unknown commit"
+
+
 def machine_facts(bench):
     cpu = "?"
     try:
@@ -943,18 +1085,18 @@ def machine_facts(bench):
                 break
     except OSError:
         pass
-    commit = first_line(["git", "-C", str(REPO), "describe", "--always", "--dirty"])
     return [
         ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("SIZE / ROUNDS", f"{bench.size_mib} MiB / {bench.rounds} (pget file {bench.pget_mib} MiB)"),
         ("machine", f"{os.cpu_count()} cores (nproc), {cpu}, Linux {platform.release()}"),
-        ("ferry", f"{first_line([bench.ferry, '--version'])} ({bench.ferry}, commit {commit})"),
+        ("ferry", f"{first_line([bench.ferry, '--version'])} ({source_commit(bench.ferry)})"),
         ("vsftpd", package_version("vsftpd")),
-        ("curl", first_line(["curl", "--version"])),
-        ("lftp", first_line(["lftp", "--version"])),
+        ("curl", version_of(["curl", "--version"], "curl")),
+        ("lftp", version_of(["lftp", "--version"], "lftp")),
         ("tnftp", package_version("tnftp")),
-        ("aria2c", first_line(["aria2c", "--version"])),
-        ("hyperfine", first_line(["hyperfine", "--version"])),
+        ("aria2c", version_of(["aria2c", "--version"], "aria2")),
+        ("hyperfine", version_of(["hyperfine", "--version"], "hyperfine") if shutil.which("hyperfine")
+         else "not installed"),
     ]
 
 
@@ -966,14 +1108,18 @@ def main():
     rounds = int(args[1]) if len(args) > 1 else 3
     if os.geteuid() != 0:
         raise SystemExit("bench: run as root (it creates the local user ferrybench and starts vsftpd)")
-    if not os.access(VSFTPD, os.X_OK):
-        raise SystemExit("bench: vsftpd is not installed (make bench installs it)")
+    for path, package in ((VSFTPD, "vsftpd"), (TIME, "time")):
+        if not os.access(path, os.X_OK):
+            raise SystemExit(f"bench: {path} is missing: apt-get install {package} (make bench installs it)")
+    if not become_subreaper():
+        log("note: not a child subreaper: the vsftpd CPU column misses sessions that outlive their parent")
     bench = Bench(size_mib, rounds)
     if not os.access(bench.ferry, os.X_OK):
         raise SystemExit(f"bench: no ferry binary at {bench.ferry} (make release, or set FERRY=path)")
 
     def terminate(signum, frame):
         raise KeyboardInterrupt
+    signal.signal(signal.SIGINT, signal.default_int_handler)    # even when started in the background
     signal.signal(signal.SIGTERM, terminate)
     signal.signal(signal.SIGHUP, terminate)
 
@@ -1007,7 +1153,7 @@ def main():
     log("\n" + "=" * 100)
     for label, value in facts:
         log(f"{label + ':':<15} {value}")
-    for key, title, headers, rows, summary, notes in sections:
+    for key, title, headers, rows, summary, notes, _ in sections:
         log(f"\n{key}: {title}, median of {rounds} round(s)\n" + text_table(headers, rows))
         if summary:
             log(summary)
@@ -1028,23 +1174,32 @@ def write_markdown(bench, facts, sections):
         "",
     ]
     lines += [f"- **{label}**: {value}" for label, value in facts]
+    if bench.size_mib < 1024 or bench.rounds < 3:
+        lines += ["", f"*A quick run (SIZE={bench.size_mib}, ROUNDS={bench.rounds}); the reference figures come from "
+                      "`make bench` with its defaults, SIZE=1024 and ROUNDS=3.*"]
     lines += [
         "",
         "How it runs: the clients take turns run by run, and the order rotates every round, so that page-cache "
         "writeback does not always land on the same client; `sync` before every run. Every run is checked (sha256 of "
         "each file; for /dev/null the byte count vsftpd logged) and a run that fails counts as failed, not as a time. "
         "Wall times are medians over the good runs; MB/s = 10^6 bytes/s from that median. CPU is the client's "
-        "user+sys time (wait4), per GiB moved for big files; peak RSS is the client's largest over its runs; "
-        "vsftpd CPU is what the server's sessions spent on the run. **Ferry speed-up**: on a Ferry row, best peer "
+        "user+sys time (wait4), per GiB moved for big files; peak RSS is the client's largest over its runs (GNU "
+        "time); vsftpd CPU is what the server's session processes spent on the run (10 ms ticks). "
+        "**Ferry speed-up**: on a Ferry row, best peer "
         "wall / Ferry wall; on a peer's row, that peer's wall / Ferry's wall; >1 means Ferry is faster. lftp runs "
-        "with `ftp:ssl-allow no` (no AUTH TLS attempt: the server has no TLS and the other clients do not try it).",
+        "with `ftp:ssl-allow no` (no AUTH TLS attempt: the server has no TLS and the other clients do not try it). "
+        "The bench user's password is hashed with SHA-512 (1,000 rounds), not PAM's default yescrypt, which would add "
+        "about 45 ms to every login here and swamp the start-up times.",
     ]
-    for key, title, headers, rows, summary, notes in sections:
+    for key, title, headers, rows, summary, notes, commands in sections:
         lines += ["", f"## {key}: {title}", "", markdown_table(headers, rows)]
         if summary:
             lines += ["", summary]
         if notes:
             lines += [""] + [f"- {note}" for note in notes]
+        if commands:
+            lines += ["", "<details><summary>Commands</summary>", ""] + [f"- {command}" for command in commands]
+            lines += ["", "</details>"]
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     Path(target).write_text("\n".join(lines) + "\n")
     log(f"\nWrote {target}")
