@@ -38,6 +38,9 @@ final class ControlConnection {
     /// and the next command reconnects (a late reply must not be read as the answer to another command).
     private(set) var timedOut = false
 
+    /// Bytes of a reply have arrived but not the whole of it.
+    var hasPartialReply: Bool { parser.hasPartialInput }
+
     /// Preliminary (1yz) replies accepted while waiting for one final reply; past this the server is looping.
     static let maximumPreliminaryReplies = 64
 

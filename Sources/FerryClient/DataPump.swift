@@ -30,6 +30,29 @@ final class DataPump {
         let start = MonotonicClock.now
         var lastReport = 0.0
         var bytes: Int64 = 0
+        var windowStart = MonotonicClock.now
+        var windowBytes: Int64 = 0
+    }
+
+    /// Bytes that must move in every stall-timeout window: a server that trickles a byte a second is as stalled
+    /// as one that sends nothing (curl's --speed-limit, here always on).
+    static let minimumBytesPerWindow: Int64 = 1024
+    /// When the whole transfer must be over (listings: a bound in time as well as in bytes); nil for none.
+    var deadline: Double?
+
+    private func checkPace(_ meter: Meter) throws(FTPError) {
+        let now = MonotonicClock.now
+        if let deadline, now > deadline {
+            throw FTPError(.timedOut, "data transfer timed out: not finished after \(format(deadline - meter.start)) s")
+        }
+        guard now - meter.windowStart >= stallTimeout else { return }
+        // A rate limit the user set below the floor is theirs to keep.
+        if let rateLimit, Double(rateLimit) * stallTimeout < 2 * Double(DataPump.minimumBytesPerWindow) { return }
+        if meter.bytes - meter.windowBytes < DataPump.minimumBytesPerWindow {
+            throw FTPError(.timedOut, "data transfer timed out: less than 1 KiB in \(format(stallTimeout)) s; the server or network is stalling")
+        }
+        meter.windowStart = now
+        meter.windowBytes = meter.bytes
     }
 
     private var meter = Meter()
@@ -53,6 +76,7 @@ final class DataPump {
             if count == 0 { break }
             try checkAnnounced(meter.bytes + Int64(count))
             meter.bytes += Int64(count)
+            try checkPace(meter)
             if converter != nil {
                 converted.removeAll(keepingCapacity: true)
                 converter!.convert(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &converted)
@@ -111,6 +135,7 @@ final class DataPump {
                 try stream.writeAll(chunk, timeout: stallTimeout, what: "data transfer")
             }
             meter.bytes += Int64(count)
+            try checkPace(meter)
             report(meter)
             throttle(meter)
         }
@@ -146,6 +171,7 @@ final class DataPump {
                 pending -= written
             }
             meter.bytes += Int64(moved)
+            try checkPace(meter)
             report(meter)
         }
         report(meter, final: true)

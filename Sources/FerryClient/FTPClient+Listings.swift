@@ -44,6 +44,8 @@ extension FTPClient {
             do throws(FTPError) {
                 replies.append(try connection.readReply(timeout: timeout, closeOnTimeout: false))
             } catch where error.code == .timedOut {
+                // Silence after a half-sent reply would pair its rest with the next command: drop the session.
+                if connection.hasPartialReply { close() }
                 return replies
             }
         }

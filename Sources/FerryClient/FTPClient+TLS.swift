@@ -15,7 +15,7 @@ extension FTPClient {
     func startControlTLS(_ connection: ControlConnection, host: String) throws(FTPError) {
         let context = try TLSContext(configuration.tls)
         let stream = try TLSStream(socket: connection.socket, context: context.context)
-        try stream.handshake(host: host, resume: nil, timeout: configuration.connectTimeout)
+        try stream.handshake(host: host, resume: nil, timeout: min(configuration.connectTimeout, configuration.replyTimeout))
         try judge(stream.certificateCheck, host: host)
         tlsContext = context
         connection.stream = .tls(stream)

@@ -29,6 +29,9 @@ extension FTPClient {
         public var verify = true
         /// Compare the byte count with SIZE (asked first, in binary mode) and fail on a difference.
         public var checkSize = true
+        /// Write into an existing device or FIFO (`get f /dev/null`): only when the user named it. A name from a
+        /// server that meets a FIFO, a device or a link to one in the local folder is refused instead.
+        public var allowSpecialTarget = false
         public init() {}
     }
 
@@ -52,10 +55,15 @@ extension FTPClient {
     public func download(_ remote: String, toPath localPath: String, type: TransferType, options: DownloadOptions,
                          expectedSize known: Int64? = nil) throws(FTPError) -> DownloadReport {
         let target = LocalTarget(path: localPath, temporary: options.useTemporaryFile)
+        guard target.isRegular || options.allowSpecialTarget else {
+            throw FTPError(.localFile, "'\(localPath)' exists here and is not a regular file (a FIFO, a device or a link to one); not writing into it")
+        }
         var expected = known
         if expected == nil, options.checkSize || options.resume, type == .image, features.supports("SIZE") {
             try setType(type)
-            expected = try? size(remote)
+            // A refused or unreadable SIZE means "unknown"; a timeout or a drop is an error of its own (the engine
+            // reconnects), never a silent "Not connected." later.
+            expected = try FTPClient.unlessRefused { () throws(FTPError) in try size(remote) }
         }
         var offset: Int64 = 0
         if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {
@@ -95,7 +103,16 @@ extension FTPClient {
         }
         var verified: RemoteChecksum?
         // Devices, FIFOs and standard output get no local checksum pass: what was written cannot be read back.
-        if options.verify, type == .image, target.isRegular, let remoteSum = try? remoteChecksum(of: remote) {
+        let remoteSum: RemoteChecksum?
+        do throws(FTPError) {
+            remoteSum = options.verify && type == .image && target.isRegular ? try remoteChecksum(of: remote) : nil
+        } catch {
+            // The server offered a checksum and did not give it: the bytes stay unproven in the .part, which the
+            // next attempt verifies again.
+            target.failed(keep: true)
+            throw FTPError(error.code, "'\(remote)' arrived, but the server's checksum of it did not (\(error.message)); kept as \(target.writePath)", reply: error.reply)
+        }
+        if let remoteSum {
             let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
             guard localSum == remoteSum.hex else {
                 let kept = target.markBad()
@@ -113,7 +130,9 @@ extension FTPClient {
     func checkResumable(_ remote: String, partial: String, offset: Int64) throws(FTPError) {
         var info = stat()
         guard WireText.withCString(partial, { stat($0, &info) }) == 0 else { return }
-        if features.supports("MDTM"), let text = try? modificationTime(remote), let remoteTime = Timestamp.parse(text),
+        if features.supports("MDTM"),
+           let text = try FTPClient.unlessRefused({ () throws(FTPError) in try modificationTime(remote) }),
+           let remoteTime = Timestamp.parse(text),
            remoteTime > Int64(info.st_mtim.tv_sec) + 1 {
             throw FTPError(.localFile, "'\(remote)' changed on the server after '\(partial)' was written; not appending to it", advice: .downloadAgain)
         }
@@ -122,6 +141,13 @@ extension FTPClient {
             if localSum != remoteSum.hex {
                 throw FTPError(.localFile, "the first \(offset) bytes of '\(partial)' differ from the server's (\(remoteSum.algorithm.rawValue) by \(remoteSum.command)); not appending to a wrong prefix", advice: .downloadAgain)
             }
+        }
+    }
+
+    /// `body`'s value, or nil when the server refused it or answered nonsense; timeouts and drops are thrown.
+    public static func unlessRefused<T>(_ body: () throws(FTPError) -> T) throws(FTPError) -> T? {
+        do throws(FTPError) { return try body() } catch where error.code == .commandFailed || error.code == .protocolViolation {
+            return nil
         }
     }
 
@@ -194,14 +220,16 @@ extension FTPClient {
     /// Any listing verb (LIST, NLST, MLSD) into memory, with local line ends. Bounded to 64 MiB.
     public func listing(_ verb: Verb, _ path: String?) throws(FTPError) -> [UInt8] {
         let sink = DataPump.MemorySink(limit: 64 << 20)
-        _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil)
+        // Bounded in time too: ten reply timeouts for the whole listing.
+        _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil,
+                         deadline: MonotonicClock.now + 10 * configuration.replyTimeout)
         return sink.bytes
     }
 
     // MARK: data pump glue
 
     private func download(_ command: Command, to output: DataPump.DataSink, type: TransferType, offset: Int64,
-                          expected: Int64?) throws(FTPError) -> TransferResult {
+                          expected: Int64?, deadline: Double? = nil) throws(FTPError) -> TransferResult {
         let connection = try connected()
         try setType(type)
         let start = MonotonicClock.now
@@ -209,6 +237,7 @@ extension FTPClient {
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         var streamError: FTPError?
         let pump = pump(expected: expected, rate: configuration.downloadRateLimit)
+        pump.deadline = deadline
         do throws(FTPError) {
             _ = try pump.receive(from: try dataStream(socket), to: output, type: type)
         } catch { streamError = error }

@@ -65,16 +65,22 @@ public final class FTPClient {
         }
         control = connection
         self.host = host
-        if configuration.tls.mode == .implicit { try startControlTLS(connection, host: host) }
-        // The greeting is a reply like any other: -q / reply-timeout bound it.
-        let reply = try connection.readFinalReply()
-        guard reply.code.isSuccess else {
+        do throws(FTPError) {
+            if configuration.tls.mode == .implicit { try startControlTLS(connection, host: host) }
+            // The greeting is a reply like any other: -q / reply-timeout bound it.
+            let reply = try connection.readFinalReply()
+            guard reply.code.isSuccess else {
+                throw FTPError(.connectionFailed, "the server refused the session: \(reply.summary)", reply: reply)
+            }
+            greeting = reply
+            try negotiateExplicitTLS(connection, host: host)
+            return reply
+        } catch {
+            // Whatever went wrong here — above all a TLS handshake that failed — nothing more may be sent on this
+            // connection: a password must never follow in clear text.
             close()
-            throw FTPError(.connectionFailed, "the server refused the session: \(reply.summary)", reply: reply)
+            throw error
         }
-        greeting = reply
-        try negotiateExplicitTLS(connection, host: host)
-        return reply
     }
 
     /// USER, then PASS and ACCT as the server asks. `password` is asked for only when the server wants one.

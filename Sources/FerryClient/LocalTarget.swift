@@ -62,7 +62,13 @@ struct LocalTarget {
             return fd
         }
         if !truncate, resumePath(allowTarget: allowTarget) == path {
-            // Classic reget of a file in place: move it to the .part name first, so a failure cannot leave it looking whole.
+            // Classic reget of a file in place: move it to the .part name first, so a failure cannot leave it looking
+            // whole — but only a regular file of ours (not a link, not someone else's file in a shared folder).
+            var info = stat()
+            guard WireText.withCString(path, { lstat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                  info.st_uid == geteuid() else {
+                throw FTPError(.localFile, "'\(path)' is not a regular file of yours; not continuing it", advice: .downloadAgain)
+            }
             _ = WireText.withCString(path) { from in WireText.withCString(writePath) { Glibc.rename(from, $0) } }
         }
         let fd: Int32
@@ -79,9 +85,9 @@ struct LocalTarget {
                 throw FTPError(.localFile, "'\(writePath)' is not a regular file of yours; not continuing it (remove it)", advice: .downloadAgain)
             }
         }
-        // A file that is replaced keeps its permission bits (a 0600 file stays 0600).
+        // A file that is replaced keeps its permission bits (a 0600 file stays 0600); a symlink lends none.
         var existing = stat()
-        if WireText.withCString(path, { stat($0, &existing) }) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
+        if WireText.withCString(path, { lstat($0, &existing) }) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
             _ = fchmod(fd, existing.st_mode & 0o777)
         }
         return fd
@@ -105,11 +111,14 @@ struct LocalTarget {
         if !keep || size == 0 { _ = WireText.withCString(writePath) { unlink($0) } }
     }
 
-    /// A download whose content is wrong: renamed to `.name.bad` (so no resume continues it); the path kept.
+    /// A download whose content is wrong: renamed to `.name.bad` (so no resume continues it); when that name
+    /// cannot be taken, the bytes are removed rather than left where a resume would continue them.
     func markBad() -> String {
         guard usesTemporaryFile else { return path }
         let moved = WireText.withCString(writePath) { from in WireText.withCString(badPath) { Glibc.rename(from, $0) } }
-        return moved == 0 ? badPath : writePath
+        if moved == 0 { return badPath }
+        _ = WireText.withCString(writePath) { unlink($0) }
+        return "nowhere (removed: '\(badPath)' could not be written)"
     }
 
     func commit() throws(FTPError) {

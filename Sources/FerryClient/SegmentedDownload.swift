@@ -105,17 +105,20 @@ public final class SegmentedDownload: @unchecked Sendable {
         guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
             throw FTPError(.localFile, "cannot finish writing '\(target.writePath)': \(FTPError.systemMessage(errno))")
         }
-        _ = WireText.withCString(statePath) { unlink($0) }
+        // The state file (every range done) stays until the file is proven: a checksum that does not come in time
+        // leaves both, and the next pget only verifies.
         var verified: FTPClient.RemoteChecksum?
-        if options.verify, let remoteSum = try? client.remoteChecksum(of: remote) {
+        if options.verify, let remoteSum = try client.remoteChecksum(of: remote) {
             let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
             guard localSum == remoteSum.hex else {
+                _ = WireText.withCString(statePath) { unlink($0) }
                 let kept = target.markBad()
                 throw FTPError(.checksumMismatch, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) differs from the server's; kept as \(kept)")
             }
             verified = remoteSum
         }
         try target.commit()
+        _ = WireText.withCString(statePath) { unlink($0) }
         let result = TransferResult(bytes: size - resumedAt, seconds: MonotonicClock.now - start,
                                     reply: Reply(code: .closingData, lines: ["226 \(plan.segments.count) ranges"]))
         return FTPClient.DownloadReport(result: result, resumedAt: resumedAt, verifiedWith: verified)

@@ -26,11 +26,15 @@ public enum WireText {
         return String(scalars)
     }
 
+    /// The bytes of `text`. Only escapes of bytes 0x80–0xFF (the only ones `decode` makes) turn back into raw
+    /// bytes: an escape of an ASCII byte (U+F700–U+F77F) that arrives from elsewhere — a URL, a typed name, a local
+    /// file name — is encoded as the character it is, so it can never smuggle CR, LF, NUL or "/" onto the wire or
+    /// into a path.
     public static func encode(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if isEscape(scalar) {
+            if isEscape(scalar), scalar.value >= base + 0x80 {
                 bytes.append(UInt8(scalar.value - base))
             } else {
                 bytes.append(contentsOf: String(scalar).utf8)

@@ -57,6 +57,11 @@ public final class Console {
         return true
     }
 
+    /// U+202A–U+202E and U+2066–U+2069: the characters that reorder text on display.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
     /// Makes control characters and escape sequences in server text visible (`^[`, `\x9b`) instead of
     /// letting them act on the terminal.
     public static func sanitize(_ text: String) -> String {
@@ -72,6 +77,9 @@ public final class Console {
                 result += "^?"
             case 0x80..<0xA0:
                 result += "\\x" + String(scalar.value, radix: 16)
+            case _ where Console.isBidiControl(scalar):
+                // Bidi overrides and isolates would make a name read as another (U+202E "txt.exe" tricks).
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
             case 0xF700...0xF7FF:
                 // a byte of a name that was not UTF-8 (WireText)
                 result += "\\x" + String(scalar.value - 0xF700, radix: 16)

@@ -97,6 +97,9 @@ struct FerryOptions: ParsableCommand {
             }
         }
         if output != nil, urls.isEmpty { throw ValidationError("-o is for URL downloads") }
+        if let output, output != "-", urls.count > 1 {
+            throw ValidationError("-o names one file: give one URL with it (or -o - for standard output)")
+        }
         if json, urls.isEmpty || uploadURL != nil { throw ValidationError("--json lists a folder URL: ferry --json ftp://host/dir/") }
     }
 

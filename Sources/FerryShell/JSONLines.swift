@@ -24,7 +24,9 @@ enum JSONLines {
 
     /// A JSON string literal (RFC 8259 §7).
     static func string(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+        // Fast path: no byte that needs escaping — and no C1 control (C2 80–9F) or bidi control (E2 80/81 …),
+        // whose UTF-8 forms start with C2 or E2.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
             return "\"" + text + "\""
         }
         var result = "\""
@@ -35,7 +37,7 @@ enum JSONLines {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || Console.isBidiControl(scalar):
                 result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
             default: result.unicodeScalars.append(scalar)
             }

@@ -11,9 +11,16 @@ extension Shell {
         }
         if interactive { console.line("Enter macro line by line, terminating it with a null line.") }
         var lines: [String] = []
-        while case .line(let line) = reader.readLine(prompt: "") {
-            if line.isEmpty { break }
-            lines.append(line)
+        reading: while true {
+            switch reader.readLine(prompt: "") {
+            case .line(let line):
+                if line.isEmpty { break reading }
+                lines.append(line)
+            case .tooLong(let limit):
+                return .failure("macdef: a line longer than \(limit) bytes; the macro was not defined")
+            case .endOfInput, .interrupted:
+                break reading
+            }
         }
         settings.macros[args[0]] = lines
         return .success

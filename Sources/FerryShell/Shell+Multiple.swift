@@ -54,7 +54,13 @@ extension Shell {
         let reader = PlainLineReader(descriptor: Glibc.open(args[0], O_RDONLY | O_CLOEXEC))
         var outcome = CommandOutcome.success
         var count = 0
-        while case .line(let line) = reader.readLine(prompt: "") {
+        while true {
+            let input = reader.readLine(prompt: "")
+            if case .tooLong(let limit) = input {
+                outcome = record(.failure("fget: a line of '\(Console.sanitize(args[0]))' is longer than \(limit) bytes; skipped"))
+                continue
+            }
+            guard case .line(let line) = input else { break }
             let remote = line.trimmingCharacters(in: " \t")
             guard !remote.isEmpty else { continue }
             count += 1

@@ -1,6 +1,9 @@
 import FerryClient
 import FerryCore
 import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// pget [-n N] remote-file [local-file] (lftp's spelling), and plain get of a big file when `set pget-segments N`
 /// asks for it: one file on N sessions at once (SegmentedDownload).
@@ -35,8 +38,10 @@ extension Shell {
 
     /// Whether a plain get of `remote` should go in segments (`set pget-segments N`, `--segments N`): a binary
     /// download to a file of at least `pget-threshold` bytes.
-    func prefersSegments(_ remote: String) -> Bool {
-        guard settings.pgetSegments > 1, settings.transferType == .image, settings.temporaryFiles,
+    func prefersSegments(_ remote: String, to local: String) -> Bool {
+        var info = stat()
+        let isDevice = WireText.withCString(local) { stat($0, &info) } == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        guard settings.pgetSegments > 1, settings.transferType == .image, settings.temporaryFiles, !isDevice,
               client.features.supports("SIZE"), let size = try? client.size(remote) else { return false }
         return size >= settings.pgetThreshold
     }
@@ -64,6 +69,7 @@ extension Shell {
         if let checksum = report?.verifiedWith, settings.verbose {
             console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
         }
+        if settings.preserve { preserveTime(remote, local: local) }
         return .success
     }
 }

@@ -11,7 +11,10 @@ extension Shell {
     /// Where a download goes. Only what the user typed as the local argument of `get` can be standard output or
     /// a command; a name from the server or a URL is always a plain file (see `LocalName`).
     enum Destination: Equatable {
+        /// A file the user named: it may be a device or FIFO (`get f /dev/null`).
         case file(String)
+        /// A file named after the server's (or URL's) name: always a regular file in this folder.
+        case derivedFile(String)
         case standardOutput
         case command(String)
 
@@ -41,7 +44,7 @@ extension Shell {
         if let original = decision.original {
             console.error("\(command): saving '\(Console.sanitize(original))' as '\(Console.sanitize(decision.name))': the server's name is not safe to use as it is")
         }
-        return fetch(remote, to: .file(decision.name), mode: mode, command: command)
+        return fetch(remote, to: .derivedFile(decision.name), mode: mode, command: command)
     }
 
     func fetch(_ remote: String, to destination: Destination, mode: GetMode, command: String) -> CommandOutcome {
@@ -58,14 +61,19 @@ extension Shell {
                     try client.retrieve(remote, to: 1, type: type)
                 }
             }
-        case .file(let name):
+        case .file(let name), .derivedFile(let name):
             requested = name
         }
         var local = requested
         if settings.receiveUnique, mode == .normal, let unique = Shell.uniqueLocalName(local) { local = unique }
         var info = stat()
         let localExists = WireText.withCString(local) { stat($0, &info) } == 0
-        let remoteTime = mode == .newer && localExists ? try? remoteModificationTime(remote) : nil
+        var remoteTime: Int64?
+        if mode == .newer, localExists {
+            do throws(FTPError) {
+                remoteTime = try FTPClient.unlessRefused { () throws(FTPError) in try remoteModificationTime(remote) } ?? nil
+            } catch { return failure(command, error) }
+        }
         if let remoteTime, remoteTime <= Int64(info.st_mtim.tv_sec) {
             if settings.verbose { console.line("Local file \"\(Console.sanitize(local))\" is newer than remote file \"\(Console.sanitize(remote))\".") }
             return .success
@@ -77,7 +85,7 @@ extension Shell {
                 try retrieveInPlace(remote, local: local, type: type, offset: offset)
             }
         }
-        if mode == .normal, prefersSegments(remote) {
+        if mode == .normal, prefersSegments(remote, to: local) {
             return segmentedFetch(remote, to: local, segments: settings.pgetSegments, command: command)
         }
         if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
@@ -86,6 +94,7 @@ extension Shell {
         options.resumeTargetItself = mode == .resume
         options.useTemporaryFile = settings.temporaryFiles
         options.verify = settings.verify
+        if case .file = destination { options.allowSpecialTarget = true }
         var report: FTPClient.DownloadReport?
         let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
             let done = try engine(for: command, what: "'\(Console.sanitize(remote))'").download(remote, toPath: local, type: type, options: options)
@@ -157,7 +166,7 @@ extension Shell {
     }
 
     /// Gives `local` the remote file's time (`known` when the caller already asked MDTM).
-    private func preserveTime(_ remote: String, local: String, known: Int64? = nil) {
+    func preserveTime(_ remote: String, local: String, known: Int64? = nil) {
         guard let seconds = known ?? (try? remoteModificationTime(remote)) else { return }
         var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
         _ = WireText.withCString(local) { utimensat(AT_FDCWD, $0, &times, 0) }

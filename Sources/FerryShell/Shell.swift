@@ -118,12 +118,19 @@ public final class Shell {
             break
         case .failure(let message):
             failures += 1
-            if !message.isEmpty { console.error(Console.sanitize(message)) }
+            // One line, of a readable length, whatever a server put into it.
+            if !message.isEmpty { console.error(Console.sanitize(Shell.shortened(message))) }
         case .usage:
             failures += 1
             console.error(command?.usage ?? "usage: help [command]")
         }
         return outcome
+    }
+
+    /// The first line of `message`, at most 1,000 characters (a hostile reply can be megabytes).
+    static func shortened(_ message: String) -> String {
+        let line = message.prefix { $0 != "\n" && $0 != "\r" }
+        return line.count > 1000 ? String(line.prefix(1000)) + "…" : String(line)
     }
 
     /// Reports a failure that no command returned (bad URL, failed one-shot login).
