@@ -9,7 +9,9 @@ extension FTPClient {
     /// asked before every read, so another range may take over this one's tail. At the end the data connection is
     /// reset and the server's reply read (426 or 226, whichever it sends); a server that then says nothing in time
     /// loses the session, and the caller opens it again. `written` is told every write. Returns the bytes written.
-    public func retrieveRange(_ remote: String, start: Int64, end: () -> Int64, into fd: Int32,
+    /// The range that reaches `fileSize` is not cut short: it reads on to the end of the stream, so a file longer
+    /// than its announced SIZE is found out ("more bytes than the server announced") instead of cut to fit.
+    public func retrieveRange(_ remote: String, start: Int64, end: () -> Int64, fileSize: Int64, into fd: Int32,
                               written: (Int64) -> Void) throws(FTPError) -> Int64 {
         let connection = try connected()
         try setType(.image)
@@ -24,13 +26,17 @@ extension FTPClient {
             let stream = try dataStream(socket)
             while true {
                 let limit = end()
-                if position >= limit {
+                if position >= limit, limit < fileSize {
                     stoppedEarly = true
                     break
                 }
-                let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), limit - position))])
+                let wanted = limit > position ? min(Int64(buffer.count), limit - position) : Int64(buffer.count)
+                let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(wanted)])
                 let count = try stream.read(into: slice, timeout: configuration.stallTimeout, what: "data transfer")
                 if count == 0 { break }
+                if position + Int64(count) > fileSize {
+                    throw FTPError(.protocolViolation, "the server sent more bytes than it announced (\(fileSize)); the download is discarded")
+                }
                 try FTPClient.writeAll(fd, UnsafeRawBufferPointer(rebasing: slice[0..<count]), at: position)
                 position += Int64(count)
                 written(Int64(count))
@@ -51,7 +57,7 @@ extension FTPClient {
             throw error
         }
         if let streamError {
-            let code: FTPError.Code = streamError.code == .localFile ? .localFile : .transferIncomplete
+            let code: FTPError.Code = [.localFile, .protocolViolation].contains(streamError.code) ? streamError.code : .transferIncomplete
             throw FTPError(code, "range from byte \(start) incomplete at byte \(position): \(streamError.message)", reply: reply)
         }
         if !stoppedEarly {

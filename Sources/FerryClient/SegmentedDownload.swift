@@ -97,6 +97,13 @@ public final class SegmentedDownload: @unchecked Sendable {
         for thread in threads { thread.join() }
 
         let (finished, failure, done) = state.withLock { ($0.plan.isFinished, $0.failure, $0.plan.bytesDone) }
+        if failure?.code == .protocolViolation {
+            // The server lied about the file (more bytes than SIZE): nothing here is worth continuing.
+            Glibc.close(fd)
+            _ = WireText.withCString(statePath) { unlink($0) }
+            target.failed(keep: false)
+            throw failure!
+        }
         if !finished || failure != nil {
             save(statePath, force: true)
             Glibc.close(fd)
@@ -138,6 +145,7 @@ public final class SegmentedDownload: @unchecked Sendable {
 
     /// Takes ranges until none is left: an unstarted one, else half of the largest one still running.
     private func work(on client: FTPClient, fd: Int32, statePath: String) {
+        let size = state.withLock { $0.plan.size }
         var failures = 0
         while true {
             let taken: (index: Int, start: Int64)? = state.withLock { state in
@@ -152,7 +160,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                 if !client.isConnected { try client.reopen(recipe, type: .image) }
                 _ = try client.retrieveRange(remote, start: position, end: {
                     state.withLock { $0.plan.segments[index].end }
-                }, into: fd, written: { count in
+                }, fileSize: size, into: fd, written: { count in
                     let (done, size) = state.withLock { state -> (Int64, Int64) in
                         state.plan.advance(index, by: count)
                         return (state.plan.bytesDone, state.plan.size)

@@ -103,4 +103,32 @@ import Testing
         #expect(oneShot.stdout.contains("(4 segments)"), "\(oneShot.stdout)")
         #expect(try TestFiles.sha256(other.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
     }
+
+    // MARK: hostile servers (written before the feature was called done)
+
+    @Test func aPipeNameIsSavedAsAPlainFile() throws {
+        let server = try PyFTPServer()
+        try TestFiles.writeRandom(server.path("|touch pwned"), size: 700_001)
+        let work = try TemporaryDirectory("ferry-pget")
+        let result = try run(server, "pget -n 3 \"|touch pwned\"\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!TestFiles.exists(work.file("pwned")))
+        #expect(try TestFiles.sha256(work.file("_touch pwned")) == TestFiles.sha256(server.path("|touch pwned")))
+    }
+
+    @Test(arguments: ["213 100000", "213 9999999"])
+    func aSizeThatLiesNeverGivesAFileThatLooksComplete(sizeReply: String) throws {
+        var options = ServerOptions()
+        options.sizeReply = sizeReply
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("f.bin"), size: 1_000_003)
+        let work = try TemporaryDirectory("ferry-pget")
+        let result = try run(server, "set retries 1\npget -n 4 f.bin\n", directory: work.path)
+        #expect(result.status == 1, "\(sizeReply): \(result.output)")
+        #expect(!TestFiles.exists(work.file("f.bin")), "\(sizeReply): a file that looks complete")
+        if sizeReply == "213 100000" {
+            #expect(result.stderr.contains("more bytes than it announced"), "\(result.stderr)")
+            #expect(TestFiles.names(in: work.path).isEmpty, "nothing worth continuing is kept: \(TestFiles.names(in: work.path))")
+        }
+    }
 }
