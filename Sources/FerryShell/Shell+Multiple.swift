@@ -9,17 +9,17 @@ extension Shell {
     func mget(_ args: [String], mode: GetMode = .normal, command: String = "mget") -> CommandOutcome {
         guard let (parallel, args) = Shell.parallelOption(args, default: settings.parallel), !args.isEmpty else { return .usage }
         if parallel > 1 { return parallelGet(args, parallel: parallel, mode: mode, command: command) }
-        return forEachRemote(args, command: command) { remote in
-            var local = LocalName.lastComponent(remote)
+        return forEachRemote(args, command: command) { match in
+            var local = LocalName.lastComponent(match.name)
             if settings.caseMapping, local == local.uppercased(), local != local.lowercased() { local = local.lowercased() }
-            return fetchIntoFolder(remote, as: local, mode: mode, command: command)
+            return fetchIntoFolder(match.name, as: local, mode: mode, command: command, known: match)
         }
     }
 
     func mdelete(_ args: [String]) -> CommandOutcome {
         guard !args.isEmpty else { return .usage }
-        return forEachRemote(args, command: "mdelete") { remote in
-            verb("mdelete") { () throws(FTPError) in try client.delete(remote) }
+        return forEachRemote(args, command: "mdelete") { match in
+            verb("mdelete") { () throws(FTPError) in try client.delete(match.name) }
         }
     }
 
@@ -81,20 +81,20 @@ extension Shell {
 
     /// Expands each pattern against the remote listing and runs `body` on each match, asking first when
     /// a person is at the terminal. A pattern that matches nothing is a failure.
-    private func forEachRemote(_ patterns: [String], command: String, _ body: (String) -> CommandOutcome) -> CommandOutcome {
+    private func forEachRemote(_ patterns: [String], command: String, _ body: (RemoteMatch) -> CommandOutcome) -> CommandOutcome {
         var outcome = CommandOutcome.success
         // `a` answers for the rest of this command only, as in tnftp; the next command asks again.
         var asking = true
         for pattern in patterns {
-            guard let names = matches(pattern, command: command, outcome: &outcome)?.map(\.name) else { continue }
-            for name in names {
-                switch asking ? confirm(command, name) : .yes {
+            guard let found = matches(pattern, command: command, outcome: &outcome) else { continue }
+            for match in found {
+                switch asking ? confirm(command, match.name) : .yes {
                 case .no: continue
                 case .quit: return outcome
                 case .all: asking = false; console.line("Prompting off for duration of \(command).")
                 case .yes: break
                 }
-                let result = body(name)
+                let result = body(match)
                 if result != .success { outcome = record(result) }
                 // Ctrl-C stops the whole command, not just the file it came during.
                 if Interruption.isRequested { return outcome }
@@ -147,7 +147,8 @@ extension Shell {
         let prefix = slash.map { String(pattern[...$0]) } ?? ""
         // A listing names entries of one folder: a name with "/" or NUL, "." or ".." is the server's trick, not a file.
         let found = entries.filter { $0.kind != .directory && $0.format != .raw && LocalName.isPlainComponent($0.name) }
-            .map { RemoteMatch(name: prefix + $0.name, size: $0.size, modified: $0.modified) }
+            // MLSD times are UTC to the second; a LIST time is the server's local time, or only a date: not for preserve.
+            .map { RemoteMatch(name: prefix + $0.name, size: $0.size, modified: $0.format == .mlsd ? $0.modified : nil) }
         return .success(found.filter { fnmatch(pattern, $0.name, FNM_PATHNAME | FNM_PERIOD) == 0 }.sorted { $0.name < $1.name })
     }
 

@@ -36,7 +36,8 @@ extension Shell {
 
     /// Downloads `remote` under a local name derived from it by `LocalName` (mget, fget, URLs): says when the
     /// name had to be changed, refuses names that cannot be saved here.
-    func fetchIntoFolder(_ remote: String, as derived: String? = nil, mode: GetMode, command: String) -> CommandOutcome {
+    func fetchIntoFolder(_ remote: String, as derived: String? = nil, mode: GetMode, command: String,
+                         known: RemoteMatch? = nil) -> CommandOutcome {
         let decision: LocalName.Decision
         do throws(FTPError) { decision = try LocalName.forRemote(derived ?? remote) } catch {
             return .failure("\(command): refusing the remote name '\(Console.sanitize(remote))': \(error.message)")
@@ -44,10 +45,12 @@ extension Shell {
         if let original = decision.original {
             console.error("\(command): saving '\(Console.sanitize(original))' as '\(Console.sanitize(decision.name))': the server's name is not safe to use as it is")
         }
-        return fetch(remote, to: .derivedFile(decision.name), mode: mode, command: command)
+        return fetch(remote, to: .derivedFile(decision.name), mode: mode, command: command, known: known)
     }
 
-    func fetch(_ remote: String, to destination: Destination, mode: GetMode, command: String) -> CommandOutcome {
+    /// `known`: what a listing already said of the file (mget), so no SIZE or MDTM is asked for it.
+    func fetch(_ remote: String, to destination: Destination, mode: GetMode, command: String,
+               known: RemoteMatch? = nil) -> CommandOutcome {
         let type = settings.transferType
         let requested: String
         switch destination {
@@ -70,6 +73,9 @@ extension Shell {
         let localExists = WireText.withCString(local) { stat($0, &info) } == 0
         var remoteTime: Int64?
         if mode == .newer, localExists {
+            remoteTime = known?.modified
+        }
+        if mode == .newer, localExists, remoteTime == nil {
             do throws(FTPError) {
                 remoteTime = try FTPClient.unlessRefused { () throws(FTPError) in try remoteModificationTime(remote) } ?? nil
             } catch { return failure(command, error) }
@@ -97,7 +103,8 @@ extension Shell {
         if case .file = destination { options.allowSpecialTarget = true }
         var report: FTPClient.DownloadReport?
         let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
-            let done = try engine(for: command, what: "'\(Console.sanitize(remote))'").download(remote, toPath: local, type: type, options: options)
+            let done = try engine(for: command, what: "'\(Console.sanitize(remote))'")
+                .download(remote, toPath: local, type: type, options: options, expectedSize: type == .image ? known?.size : nil)
             report = done
             return done.result
         }
@@ -108,7 +115,7 @@ extension Shell {
         if let checksum = report?.verifiedWith, settings.verbose {
             console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
         }
-        if settings.preserve { preserveTime(remote, local: local, known: remoteTime) }
+        if settings.preserve { preserveTime(remote, local: local, known: remoteTime ?? known?.modified) }
         return .success
     }
 

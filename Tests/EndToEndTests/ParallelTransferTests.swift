@@ -56,6 +56,22 @@ import Testing
         }
     }
 
+    @Test func mgetOnOneConnectionTakesSizesAndTimesFromTheListing() throws {
+        let server = try PyFTPServer()   // MLSD: sizes and UTC times to the second
+        for index in 0..<5 { try TestFiles.writeRandom(server.path("m\(index).bin"), size: 10_000 + index) }
+        var old = [timespec(tv_sec: 1_500_000_000, tv_nsec: 0), timespec(tv_sec: 1_500_000_000, tv_nsec: 0)]
+        utimensat(AT_FDCWD, server.path("m3.bin"), &old, 0)
+        let work = try TemporaryDirectory("ferry-parallel")
+        let result = try run(server, "mget m*\n", flags: ["-d"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.stdout.contains("---> SIZE") && !result.stdout.contains("---> MDTM"), "\(result.stdout)")
+        for index in 0..<5 {
+            #expect(try TestFiles.sha256(work.file("m\(index).bin")) == TestFiles.sha256(server.path("m\(index).bin")))
+        }
+        let modified = try FileManager.default.attributesOfItem(atPath: work.file("m3.bin"))[.modificationDate] as? Date
+        #expect(modified?.timeIntervalSince1970 == 1_500_000_000, "preserve took the listing's time")
+    }
+
     @Test func badParallelCountsAreUsageErrors() throws {
         let server = try PyFTPServer()
         let work = try TemporaryDirectory("ferry-parallel")
