@@ -110,9 +110,6 @@ final class DataPump {
         if due > elapsed { usleep(UInt32(min(due - elapsed, 10) * 1_000_000)) }
     }
 
-    /// Upload writes of 128 KiB: 1 MiB writes made vsftpd spend a quarter more CPU receiving (see Docs/Benchmarks.md).
-    static let uploadChunk = 128 * 1024
-
     /// `input` → data socket until end of file; the caller closes the socket to mark the end.
     func send(from input: Int32, to stream: ByteStream, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
@@ -121,7 +118,7 @@ final class DataPump {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
         defer { buffer.deallocate() }
         while true {
-            let count = Glibc.read(input, buffer.baseAddress, min(chunkSize, DataPump.uploadChunk))
+            let count = Glibc.read(input, buffer.baseAddress, chunkSize)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FTPError(.localFile, "cannot read the local file: \(FTPError.systemMessage(errno))")

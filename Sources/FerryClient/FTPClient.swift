@@ -60,7 +60,6 @@ public final class FTPClient {
         let socket = try Socket.connect(host: host, port: port, family: configuration.addressFamily,
                                         timeout: configuration.connectTimeout, source: configuration.sourceAddress)
         socket.enableKeepAlive()
-        socket.enableNoDelay()
         let connection = ControlConnection(socket: socket, replyTimeout: configuration.replyTimeout) { [weak self] in
             self?.onEvent($0)
         }
