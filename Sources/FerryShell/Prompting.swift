@@ -30,6 +30,21 @@ extension Shell {
         }
     }
 
+    /// The questions of one multiple-file command (mget, mput, mdelete …): yes or no for `name`, nil to stop.
+    /// `a` answers yes for the rest of this command only, as in tnftp: `asking` is the command's own.
+    func approve(_ command: String, _ name: String, asking: inout Bool) -> Bool? {
+        guard asking else { return true }
+        switch confirm(command, name) {
+        case .yes: return true
+        case .no: return false
+        case .quit: return nil
+        case .all:
+            asking = false
+            console.line("Prompting off for duration of \(command).")
+            return true
+        }
+    }
+
     /// Asks before replacing a local file with something that is not a download (a listing): at a terminal only;
     /// a script follows `get`'s rule and replaces it.
     func mayReplaceLocalFile(_ path: String) -> Bool {

@@ -35,12 +35,8 @@ extension Shell {
         var outcome = CommandOutcome.success
         var asking = true
         for local in names {
-            switch asking ? confirm("mput", local) : .yes {
-            case .no: continue
-            case .quit: return outcome
-            case .all: asking = false; console.line("Prompting off for duration of mput.")
-            case .yes: break
-            }
+            guard let yes = approve("mput", local, asking: &asking) else { return outcome }
+            if !yes { continue }
             let result = send(local, as: LocalName.lastComponent(local), mode: .replace, command: "mput")
             if result != .success { outcome = record(result) }
             if Interruption.isRequested { return outcome }
@@ -83,17 +79,12 @@ extension Shell {
     /// a person is at the terminal. A pattern that matches nothing is a failure.
     private func forEachRemote(_ patterns: [String], command: String, _ body: (RemoteMatch) -> CommandOutcome) -> CommandOutcome {
         var outcome = CommandOutcome.success
-        // `a` answers for the rest of this command only, as in tnftp; the next command asks again.
         var asking = true
         for pattern in patterns {
             guard let found = matches(pattern, command: command, outcome: &outcome) else { continue }
             for match in found {
-                switch asking ? confirm(command, match.name) : .yes {
-                case .no: continue
-                case .quit: return outcome
-                case .all: asking = false; console.line("Prompting off for duration of \(command).")
-                case .yes: break
-                }
+                guard let yes = approve(command, match.name, asking: &asking) else { return outcome }
+                if !yes { continue }
                 let result = body(match)
                 if result != .success { outcome = record(result) }
                 // Ctrl-C stops the whole command, not just the file it came during.
@@ -111,13 +102,8 @@ extension Shell {
         for pattern in patterns {
             guard let found = matches(pattern, command: command, outcome: &outcome) else { continue }
             for match in found {
-                switch asking ? confirm(command, match.name) : .yes {
-                case .no: continue
-                case .quit: return chosen
-                case .all: asking = false; console.line("Prompting off for duration of \(command).")
-                case .yes: break
-                }
-                chosen.append(match)
+                guard let yes = approve(command, match.name, asking: &asking) else { return chosen }
+                if yes { chosen.append(match) }
             }
         }
         return chosen

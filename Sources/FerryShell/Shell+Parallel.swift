@@ -54,14 +54,9 @@ extension Shell {
     func parallelPut(_ names: [String], parallel: Int) -> CommandOutcome {
         var chosen: [String] = []
         var asking = true
-        loop: for local in names {
-            switch asking ? confirm("mput", local) : .yes {
-            case .no: continue
-            case .quit: break loop
-            case .all: asking = false; console.line("Prompting off for duration of mput.")
-            case .yes: break
-            }
-            chosen.append(local)
+        for local in names {
+            guard let yes = approve("mput", local, asking: &asking) else { break }
+            if yes { chosen.append(local) }
         }
         let items = chosen.map { TransferPool.Item(.upload, remote: LocalName.lastComponent($0), local: $0) }
         let results = runJob(items, parallel: parallel, command: "mput", options: FTPClient.DownloadOptions())

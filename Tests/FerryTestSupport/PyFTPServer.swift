@@ -9,16 +9,12 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
     public let password = "secret"
     public var root: String { directory.path }
     private let directory: TemporaryDirectory
-    private let process: Process
-    private let stdin: Pipe
+    private let server: PythonServer
 
     public init(options: ServerOptions = ServerOptions()) throws {
         directory = try TemporaryDirectory("ferry-pyftpd")
         host = options.host
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", TestPaths.fixtures.appendingPathComponent("servers/pyftpd.py").path,
-                         "--root", directory.path, "--user", user, "--password", password, "--watch-stdin",
+        var arguments = ["--root", directory.path, "--user", user, "--password", password, "--watch-stdin",
                          "--host", options.host]
         for verb in options.refuse { arguments += ["--refuse", verb] }
         if let masquerade = options.masquerade { arguments += ["--masquerade", masquerade] }
@@ -38,49 +34,11 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if options.rateLimit > 0 { arguments += ["--rate-limit", String(options.rateLimit)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }
         for line in options.extraMLSDLines { arguments += ["--extra-mlsd-line", line] }
-        process.arguments = arguments
-        stdin = Pipe()
-        let stdout = Pipe()
-        let log = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = log
-        try process.run()
-
-        let first = FirstLine()
-        let handle = stdout.fileHandleForReading
-        DispatchQueue.global().async {
-            var line = Data()
-            while true {
-                let byte = handle.readData(ofLength: 1)
-                if byte.isEmpty || byte == Data("\n".utf8) { break }
-                line.append(byte)
-            }
-            first.set(String(decoding: line, as: UTF8.self))
-        }
-        guard let line = first.wait(timeout: 20), line.hasPrefix("PORT "), let port = UInt16(line.dropFirst(5)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw TestSupportError("pyftpdlib did not start (is it installed? 'make test' installs it with pip)")
-        }
-        self.port = port
+        server = try PythonServer(script: "pyftpd.py", arguments: arguments)
+        port = server.port
     }
 
-    public func stop() {
-        if process.isRunning {
-            try? stdin.fileHandleForWriting.close()
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    public func stop() { server.stop() }
 
     deinit { stop() }
-
-    private final class FirstLine: @unchecked Sendable {
-        private let semaphore = DispatchSemaphore(value: 0)
-        private var value: String?
-        func set(_ line: String) { value = line; semaphore.signal() }
-        func wait(timeout: Double) -> String? {
-            semaphore.wait(timeout: .now() + timeout) == .success ? value : nil
-        }
-    }
 }

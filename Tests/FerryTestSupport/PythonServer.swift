@@ -16,18 +16,21 @@ public final class PythonServer: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        var line = Data()
+        // The first line, read on another thread so a server that never speaks cannot hold the test.
+        let first = FirstLine()
         let handle = stdout.fileHandleForReading
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
+        DispatchQueue.global().async {
+            var line = Data()
+            while true {
+                let byte = handle.readData(ofLength: 1)
+                if byte.isEmpty || byte == Data("\n".utf8) { break }
+                line.append(byte)
+            }
+            first.set(String(decoding: line, as: UTF8.self))
         }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let port = UInt16(text.dropFirst(5)) else {
+        guard let text = first.wait(timeout: 20), text.hasPrefix("PORT "), let port = UInt16(text.dropFirst(5)) else {
             kill(process.processIdentifier, SIGKILL)
-            throw TestSupportError("\(script) did not start (said '\(text)')")
+            throw TestSupportError("\(script) did not start (is pyftpdlib installed? 'make test' installs it with pip)")
         }
         self.port = port
     }
@@ -41,6 +44,15 @@ public final class PythonServer: @unchecked Sendable {
     }
 
     deinit { stop() }
+
+    private final class FirstLine: @unchecked Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        private var value: String?
+        func set(_ line: String) { value = line; semaphore.signal() }
+        func wait(timeout: Double) -> String? {
+            semaphore.wait(timeout: .now() + timeout) == .success ? value : nil
+        }
+    }
 }
 
 /// Self-signed certificates for 127.0.0.1, made with openssl for one test.
