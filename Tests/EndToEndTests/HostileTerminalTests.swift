@@ -7,14 +7,7 @@ import Testing
 @Suite struct HostileTerminalTests {
     func session(_ arguments: [String], _ steps: [String], directory: String,
                  environment extra: [String: String] = [:]) throws -> ProcessRunner.Result {
-        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory
-        environment.removeValue(forKey: "PAGER")
-        environment.merge(extra) { _, new in new }
-        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, "15", TestPaths.ferryBinary] + arguments,
-                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
-                                     directory: directory)
+        try Ferry.pty(arguments, steps, directory: directory, environment: extra)
     }
 
     /// OSC 52 would set the terminal's clipboard; ESC [2J would clear the screen.

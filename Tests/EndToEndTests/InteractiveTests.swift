@@ -5,9 +5,7 @@ import Testing
 /// The interactive path on a real pseudo-terminal: libedit prompt, password without echo, confirmations.
 @Suite struct InteractiveTests {
     func session(_ arguments: [String], _ steps: [String], directory: String) throws -> ProcessRunner.Result {
-        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
-        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, "10", TestPaths.ferryBinary] + arguments,
-                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 60, directory: directory)
+        try Ferry.pty(arguments, steps, directory: directory, expectTimeout: 10)
     }
 
     @Test func logsInAsksBeforeEachFileAndKeepsThePasswordHidden() throws {

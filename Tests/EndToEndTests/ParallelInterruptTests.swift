@@ -5,12 +5,7 @@ import Testing
 /// Ctrl-C stops every transfer of the running job (issue 10), on a real pseudo-terminal.
 @Suite struct ParallelInterruptTests {
     func session(_ arguments: [String], _ steps: [String], directory: String) throws -> ProcessRunner.Result {
-        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory
-        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, "20", TestPaths.ferryBinary] + arguments,
-                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
-                                     directory: directory)
+        try Ferry.pty(arguments, steps, directory: directory, expectTimeout: 20)
     }
 
     @Test func ctrlCDuringPgetThenPgetAgainContinuesFromTheStateFile() throws {

@@ -77,4 +77,19 @@ public enum Ferry {
         return try ProcessRunner.run(TestPaths.ferryBinary, arguments, stdin: script, timeout: timeout,
                                      environment: environment, directory: directory, expectTimeout: expectTimeout)
     }
+
+    /// Runs the binary on a pseudo-terminal through Tests/Fixtures/pty_session.py: `steps` are its "expect TEXT",
+    /// "send TEXT", "interrupt" and "sleep S" lines, each expectation waiting up to `expectTimeout` seconds.
+    public static func pty(_ arguments: [String], _ steps: [String], directory: String, expectTimeout: Int = 15,
+                           environment extra: [String: String] = [:]) throws -> ProcessRunner.Result {
+        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory
+        environment.removeValue(forKey: "PAGER")
+        environment.removeValue(forKey: "NETRC")
+        environment.merge(extra) { _, new in new }
+        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout), TestPaths.ferryBinary] + arguments,
+                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
+                                     directory: directory)
+    }
 }
