@@ -47,26 +47,39 @@ extension FTPClient {
             throw FTPError(.interrupted, "download interrupted after \(position - start) bytes of the range")
         }
         if stoppedEarly { socket.resetAndClose() } else { socket.close() }
+        if stoppedEarly {
+            // The cut transfer is answered with 426, or 226 when the server had sent everything — some servers send
+            // both. A NOOP pairs the replies for certain: whatever comes before its 200 belongs to the cut transfer.
+            // When that does not work out in time the session is closed (the caller reopens it for the next range);
+            // the range itself is whole either way.
+            do throws(FTPError) {
+                try Interruption.ignoringPending { () throws(FTPError) in
+                    try connection.send(Command(.noop))
+                    for _ in 0..<4 {
+                        if try connection.readFinalReply(timeout: min(10, configuration.replyTimeout)).code.rawValue == 200 { return }
+                    }
+                    throw FTPError(.protocolViolation, "no reply to NOOP after a cut range")
+                }
+            } catch { close() }
+            return position - start
+        }
         let reply: Reply
         do throws(FTPError) {
-            reply = try connection.readFinalReply(timeout: stoppedEarly ? min(10, configuration.replyTimeout) : nil)
+            reply = try connection.readFinalReply()
         } catch {
             if let streamError { throw streamError }
-            // The range is whole; only the session is lost (the caller reopens it for the next range).
-            if stoppedEarly { return position - start }
             throw error
         }
         if let streamError {
             let code: FTPError.Code = [.localFile, .protocolViolation].contains(streamError.code) ? streamError.code : .transferIncomplete
             throw FTPError(code, "range from byte \(start) incomplete at byte \(position): \(streamError.message)", reply: reply)
         }
-        if !stoppedEarly {
-            guard reply.code.isSuccess else {
-                throw FTPError(.transferIncomplete, "range from byte \(start) failed at byte \(position): \(reply.summary)", reply: reply)
-            }
-            if position < end() {
-                throw FTPError(.transferIncomplete, "the file ended at byte \(position), before its announced size; it may have changed on the server")
-            }
+        guard reply.code.isSuccess else {
+            throw FTPError(.transferIncomplete, "range from byte \(start) failed at byte \(position): \(reply.summary)", reply: reply)
+        }
+        if position < end() {
+            // 226 and the stream ended early: the file is shorter than its SIZE (a lie, or changed on the server).
+            throw FTPError(.protocolViolation, "the file ended at byte \(position), before its announced size; it may have changed on the server")
         }
         return position - start
     }

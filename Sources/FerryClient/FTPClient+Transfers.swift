@@ -65,6 +65,16 @@ extension FTPClient {
             // reconnects), never a silent "Not connected." later.
             expected = try FTPClient.unlessRefused { () throws(FTPError) in try size(remote) }
         }
+        // A .part with a pget state file beside it is preallocated at full size and full of holes: only pget may
+        // continue it, and a fresh download starts by removing both.
+        let pgetState = String(target.writePath.dropLast(5)) + ".pget"
+        var stateInfo = stat()
+        if target.writePath != localPath, WireText.withCString(pgetState, { lstat($0, &stateInfo) }) == 0 {
+            if options.resume {
+                throw FTPError(.localFile, "'\(target.writePath)' belongs to an interrupted segmented download; pget continues it")
+            }
+            _ = WireText.withCString(pgetState) { unlink($0) }
+        }
         var offset: Int64 = 0
         if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {
             offset = existing

@@ -20,6 +20,8 @@ public final class SegmentedDownload: @unchecked Sendable {
         var running: Set<Int> = []
         var failure: FTPError?
         var lastSaved = 0.0
+        /// Failed range attempts in the whole job.
+        var attempts = 0
     }
 
     private let remote: String
@@ -46,6 +48,13 @@ public final class SegmentedDownload: @unchecked Sendable {
         self.onEvent = onEvent
     }
 
+    static let minimumSize: Int64 = 1 << 20
+
+    private func oneConnection(_ client: FTPClient) throws(FTPError) -> FTPClient.DownloadReport {
+        let engine = TransferEngine(client: client, recipe: recipe, policy: policy)
+        return try engine.download(remote, toPath: localPath, type: .image, options: options)
+    }
+
     /// The state file of a `.part`: `.name.part` → `.name.pget`.
     static func statePath(_ target: LocalTarget) -> String { String(target.writePath.dropLast(5)) + ".pget" }
 
@@ -65,14 +74,25 @@ public final class SegmentedDownload: @unchecked Sendable {
             }
         } catch where error.code == .commandFailed || error.code == .protocolViolation {
             onEvent(.notice("pget: \(error.message); downloading on one connection"))
-            let engine = TransferEngine(client: client, recipe: recipe, policy: policy)
-            return try engine.download(remote, toPath: localPath, type: .image, options: options)
+            return try oneConnection(client)
         }
+        // Below a megabyte a segment costs more than it saves; and a single stream checks the length itself (a
+        // server that says SIZE 0 and sends bytes is caught there).
+        if size < SegmentedDownload.minimumSize { return try oneConnection(client) }
         let statePath = SegmentedDownload.statePath(target)
+        var planted = stat()
+        if WireText.withCString(statePath, { lstat($0, &planted) }) == 0,
+           (planted.st_mode & S_IFMT) != S_IFREG || planted.st_uid != geteuid() {
+            throw FTPError(.localFile, "'\(statePath)' exists and is not a regular file of yours; remove it first")
+        }
         var resumedAt: Int64 = 0
+        let modified = client.features.supports("MDTM")
+            ? try FTPClient.unlessRefused { () throws(FTPError) in try client.modificationTime(remote) } : nil
+        let identity = "\(recipe.host):\(recipe.port) \(recipe.directory ?? "") \(remote) \(modified ?? "-")"
         var plan = SegmentPlan(size: size, count: segments)
+        plan.identity = identity
         var fd: Int32
-        if let text = SmallText.read(statePath), let saved = SegmentPlan.parse(state: text, size: size),
+        if let text = SmallText.read(statePath), let saved = SegmentPlan.parse(state: text, size: size, identity: identity),
            target.existingPartialSize(allowTarget: false) == size {
             plan = saved
             resumedAt = saved.bytesDone
@@ -80,6 +100,13 @@ public final class SegmentedDownload: @unchecked Sendable {
             onEvent(.notice("pget: continuing '\(remote)' from \(resumedAt) of \(size) bytes"))
         } else {
             _ = WireText.withCString(statePath) { unlink($0) }
+            // A SIZE that lies must not fill the disk: the file has to fit in what is free, with room to spare.
+            var space = statvfs()
+            let folder = target.writePath.contains("/") ? String(target.writePath[...target.writePath.lastIndex(of: "/")!]) : "."
+            if WireText.withCString(folder, { statvfs($0, &space) }) == 0,
+               size > Int64(space.f_bavail) * Int64(space.f_frsize) - (64 << 20) {
+                throw FTPError(.localFile, "'\(remote)' is said to be \(size) bytes, more than the free space here; not reserving it")
+            }
             fd = try target.open(truncate: true, allowTarget: false)
             if size > 0, posix_fallocate(fd, 0, off_t(size)) != 0, ftruncate(fd, off_t(size)) != 0 {
                 Glibc.close(fd)
@@ -178,7 +205,13 @@ public final class SegmentedDownload: @unchecked Sendable {
                     return state.plan.segments[index].position > position
                 }
                 failures = moved ? 1 : failures + 1
-                if error.code == .interrupted || !TransferEngine.isWorthRetrying(error) || failures > policy.retries {
+                // Job-wide too: a server that cuts every range after a few bytes must not be retried for ever.
+                let spent = state.withLock { state -> Int in
+                    state.attempts += 1
+                    return state.attempts
+                }
+                if error.code == .interrupted || !TransferEngine.isWorthRetrying(error) || failures > policy.retries
+                    || spent > policy.retries * max(segments, 1) {
                     state.withLock { if $0.failure == nil { $0.failure = error } }
                     return
                 }
@@ -203,9 +236,12 @@ public final class SegmentedDownload: @unchecked Sendable {
 /// Small text files written whole (temporary name, then rename) and read with a size bound.
 enum SmallText {
     static func read(_ path: String, limit: Int = 1 << 20) -> String? {
-        let fd = WireText.withCString(path) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        // Never a FIFO (that would block), a link, or a file someone else planted in a shared folder.
+        let fd = WireText.withCString(path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else { return nil }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while bytes.count <= limit {
@@ -223,6 +259,7 @@ enum SmallText {
         guard fd >= 0 else { return }
         let ok = Array(text.utf8).withUnsafeBytes { raw in (try? DataPump.writeAll(fd, raw)) != nil }
         close(fd)
-        if ok { _ = WireText.withCString(temporary) { from in WireText.withCString(path) { rename(from, $0) } } }
+        let renamed = ok && WireText.withCString(temporary, { from in WireText.withCString(path) { rename(from, $0) } }) == 0
+        if !renamed { _ = WireText.withCString(temporary) { unlink($0) } }
     }
 }

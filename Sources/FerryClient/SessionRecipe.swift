@@ -12,6 +12,9 @@ public struct SessionRecipe: Sendable {
     public var protected = false
     /// cd / cdup since login.
     public var moves: [Command] = []
+    /// The folder as the server named it (PWD) when a job began: every session of the job goes there, and must
+    /// get there, so no session works in another folder. nil: replay `moves`.
+    public var directory: String?
 
     public init(host: String, port: UInt16, user: String? = nil, password: String? = nil, account: String? = nil,
                 protected: Bool = false) {
@@ -33,6 +36,23 @@ extension FTPClient {
             _ = try login(user: user, password: recipe.password, account: recipe.account)
             if let type { try? setType(type) }
         }
-        for move in recipe.moves { _ = try execute(move) }
+        // Every step must succeed: a session left in another folder would fetch another file of the same name.
+        if let directory = recipe.directory {
+            try changeDirectory(directory)
+            return
+        }
+        for move in recipe.moves {
+            let reply = try execute(move)
+            guard reply.code.isSuccess else {
+                throw FTPError(.commandFailed, "the session could not return to its folder (\(move.traceDescription): \(reply.summary))", reply: reply)
+            }
+        }
+    }
+
+    /// The recipe with `directory` set to where this session is now (PWD), for the sessions of a job.
+    public func pinned(_ recipe: SessionRecipe) throws(FTPError) -> SessionRecipe {
+        var pinned = recipe
+        pinned.directory = try currentDirectory()
+        return pinned
     }
 }

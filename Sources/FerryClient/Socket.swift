@@ -109,9 +109,15 @@ public final class Socket {
             if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
             var pfd = pollfd(fd: descriptor, events: events, revents: 0)
             let remaining = max(0, deadline - MonotonicClock.now)
-            let result = poll(&pfd, 1, Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up)))
+            // In slices of a quarter second: worker threads block SIGINT, so their poll is never interrupted and
+            // must look at the Ctrl-C count by itself.
+            let slice = min(remaining, 0.25)
+            let result = poll(&pfd, 1, Int32((slice * 1000).rounded(.up)))
             if result > 0 { return true }
-            if result == 0 { return false }
+            if result == 0 {
+                if MonotonicClock.now < deadline { continue }
+                return false
+            }
             if errno != EINTR { throw FTPError(.connectionFailed, "poll failed: \(FTPError.systemMessage(errno))") }
             if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
         }

@@ -20,6 +20,9 @@ public struct SegmentPlan: Sendable, Equatable {
 
     public let size: Int64
     public private(set) var segments: [Segment]
+    /// Which file this is (server, folder and name, modification time): a state file of another file, or of the same
+    /// file before it changed, is not continued. One line; set by the caller.
+    public var identity = ""
 
     /// Ranges smaller than this are not split further: a new connection costs more than it gains.
     public static let minimumSplit: Int64 = 256 * 1024
@@ -79,25 +82,31 @@ public struct SegmentPlan: Sendable, Equatable {
 
     // MARK: state file
 
-    /// `ferry-pget 1`, `size N`, then one `range START END DONE` line per range.
+    /// `ferry-pget 1`, `size N`, `file IDENTITY`, then one `range START END DONE` line per range.
     public var stateText: String {
-        var text = "ferry-pget 1\nsize \(size)\n"
+        let line = String(identity.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? "?" : Character($0) })
+        var text = "ferry-pget 1\nsize \(size)\nfile \(line)\n"
         for segment in segments { text += "range \(segment.start) \(segment.end) \(segment.done)\n" }
         return text
     }
 
     /// The plan a state file describes, or nil when it is not one of ours or does not fit `size`.
-    public static func parse(state text: String, size: Int64) -> SegmentPlan? {
-        let lines = text.split(separator: "\n")
-        guard lines.first == "ferry-pget 1", lines.count >= 2, lines.count <= 10_002,
-              lines[1] == "size \(size)" else { return nil }
+    public static func parse(state text: String, size: Int64, identity: String = "") -> SegmentPlan? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        var expected = SegmentPlan(size: 0, count: 1)
+        expected.identity = identity
+        let identityLine = expected.stateText.split(separator: "\n")[2]
+        guard lines.first == "ferry-pget 1", lines.count >= 3, lines.count <= 10_003,
+              lines[lines.startIndex + 1] == "size \(size)", lines[lines.startIndex + 2] == identityLine else { return nil }
         var segments: [Segment] = []
-        for line in lines.dropFirst(2) {
+        for line in lines.dropFirst(3) {
             let words = line.split(separator: " ")
             guard words.count == 4, words[0] == "range", let start = Int64(words[1]), let end = Int64(words[2]),
                   let done = Int64(words[3]) else { return nil }
             segments.append(Segment(start: start, end: end, done: done))
         }
-        return SegmentPlan(size: size, segments: segments)
+        var plan = SegmentPlan(size: size, segments: segments)
+        plan?.identity = identity
+        return plan
     }
 }

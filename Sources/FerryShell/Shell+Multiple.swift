@@ -8,7 +8,8 @@ import FerryCore
 extension Shell {
     func mget(_ args: [String], mode: GetMode = .normal, command: String = "mget") -> CommandOutcome {
         guard let (parallel, args) = Shell.parallelOption(args, default: settings.parallel), !args.isEmpty else { return .usage }
-        if parallel > 1 { return parallelGet(args, parallel: parallel, mode: mode, command: command) }
+        // runique names files one after another: it keeps the one-connection path.
+        if parallel > 1, !settings.receiveUnique { return parallelGet(args, parallel: parallel, mode: mode, command: command) }
         return forEachRemote(args, command: command) { match in
             var local = LocalName.lastComponent(match.name)
             if settings.caseMapping, local == local.uppercased(), local != local.lowercased() { local = local.lowercased() }
@@ -31,7 +32,7 @@ extension Shell {
             if matched.isEmpty { return .failure("mput: no local file matches '\(pattern)'") }
             names += matched
         }
-        if parallel > 1 { return parallelPut(names, parallel: parallel) }
+        if parallel > 1, !settings.storeUnique { return parallelPut(names, parallel: parallel) }
         var outcome = CommandOutcome.success
         var asking = true
         for local in names {

@@ -31,6 +31,11 @@ extension Shell {
             if let original = decision.original {
                 console.error("\(command): saving '\(Console.sanitize(original))' as '\(Console.sanitize(decision.name))': the server's name is not safe to use as it is")
             }
+            // Two sessions must never write one local file: a second match for the same name is left out.
+            guard !items.contains(where: { $0.local == decision.name }) else {
+                outcome = record(.failure("\(command): '\(Console.sanitize(match.name))' would be saved as '\(Console.sanitize(decision.name))' too; skipped"))
+                continue
+            }
             items.append(TransferPool.Item(.download, remote: match.name, local: decision.name, size: match.size))
             modified.append(match.modified)
         }
@@ -58,15 +63,29 @@ extension Shell {
             guard let yes = approve("mput", local, asking: &asking) else { break }
             if yes { chosen.append(local) }
         }
-        let items = chosen.map { TransferPool.Item(.upload, remote: LocalName.lastComponent($0), local: $0) }
+        var items: [TransferPool.Item] = []
+        var outcome = CommandOutcome.success
+        for local in chosen {
+            let remote = LocalName.lastComponent(local)
+            guard !items.contains(where: { $0.remote == remote }) else {
+                outcome = record(.failure("mput: '\(Console.sanitize(local))' would be stored as '\(Console.sanitize(remote))' too; skipped"))
+                continue
+            }
+            items.append(TransferPool.Item(.upload, remote: remote, local: local))
+        }
         let results = runJob(items, parallel: parallel, command: "mput", options: FTPClient.DownloadOptions())
         if !results.isEmpty { client.forgetListings() }
-        return jobOutcome(results, command: "mput", before: .success)
+        return jobOutcome(results, command: "mput", before: outcome)
     }
 
     private func runJob(_ items: [TransferPool.Item], parallel: Int, command: String,
                         options: FTPClient.DownloadOptions) -> [Result<TransferResult, FTPError>] {
-        guard !items.isEmpty, let recipe = session else { return [] }
+        guard !items.isEmpty, let session else { return [] }
+        // Every session of the job works in the folder this one is in now, whatever moved it there (cd, quote CWD).
+        let recipe: SessionRecipe
+        do throws(FTPError) { recipe = try client.pinned(session) } catch {
+            return items.map { _ in .failure(error) }
+        }
         var job = TransferPool.Settings(parallel: parallel, type: settings.transferType)
         job.download = options
         job.policy.retries = settings.retries

@@ -17,7 +17,7 @@ extension Shell {
             segments = count
             words.removeFirst(first == "-n" ? min(2, words.count) : 1)
         }
-        guard (1...2).contains(words.count), !words[0].isEmpty else { return .usage }
+        guard (1...2).contains(words.count), !words[0].isEmpty, words.count == 1 || !words[1].isEmpty else { return .usage }
         let local: String
         if words.count == 2 {
             guard case .file(let name) = Destination.typed(words[1]) else {
@@ -47,7 +47,9 @@ extension Shell {
     }
 
     func segmentedFetch(_ remote: String, to local: String, segments: Int, command: String) -> CommandOutcome {
-        guard let recipe = session else { return .failure("Not connected.") }
+        guard let session else { return .failure("Not connected.") }
+        let recipe: SessionRecipe
+        do throws(FTPError) { recipe = try client.pinned(session) } catch { return failure(command, error) }
         if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote)) (\(segments) segments)") }
         var options = FTPClient.DownloadOptions()
         options.verify = settings.verify
