@@ -22,6 +22,8 @@ public final class SegmentedDownload: @unchecked Sendable {
         var lastSaved = 0.0
         /// Failed range attempts in the whole job.
         var attempts = 0
+        /// The download is over: a late session's events are not shown.
+        var silenced = false
     }
 
     private let remote: String
@@ -31,8 +33,9 @@ public final class SegmentedDownload: @unchecked Sendable {
     private let configuration: ClientConfiguration
     private let options: FTPClient.DownloadOptions
     private let policy: TransferEngine.Policy
-    private let onEvent: @Sendable (Event) -> Void
+    private let sink: @Sendable (Event) -> Void
     private let state = Mutex(State(plan: SegmentPlan(size: 0, count: 1)))
+    private let writing = Mutex(())
     private let start = MonotonicClock.now
 
     public init(_ remote: String, toPath localPath: String, segments: Int, recipe: SessionRecipe,
@@ -45,7 +48,7 @@ public final class SegmentedDownload: @unchecked Sendable {
         self.configuration = configuration
         self.options = options
         self.policy = policy
-        self.onEvent = onEvent
+        self.sink = onEvent
     }
 
     static let minimumSize: Int64 = 1 << 20
@@ -73,7 +76,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                 throw FTPError(.commandFailed, "the server cannot start a transfer at an offset (REST)")
             }
         } catch where error.code == .commandFailed || error.code == .protocolViolation {
-            onEvent(.notice("pget: \(error.message); downloading on one connection"))
+            emit(.notice("pget: \(error.message); downloading on one connection"))
             return try oneConnection(client)
         }
         // Below a megabyte a segment costs more than it saves; and a single stream checks the length itself (a
@@ -97,7 +100,7 @@ public final class SegmentedDownload: @unchecked Sendable {
             plan = saved
             resumedAt = saved.bytesDone
             fd = try target.open(truncate: false, allowTarget: false)
-            onEvent(.notice("pget: continuing '\(remote)' from \(resumedAt) of \(size) bytes"))
+            emit(.notice("pget: continuing '\(remote)' from \(resumedAt) of \(size) bytes"))
         } else {
             _ = WireText.withCString(statePath) { unlink($0) }
             // A SIZE that lies must not fill the disk: the file has to fit in what is free, with room to spare.
@@ -121,7 +124,11 @@ public final class SegmentedDownload: @unchecked Sendable {
         let output = fd
         let threads = (0..<extra).map { _ in WorkerThread { [self] in self.workOnNewSession(fd: output, statePath: statePath) } }
         work(on: client, fd: output, statePath: statePath)
-        for thread in threads { thread.join() }
+        // Wait for the sessions that hold a range; one still logging in when every range is done is not waited for.
+        WorkerThread.settle(threads) {
+            state.withLock { $0.running.isEmpty && ($0.plan.isFinished || $0.failure != nil || Interruption.isRequested) }
+        }
+        state.withLock { $0.silenced = true }
 
         let (finished, failure, done) = state.withLock { ($0.plan.isFinished, $0.failure, $0.plan.bytesDone) }
         if failure?.code == .protocolViolation {
@@ -162,7 +169,7 @@ public final class SegmentedDownload: @unchecked Sendable {
         guard state.withLock({ $0.failure == nil && !$0.plan.isFinished }) else { return }
         let client = FTPClient(configuration: configuration)
         do throws(FTPError) { try client.reopen(recipe, type: .image) } catch {
-            onEvent(.notice("pget: one more session could not be opened (\(error.message)); going on with fewer"))
+            emit(.notice("pget: one more session could not be opened (\(error.message)); going on with fewer"))
             client.close()
             return
         }
@@ -192,7 +199,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                         state.plan.advance(index, by: count)
                         return (state.plan.bytesDone, state.plan.size)
                     }
-                    onEvent(.progress(TransferProgress(bytes: done, expected: size, elapsed: MonotonicClock.now - start)))
+                    emit(.progress(TransferProgress(bytes: done, expected: size, elapsed: MonotonicClock.now - start)))
                     save(statePath, force: false)
                 })
                 state.withLock { _ = $0.running.remove(index) }
@@ -215,10 +222,14 @@ public final class SegmentedDownload: @unchecked Sendable {
                     state.withLock { if $0.failure == nil { $0.failure = error } }
                     return
                 }
-                onEvent(.notice("pget: range at byte \(position): \(error.message); resuming it"))
+                emit(.notice("pget: range at byte \(position): \(error.message); resuming it"))
                 if !client.isConnected { usleep(UInt32(min(8, 1 << (failures - 1))) * 1_000_000) }
             }
         }
+    }
+
+    private func emit(_ event: Event) {
+        if !state.withLock({ $0.silenced }) { sink(event) }
     }
 
     /// Writes the state file at most once a second (always with `force`), so an interrupted pget can continue.
@@ -229,7 +240,8 @@ public final class SegmentedDownload: @unchecked Sendable {
             state.lastSaved = now
             return state.plan.stateText
         }
-        if let text { SmallText.write(text, to: path) }
+        // One writer at a time: two threads must not share the temporary file.
+        if let text { writing.withLock { _ in SmallText.write(text, to: path) } }
     }
 }
 

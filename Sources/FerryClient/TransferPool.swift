@@ -48,6 +48,10 @@ public final class TransferPool: @unchecked Sendable {
     private struct State {
         var next = 0
         var cancelled = false
+        /// Files being moved right now.
+        var active = 0
+        /// The job is over: a late session's events are not shown.
+        var silenced = false
         var results: [Result<TransferResult, FTPError>?]
     }
 
@@ -56,7 +60,7 @@ public final class TransferPool: @unchecked Sendable {
     private let recipe: SessionRecipe
     private let configuration: ClientConfiguration
     private let state: Mutex<State>
-    private let onEvent: @Sendable (Event) -> Void
+    private let sink: @Sendable (Event) -> Void
 
     public init(_ items: [Item], settings: Settings, recipe: SessionRecipe, configuration: ClientConfiguration,
                 onEvent: @escaping @Sendable (Event) -> Void) {
@@ -64,7 +68,7 @@ public final class TransferPool: @unchecked Sendable {
         self.settings = settings
         self.recipe = recipe
         self.configuration = configuration
-        self.onEvent = onEvent
+        self.sink = onEvent
         state = Mutex(State(results: Array(repeating: nil, count: items.count)))
     }
 
@@ -74,7 +78,9 @@ public final class TransferPool: @unchecked Sendable {
         let extra = max(0, min(settings.parallel, items.count) - 1)
         let threads = (0..<extra).map { _ in WorkerThread { [self] in self.workOnNewSession() } }
         work(on: client)
-        for thread in threads { thread.join() }
+        // Wait for the sessions that hold a file; one still logging in when every file is done is not waited for.
+        WorkerThread.settle(threads) { state.withLock { $0.results.allSatisfy { $0 != nil } || ($0.cancelled && $0.active == 0) } }
+        state.withLock { $0.silenced = true }
         return state.withLock { state in
             state.results.map { $0 ?? .failure(FTPError(.interrupted, "not started: the job was interrupted")) }
         }
@@ -87,22 +93,27 @@ public final class TransferPool: @unchecked Sendable {
         state.withLock { state in
             guard !state.cancelled, state.next < items.count else { return nil }
             defer { state.next += 1 }
+            state.active += 1
             return state.next
         }
+    }
+
+    private func emit(_ event: Event) {
+        if !state.withLock({ $0.silenced }) { sink(event) }
     }
 
     private func workOnNewSession() {
         // Nothing left to do: no connection is opened for nothing.
         guard state.withLock({ !$0.cancelled && $0.next < items.count }) else { return }
         let client = FTPClient(configuration: configuration)
-        client.onEvent = { [onEvent] event in
-            if case .notice(let text) = event { onEvent(.notice(text)) }
+        client.onEvent = { [self] event in
+            if case .notice(let text) = event { emit(.notice(text)) }
         }
         do throws(FTPError) {
             try client.reopen(recipe, type: settings.type)
         } catch {
             // A per-host limit (421, "too many connections") or a refused login: the job goes on with fewer sessions.
-            onEvent(.notice("one more session could not be opened (\(error.message)); going on with fewer"))
+            emit(.notice("one more session could not be opened (\(error.message)); going on with fewer"))
             client.close()
             return
         }
@@ -122,15 +133,15 @@ public final class TransferPool: @unchecked Sendable {
             }
             guard let index = nextIndex() else { break }
             let item = items[index]
-            onEvent(.started(index))
-            client.onEvent = { [onEvent] event in
+            emit(.started(index))
+            client.onEvent = { [self] event in
                 switch event {
-                case .progress(let progress): onEvent(.progress(index, progress))
-                case .notice(let text): onEvent(.notice(text))
+                case .progress(let progress): emit(.progress(index, progress))
+                case .notice(let text): emit(.notice(text))
                 default: saved(event)
                 }
             }
-            engine.onEvent = { [onEvent] event in onEvent(.engine(index, event)) }
+            engine.onEvent = { [self] event in emit(.engine(index, event)) }
             let result: Result<TransferResult, FTPError>
             do throws(FTPError) {
                 switch item.direction {
@@ -145,8 +156,11 @@ public final class TransferPool: @unchecked Sendable {
                 result = .failure(error)
                 if error.code == .interrupted || Interruption.isRequested { cancel() }
             }
-            state.withLock { $0.results[index] = result }
-            onEvent(.finished(index, result))
+            state.withLock { state in
+                state.results[index] = result
+                state.active -= 1
+            }
+            emit(.finished(index, result))
         }
     }
 }
