@@ -60,7 +60,7 @@ final class JobProgress: @unchecked Sendable {
                 console.error("Reconnected to \(Console.sanitize(host)).")
             case .notice(let text):
                 clear(&state)
-                console.error(Console.sanitize(text))
+                console.error(Console.sanitize("\(command): \(text)"))
             }
         }
     }
