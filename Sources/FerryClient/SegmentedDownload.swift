@@ -125,8 +125,14 @@ public final class SegmentedDownload: @unchecked Sendable {
         let threads = (0..<extra).map { _ in WorkerThread { [self] in self.workOnNewSession(fd: output, statePath: statePath) } }
         work(on: client, fd: output, statePath: statePath)
         // Wait for the sessions that hold a range; one still logging in when every range is done is not waited for.
+        // Silenced in the same breath as the decision, so a late session can take no range and write into `fd`
+        // after it is closed.
         WorkerThread.settle(threads) {
-            state.withLock { $0.running.isEmpty && ($0.plan.isFinished || $0.failure != nil || Interruption.isRequested) }
+            state.withLock { state in
+                let over = state.running.isEmpty && (state.plan.isFinished || state.failure != nil || Interruption.isRequested)
+                if over { state.silenced = true }
+                return over
+            }
         }
         state.withLock { $0.silenced = true }
 
@@ -183,7 +189,7 @@ public final class SegmentedDownload: @unchecked Sendable {
         var failures = 0
         while true {
             let taken: (index: Int, start: Int64)? = state.withLock { state in
-                guard state.failure == nil, !Interruption.isRequested else { return nil }
+                guard state.failure == nil, !state.silenced, !Interruption.isRequested else { return nil }
                 let free = state.plan.segments.indices.first { !state.plan.segments[$0].isFinished && !state.running.contains($0) }
                 guard let index = free ?? state.plan.splitLargest() else { return nil }
                 state.running.insert(index)
