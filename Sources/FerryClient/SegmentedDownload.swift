@@ -208,9 +208,11 @@ public final class SegmentedDownload: @unchecked Sendable {
                     emit(.progress(TransferProgress(bytes: done, expected: size, elapsed: MonotonicClock.now - start)))
                     save(statePath, force: false)
                 })
+                // Saved while the range still counts as running: once it does not, the job may end and remove the
+                // state file, which a later save would bring back.
+                save(statePath, force: true)
                 state.withLock { _ = $0.running.remove(index) }
                 failures = 0
-                save(statePath, force: true)
             } catch {
                 // Failures in a row without progress count against the budget; a cut after progress starts it over.
                 let moved = state.withLock { state -> Bool in
