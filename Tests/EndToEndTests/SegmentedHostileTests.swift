@@ -136,4 +136,19 @@ import Testing
         #expect(result.stderr.contains("usage: pget"), "an empty local name is a usage error: \(result.stderr)")
         #expect(!TestFiles.names(in: work.path).contains { $0.hasPrefix("..") }, "\(TestFiles.names(in: work.path))")
     }
+
+    @Test func aSessionThatHangsLoggingInDoesNotHoldTheJob() throws {
+        var options = ServerOptions()
+        options.muteAfterSessions = 1
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("f.bin"), size: 3_000_017)
+        for index in 0..<4 { try TestFiles.write(server.path("m\(index).txt"), "m\(index)") }
+        let work = try TemporaryDirectory("ferry-pget-hostile")
+        let start = Date()
+        let result = try run(server, "pget -n 4 f.bin\nmget -P 4 m*.txt\n", directory: work.path, timeout: 60)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(Date().timeIntervalSince(start) < 30, "the job waited for sessions stuck in login (reply timeout 60 s)")
+        #expect(try TestFiles.sha256(work.file("f.bin")) == TestFiles.sha256(server.path("f.bin")))
+        #expect(TestFiles.exists(work.file("m3.txt")))
+    }
 }

@@ -68,6 +68,8 @@ def main():
     parser.add_argument("--extra-list-line", action="append", default=[], help="a raw line added to every LIST")
     parser.add_argument("--extra-mlsd-line", action="append", default=[], help="a raw line added to every MLSD")
     parser.add_argument("--rate-limit", type=int, default=0, help="bytes per second per data connection (RETR)")
+    parser.add_argument("--mute-after-sessions", type=int,
+                        help="sessions after this many never answer FEAT (a server that hangs extra logins)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -130,7 +132,10 @@ def main():
         hash_algorithm = "SHA-256"
         hash_range = None
 
+        sessions = itertools.count(1)
+
         def handle(self):
+            self.session_number = next(Handler.sessions)
             if args.silent_greeting:
                 return
             return super().handle()
@@ -206,6 +211,8 @@ def main():
             return super().ftp_OPTS(line)
 
         def ftp_FEAT(self, line):
+            if args.mute_after_sessions is not None and self.session_number > args.mute_after_sessions:
+                return
             if not args.hash:
                 return super().ftp_FEAT(line)
             lines = ["211-Features supported:", " EPRT", " EPSV", " MDTM", " REST STREAM", " SIZE", " UTF8",
