@@ -65,15 +65,15 @@ extension FTPClient {
             // reconnects), never a silent "Not connected." later.
             expected = try FTPClient.unlessRefused { () throws(FTPError) in try size(remote) }
         }
-        // A .part with a pget state file beside it is preallocated at full size and full of holes: only pget may
+        // A .part with a segment state file beside it is preallocated at full size and full of holes: only a segmented download may
         // continue it, and a fresh download starts by removing both.
-        let pgetState = String(target.writePath.dropLast(5)) + ".pget"
+        let segmentState = target.segmentStatePath
         var stateInfo = stat()
-        if target.writePath != localPath, WireText.withCString(pgetState, { lstat($0, &stateInfo) }) == 0 {
+        if target.writePath != localPath, WireText.withCString(segmentState, { lstat($0, &stateInfo) }) == 0 {
             if options.resume {
-                throw FTPError(.localFile, "'\(target.writePath)' belongs to an interrupted segmented download; pget continues it")
+                throw FTPError(.localFile, "'\(target.writePath)' belongs to an interrupted segmented download", advice: .continueSegmented)
             }
-            _ = WireText.withCString(pgetState) { unlink($0) }
+            _ = WireText.withCString(segmentState) { unlink($0) }
         }
         var offset: Int64 = 0
         if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {

@@ -51,6 +51,8 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         case withTLS
         /// The partial file is kept; it can be continued.
         case resumeLater
+        /// An interrupted segmented download can be continued by running it again.
+        case continueSegmented
         /// A fresh download (not a continuation) is what can help.
         case downloadAgain
         /// Replacing the remote file (not continuing it) is what can help.

@@ -35,6 +35,9 @@ struct LocalTarget {
         writePath.hasSuffix(".part") ? String(writePath.dropLast(5)) + ".bad" : path + ".bad"
     }
 
+    /// The state file of an interrupted segmented download beside the `.part`: `.name.part` → `.name.pget`.
+    var segmentStatePath: String { String(writePath.dropLast(5)) + ".pget" }
+
     private var usesTemporaryFile: Bool { writePath != path }
 
     /// The file a resume continues: the `.part` when there is one, else (only when `allowTarget`, classic reget)

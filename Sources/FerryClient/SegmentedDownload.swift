@@ -4,7 +4,7 @@ import Synchronization
 @preconcurrency import Glibc
 #endif
 
-/// pget: one file in N byte ranges on N sessions at once, into one preallocated `.part`. A range that finishes
+/// A segmented download: one file in N byte ranges on N sessions at once, into one preallocated `.part`. A range that finishes
 /// early takes half of the largest one still running; a state file beside the `.part` (`.name.pget`) records the
 /// ranges, so an interrupted pget continues where it stopped; the whole file is verified by the server's checksum
 /// when it offers one, then renamed into place. Without SIZE or REST it falls back to one connection.
@@ -58,9 +58,6 @@ public final class SegmentedDownload: @unchecked Sendable {
         return try engine.download(remote, toPath: localPath, type: .image, options: options)
     }
 
-    /// The state file of a `.part`: `.name.part` → `.name.pget`.
-    static func statePath(_ target: LocalTarget) -> String { String(target.writePath.dropLast(5)) + ".pget" }
-
     public func run(on client: FTPClient) throws(FTPError) -> FTPClient.DownloadReport {
         let target = LocalTarget(path: localPath, temporary: true)
         guard target.isRegular, target.writePath != localPath else {
@@ -76,13 +73,13 @@ public final class SegmentedDownload: @unchecked Sendable {
                 throw FTPError(.commandFailed, "the server cannot start a transfer at an offset (REST)")
             }
         } catch where error.code == .commandFailed || error.code == .protocolViolation {
-            emit(.notice("pget: \(error.message); downloading on one connection"))
+            emit(.notice("\(error.message); downloading on one connection"))
             return try oneConnection(client)
         }
         // Below a megabyte a segment costs more than it saves; and a single stream checks the length itself (a
         // server that says SIZE 0 and sends bytes is caught there).
         if size < SegmentedDownload.minimumSize { return try oneConnection(client) }
-        let statePath = SegmentedDownload.statePath(target)
+        let statePath = target.segmentStatePath
         var planted = stat()
         if WireText.withCString(statePath, { lstat($0, &planted) }) == 0,
            (planted.st_mode & S_IFMT) != S_IFREG || planted.st_uid != geteuid() {
@@ -100,7 +97,7 @@ public final class SegmentedDownload: @unchecked Sendable {
             plan = saved
             resumedAt = saved.bytesDone
             fd = try target.open(truncate: false, allowTarget: false)
-            emit(.notice("pget: continuing '\(remote)' from \(resumedAt) of \(size) bytes"))
+            emit(.notice("continuing '\(remote)' from \(resumedAt) of \(size) bytes"))
         } else {
             _ = WireText.withCString(statePath) { unlink($0) }
             // A SIZE that lies must not fill the disk: the file has to fit in what is free, with room to spare.
@@ -147,7 +144,7 @@ public final class SegmentedDownload: @unchecked Sendable {
         if !finished || failure != nil {
             save(statePath, force: true)
             Glibc.close(fd)
-            throw failure ?? FTPError(.transferIncomplete, "pget stopped at \(done) of \(size) bytes; pget again continues it")
+            throw failure ?? FTPError(.transferIncomplete, "stopped at \(done) of \(size) bytes", advice: .continueSegmented)
         }
         guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
             throw FTPError(.localFile, "cannot finish writing '\(target.writePath)': \(FTPError.systemMessage(errno))")
@@ -175,7 +172,7 @@ public final class SegmentedDownload: @unchecked Sendable {
         guard state.withLock({ $0.failure == nil && !$0.plan.isFinished }) else { return }
         let client = FTPClient(configuration: configuration)
         do throws(FTPError) { try client.reopen(recipe, type: .image) } catch {
-            emit(.notice("pget: one more session could not be opened (\(error.message)); going on with fewer"))
+            emit(.notice("one more session could not be opened (\(error.message)); going on with fewer"))
             client.close()
             return
         }
@@ -230,7 +227,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                     state.withLock { if $0.failure == nil { $0.failure = error } }
                     return
                 }
-                emit(.notice("pget: range at byte \(position): \(error.message); resuming it"))
+                emit(.notice("range at byte \(position): \(error.message); resuming it"))
                 if !client.isConnected { usleep(UInt32(min(8, 1 << (failures - 1))) * 1_000_000) }
             }
         }

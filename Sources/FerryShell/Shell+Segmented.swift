@@ -56,13 +56,12 @@ extension Shell {
         var policy = TransferEngine.Policy()
         policy.retries = settings.retries
         let display = SharedProgress(line: showsProgress && settings.hashBytes == nil ? ProgressLine(console: console, name: LocalName.lastComponent(remote)) : nil,
-                                     console: console)
+                                     console: console, command: command)
         let download = SegmentedDownload(remote, toPath: local, segments: segments, recipe: recipe,
                                          configuration: settings.client, options: options, policy: policy) { display.handle($0) }
         var report: FTPClient.DownloadReport?
         let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
             let done = try download.run(on: client)
-            display.finish()
             report = done
             return done.result
         }
@@ -81,10 +80,12 @@ final class SharedProgress: @unchecked Sendable {
     private let lock = Mutex(())
     private let line: ProgressLine?
     private let console: Console
+    private let command: String
 
-    init(line: ProgressLine?, console: Console) {
+    init(line: ProgressLine?, console: Console, command: String) {
         self.line = line
         self.console = console
+        self.command = command
     }
 
     func handle(_ event: SegmentedDownload.Event) {
@@ -93,7 +94,7 @@ final class SharedProgress: @unchecked Sendable {
             case .progress(let progress): line?.update(progress)
             case .notice(let text):
                 line?.clear()
-                console.error(Console.sanitize(text))
+                console.error(Console.sanitize("\(command): \(text)"))
             }
         }
     }

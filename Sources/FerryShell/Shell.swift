@@ -154,6 +154,7 @@ public final class Shell {
         case .withoutTLS: return "; drop --tls to connect in clear text"
         case .withTLS: return "; connect with --tls first"
         case .resumeLater: return "; 'reget' continues it"
+        case .continueSegmented: return "; pget continues it"
         case .downloadAgain: return "; delete it, or use 'get'"
         case .uploadAgain: return "; use 'put' to replace it"
         }
