@@ -49,6 +49,21 @@ extension FTPClient {
         }
     }
 
+    /// One more session of a job (a pool or a segmented download), opened from `recipe`, its notices passed on.
+    /// nil — said through `notice` — when the server will not have it (a per-host limit, 421, a refused login):
+    /// the job goes on with fewer sessions.
+    static func extraSession(_ recipe: SessionRecipe, configuration: ClientConfiguration, type: TransferType,
+                             notice: @escaping (String) -> Void) -> FTPClient? {
+        let client = FTPClient(configuration: configuration)
+        client.onEvent = { event in if case .notice(let text) = event { notice(text) } }
+        do throws(FTPError) { try client.reopen(recipe, type: type) } catch {
+            notice("one more session could not be opened (\(error.message)); going on with fewer")
+            client.close()
+            return nil
+        }
+        return client
+    }
+
     /// The recipe with `directory` set to where this session is now (PWD), for the sessions of a job.
     public func pinned(_ recipe: SessionRecipe) throws(FTPError) -> SessionRecipe {
         var pinned = recipe

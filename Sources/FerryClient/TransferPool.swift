@@ -105,18 +105,8 @@ public final class TransferPool: @unchecked Sendable {
     private func workOnNewSession() {
         // Nothing left to do: no connection is opened for nothing.
         guard state.withLock({ !$0.cancelled && $0.next < items.count }) else { return }
-        let client = FTPClient(configuration: configuration)
-        client.onEvent = { [self] event in
-            if case .notice(let text) = event { emit(.notice(text)) }
-        }
-        do throws(FTPError) {
-            try client.reopen(recipe, type: settings.type)
-        } catch {
-            // A per-host limit (421, "too many connections") or a refused login: the job goes on with fewer sessions.
-            emit(.notice("one more session could not be opened (\(error.message)); going on with fewer"))
-            client.close()
-            return
-        }
+        guard let client = FTPClient.extraSession(recipe, configuration: configuration, type: settings.type,
+                                                  notice: { [self] in emit(.notice($0)) }) else { return }
         work(on: client)
         client.quit()
     }

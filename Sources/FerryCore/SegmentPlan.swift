@@ -84,20 +84,21 @@ public struct SegmentPlan: Sendable, Equatable {
 
     /// `ferry-pget 1`, `size N`, `file IDENTITY`, then one `range START END DONE` line per range.
     public var stateText: String {
-        let line = String(identity.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? "?" : Character($0) })
-        var text = "ferry-pget 1\nsize \(size)\nfile \(line)\n"
+        var text = "ferry-pget 1\nsize \(size)\n\(SegmentPlan.identityLine(identity))\n"
         for segment in segments { text += "range \(segment.start) \(segment.end) \(segment.done)\n" }
         return text
+    }
+
+    /// `file IDENTITY`, with any line break in it made harmless.
+    static func identityLine(_ identity: String) -> String {
+        "file " + String(identity.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? "?" : Character($0) })
     }
 
     /// The plan a state file describes, or nil when it is not one of ours or does not fit `size`.
     public static func parse(state text: String, size: Int64, identity: String = "") -> SegmentPlan? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        var expected = SegmentPlan(size: 0, count: 1)
-        expected.identity = identity
-        let identityLine = expected.stateText.split(separator: "\n")[2]
         guard lines.first == "ferry-pget 1", lines.count >= 3, lines.count <= 10_003,
-              lines[lines.startIndex + 1] == "size \(size)", lines[lines.startIndex + 2] == identityLine else { return nil }
+              lines[lines.startIndex + 1] == "size \(size)", lines[lines.startIndex + 2] == identityLine(identity) else { return nil }
         var segments: [Segment] = []
         for line in lines.dropFirst(3) {
             let words = line.split(separator: " ")

@@ -73,12 +73,13 @@ extension Shell {
         let localExists = WireText.withCString(local) { stat($0, &info) } == 0
         var remoteTime: Int64?
         if mode == .newer, localExists {
+            // The listing's time when mget has it, else MDTM.
             remoteTime = known?.modified
-        }
-        if mode == .newer, localExists, remoteTime == nil {
-            do throws(FTPError) {
-                remoteTime = try FTPClient.unlessRefused { () throws(FTPError) in try remoteModificationTime(remote) } ?? nil
-            } catch { return failure(command, error) }
+            if remoteTime == nil {
+                do throws(FTPError) {
+                    remoteTime = try FTPClient.unlessRefused { () throws(FTPError) in try remoteModificationTime(remote) } ?? nil
+                } catch { return failure(command, error) }
+            }
         }
         if let remoteTime, remoteTime <= Int64(info.st_mtim.tv_sec) {
             if settings.verbose { console.line("Local file \"\(Console.sanitize(local))\" is newer than remote file \"\(Console.sanitize(remote))\".") }
