@@ -72,6 +72,19 @@ import Testing
         #expect(modified?.timeIntervalSince1970 == 1_500_000_000, "preserve took the listing's time")
     }
 
+    @Test(arguments: [10, 999_999])
+    func aListingThatLiesAboutSizesNeverGivesAFileThatLooksComplete(listedSize: Int) throws {
+        var options = ServerOptions()
+        options.mlsdSize = listedSize
+        let server = try PyFTPServer(options: options)
+        for index in 0..<3 { try TestFiles.writeRandom(server.path("l\(index).bin"), size: 50_000) }
+        let work = try TemporaryDirectory("ferry-parallel")
+        let result = try run(server, "set retries 1\nmget l0*\nmget -P 2 l1* l2*\n", directory: work.path)
+        #expect(result.status == 1, "\(listedSize): \(result.output)")
+        #expect(TestFiles.names(in: work.path).filter { !$0.hasPrefix(".") }.isEmpty,
+                "\(listedSize): \(TestFiles.names(in: work.path))")
+    }
+
     @Test func badParallelCountsAreUsageErrors() throws {
         let server = try PyFTPServer()
         let work = try TemporaryDirectory("ferry-parallel")

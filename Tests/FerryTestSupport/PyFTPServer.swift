@@ -32,6 +32,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let late = options.lateReply { arguments += ["--late-reply", "\(late.verb):\(late.seconds)"] }
         if options.silentGreeting { arguments.append("--silent-greeting") }
         if options.rateLimit > 0 { arguments += ["--rate-limit", String(options.rateLimit)] }
+        if let size = options.mlsdSize { arguments += ["--mlsd-size", String(size)] }
         if let sessions = options.muteAfterSessions { arguments += ["--mute-after-sessions", String(sessions)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }
         for line in options.extraMLSDLines { arguments += ["--extra-mlsd-line", line] }

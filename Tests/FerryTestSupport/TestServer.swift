@@ -43,6 +43,8 @@ public struct ServerOptions: Sendable {
     public var stallRetrieveAfter: Int?
     /// Flip a byte of every RETR (same size, different content).
     public var corruptRetrieve = false
+    /// Every MLSD line says this size.
+    public var mlsdSize: Int?
     /// Sessions after this many never answer FEAT (extra logins that hang).
     public var muteAfterSessions: Int?
     /// Bytes per second at most on each RETR data connection (0: no limit).

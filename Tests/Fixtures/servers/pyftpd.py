@@ -7,6 +7,7 @@ then serves until it is killed or its parent goes away.
 import argparse
 import hashlib
 import itertools
+import re
 import socket
 import zlib
 import os
@@ -68,6 +69,7 @@ def main():
     parser.add_argument("--extra-list-line", action="append", default=[], help="a raw line added to every LIST")
     parser.add_argument("--extra-mlsd-line", action="append", default=[], help="a raw line added to every MLSD")
     parser.add_argument("--rate-limit", type=int, default=0, help="bytes per second per data connection (RETR)")
+    parser.add_argument("--mlsd-size", type=int, help="every MLSD line says this size (a listing that lies)")
     parser.add_argument("--mute-after-sessions", type=int,
                         help="sessions after this many never answer FEAT (a server that hangs extra logins)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
@@ -123,6 +125,8 @@ def main():
 
         def format_mlsx(self, basedir, listing, perms, facts, ignore_err=True):
             lines = super().format_mlsx(basedir, listing, perms, facts, ignore_err)
+            if args.mlsd_size is not None and self.mlsd_now:
+                lines = (re.sub(rb"size=\d+;", b"size=%d;" % args.mlsd_size, line) for line in lines)
             if not self.mlsd_now:
                 return lines
             extra = [(line + "\r\n").encode("utf-8", "surrogateescape") for line in args.extra_mlsd_line]
