@@ -40,8 +40,14 @@ final class DataPump {
     /// When the whole transfer must be over (listings: a bound in time as well as in bytes); nil for none.
     var deadline: Double?
 
-    private func checkPace(_ meter: Meter) throws(FTPError) {
+    /// After each chunk: one clock read for the pace check and the progress report.
+    private func tick(_ meter: Meter) throws(FTPError) {
         let now = MonotonicClock.now
+        try checkPace(meter, now: now)
+        report(meter, now: now)
+    }
+
+    private func checkPace(_ meter: Meter, now: Double) throws(FTPError) {
         if let deadline, now > deadline {
             throw FTPError(.timedOut, "data transfer timed out: not finished after \(format(deadline - meter.start)) s")
         }
@@ -76,7 +82,6 @@ final class DataPump {
             if count == 0 { break }
             try checkAnnounced(meter.bytes + Int64(count))
             meter.bytes += Int64(count)
-            try checkPace(meter)
             if converter != nil {
                 converted.removeAll(keepingCapacity: true)
                 converter!.convert(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &converted)
@@ -84,7 +89,7 @@ final class DataPump {
             } else {
                 try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             }
-            report(meter)
+            try tick(meter)
             throttle(meter)
         }
         if converter != nil {
@@ -135,8 +140,7 @@ final class DataPump {
                 try stream.writeAll(chunk, timeout: stallTimeout, what: "data transfer")
             }
             meter.bytes += Int64(count)
-            try checkPace(meter)
-            report(meter)
+            try tick(meter)
             throttle(meter)
         }
         report(meter, final: true)
@@ -171,8 +175,7 @@ final class DataPump {
                 pending -= written
             }
             meter.bytes += Int64(moved)
-            try checkPace(meter)
-            report(meter)
+            try tick(meter)
         }
         report(meter, final: true)
         return true
@@ -184,8 +187,7 @@ final class DataPump {
         throw FTPError(.protocolViolation, "the server sent more bytes than it announced (\(expected)); the download is discarded")
     }
 
-    private func report(_ meter: Meter, final: Bool = false) {
-        let now = MonotonicClock.now
+    private func report(_ meter: Meter, final: Bool = false, now: Double = MonotonicClock.now) {
         guard final || now - meter.lastReport >= 0.1 else { return }
         meter.lastReport = now
         progress(TransferProgress(bytes: meter.bytes, expected: expected, elapsed: now - meter.start))
