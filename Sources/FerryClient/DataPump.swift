@@ -39,6 +39,8 @@ final class DataPump {
     static let minimumBytesPerWindow: Int64 = 1024
     /// When the whole transfer must be over (listings: a bound in time as well as in bytes); nil for none.
     var deadline: Double?
+    /// At most this many bytes (a listing read line by line); more is an error.
+    var limit: Int64?
 
     /// After each chunk: one clock read for the pace check and the progress report.
     private func tick(_ meter: Meter) throws(FTPError) {
@@ -183,6 +185,9 @@ final class DataPump {
 
     /// A download may not run past the size the server announced (SIZE): the bytes would not be the file.
     private func checkAnnounced(_ total: Int64) throws(FTPError) {
+        if let limit, total > limit {
+            throw FTPError(.protocolViolation, "the listing is larger than \(limit >> 20) MiB; list a smaller directory")
+        }
         guard let expected, total > expected else { return }
         throw FTPError(.protocolViolation, "the server sent more bytes than it announced (\(expected)); the download is discarded")
     }
@@ -197,12 +202,59 @@ final class DataPump {
     enum DataSink {
         case descriptor(Int32)
         case memory(MemorySink)
+        case lines(LineSink)
 
         func write(_ bytes: UnsafeRawBufferPointer) throws(FTPError) {
             switch self {
             case .descriptor(let fd): try DataPump.writeAll(fd, bytes)
             case .memory(let sink): try sink.append(bytes)
+            case .lines(let sink): try sink.append(bytes)
             }
+        }
+    }
+
+    /// Hands each complete line (without its LF or CR LF) to `body` as it arrives: a listing of any length in
+    /// the memory of its longest line, which is bounded.
+    final class LineSink {
+        private var pending: [UInt8] = []
+        let lineLimit: Int
+        let body: (ArraySlice<UInt8>) throws(FTPError) -> Void
+        init(lineLimit: Int, body: @escaping (ArraySlice<UInt8>) throws(FTPError) -> Void) {
+            self.lineLimit = lineLimit
+            self.body = body
+        }
+
+        func append(_ more: UnsafeRawBufferPointer) throws(FTPError) {
+            var start = 0
+            for index in 0..<more.count where more[index] == 0x0A {
+                if pending.isEmpty {
+                    try emit(ArraySlice(UnsafeRawBufferPointer(rebasing: more[start..<index])))
+                } else {
+                    pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: more[start..<index]))
+                    let line = pending
+                    pending.removeAll(keepingCapacity: true)
+                    try emit(line[...])
+                }
+                start = index + 1
+            }
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: more[start...]))
+            guard pending.count <= lineLimit else {
+                throw FTPError(.protocolViolation, "a listing line is longer than \(lineLimit) bytes; the listing was not read")
+            }
+        }
+
+        /// The last line when the listing did not end with a line end.
+        func finish() throws(FTPError) {
+            guard !pending.isEmpty else { return }
+            let line = pending
+            pending = []
+            try emit(line[...])
+        }
+
+        private func emit(_ line: ArraySlice<UInt8>) throws(FTPError) {
+            var line = line
+            if line.last == 0x0D { line = line.dropLast() }
+            if !line.isEmpty { try body(line) }
         }
     }
 

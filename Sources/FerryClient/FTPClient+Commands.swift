@@ -95,6 +95,16 @@ extension FTPClient {
         try require(Command(.mdtm, path), "cannot get the modification time of '\(path)'").firstLineText.trimmingSpaces
     }
 
+    /// MFMT (draft-somers-ftp-mfxx): sets the remote file's modification time, and reads back what the server
+    /// set from its reply (`213 Modify=YYYYMMDDHHMMSS; path`). Returns the time the server says it set.
+    @discardableResult
+    public func setModificationTime(_ path: String, to seconds: Int64) throws(FTPError) -> Int64? {
+        let reply = try require(Command(.mfmt, "\(Timestamp.format(seconds)) \(path)"), "cannot set the time of '\(path)'")
+        let text = reply.firstLineText.lowercased()
+        guard let range = text.firstRange(of: "modify=") else { return nil }
+        return Timestamp.parse(String(text[range.upperBound...].prefix { $0 != ";" && $0 != " " }))
+    }
+
     static func quotedPath(in text: String) -> String? {
         guard let open = text.firstIndex(of: "\"") else { return nil }
         var result = ""

@@ -236,10 +236,20 @@ extension FTPClient {
         return sink.bytes
     }
 
+    /// Any listing verb, line by line as it arrives (local line ends stripped, empty lines left out): memory stays
+    /// that of one line (at most 64 KiB) whatever the listing's length. Bounded by the stall timeout, and in
+    /// total to 4 GiB.
+    public func eachListingLine(_ verb: Verb, _ path: String?,
+                                _ body: @escaping (ArraySlice<UInt8>) throws(FTPError) -> Void) throws(FTPError) {
+        let sink = DataPump.LineSink(lineLimit: 64 << 10, body: body)
+        _ = try download(Command(verb, path), to: .lines(sink), type: .ascii, offset: 0, expected: nil, limit: 4 << 30)
+        try sink.finish()
+    }
+
     // MARK: data pump glue
 
     private func download(_ command: Command, to output: DataPump.DataSink, type: TransferType, offset: Int64,
-                          expected: Int64?, deadline: Double? = nil) throws(FTPError) -> TransferResult {
+                          expected: Int64?, deadline: Double? = nil, limit: Int64? = nil) throws(FTPError) -> TransferResult {
         let connection = try connected()
         try setType(type)
         let start = MonotonicClock.now
@@ -248,6 +258,7 @@ extension FTPClient {
         var streamError: FTPError?
         let pump = pump(expected: expected, rate: configuration.downloadRateLimit)
         pump.deadline = deadline
+        pump.limit = limit
         do throws(FTPError) {
             _ = try pump.receive(from: try dataStream(socket), to: output, type: type)
         } catch { streamError = error }

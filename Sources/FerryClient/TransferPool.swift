@@ -1,5 +1,8 @@
 import FerryCore
 import Synchronization
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// A job of many file transfers on up to N sessions at once (mget -P, mput -P): the caller's own session works on
 /// the calling thread, the others each on a thread and connection of their own, opened from the same recipe
@@ -14,6 +17,11 @@ public final class TransferPool: @unchecked Sendable {
         public var local: String
         /// The size the listing gave (downloads), so no SIZE is asked; nil when unknown.
         public var size: Int64?
+        /// The remote file's time when the listing gave it to the second (with `setsTimes`; nil: MDTM is asked).
+        public var modified: Int64?
+        /// Uploads: store as `.name.part` and rename into place, continuing such a partial from `resumeFrom`.
+        public var viaTemporary = false
+        public var resumeFrom: Int64 = 0
 
         public init(_ direction: Direction, remote: String, local: String, size: Int64? = nil) {
             self.direction = direction
@@ -39,6 +47,9 @@ public final class TransferPool: @unchecked Sendable {
         public var type: TransferType
         public var download = FTPClient.DownloadOptions()
         public var policy = TransferEngine.Policy()
+        /// Give each copy its original's modification time: a download the remote file's, an upload (MFMT, where
+        /// the server offers it) the local file's.
+        public var setsTimes = false
         public init(parallel: Int, type: TransferType) {
             self.parallel = parallel
             self.type = type
@@ -134,14 +145,7 @@ public final class TransferPool: @unchecked Sendable {
             engine.onEvent = { [self] event in emit(.engine(index, event)) }
             let result: Result<TransferResult, FTPError>
             do throws(FTPError) {
-                switch item.direction {
-                case .download:
-                    let size = settings.type == .image ? item.size : nil
-                    result = .success(try engine.download(item.remote, toPath: item.local, type: settings.type,
-                                                          options: settings.download, expectedSize: size).result)
-                case .upload:
-                    result = .success(try engine.upload(item.local, as: item.remote, type: settings.type, mode: .replace))
-                }
+                result = .success(try move(item, engine: engine, client: client))
             } catch {
                 result = .failure(error)
                 if error.code == .interrupted || Interruption.isRequested { cancel() }
@@ -151,6 +155,42 @@ public final class TransferPool: @unchecked Sendable {
                 state.active -= 1
             }
             emit(.finished(index, result))
+        }
+    }
+
+    private func move(_ item: Item, engine: TransferEngine, client: FTPClient) throws(FTPError) -> TransferResult {
+        switch item.direction {
+        case .download:
+            let size = settings.type == .image ? item.size : nil
+            let done = try engine.download(item.remote, toPath: item.local, type: settings.type,
+                                           options: settings.download, expectedSize: size).result
+            if settings.setsTimes { TransferPool.setLocalTime(item, client: client) }
+            return done
+        case .upload:
+            let done = item.viaTemporary
+                ? try engine.uploadViaTemporary(item.local, as: item.remote, type: settings.type, resumeFrom: item.resumeFrom)
+                : try engine.upload(item.local, as: item.remote, type: settings.type, mode: .replace)
+            if settings.setsTimes { try TransferPool.setRemoteTime(item, client: client) }
+            return done
+        }
+    }
+
+    /// The local copy takes the remote file's time: the listing's when exact, else MDTM's; none when neither says.
+    static func setLocalTime(_ item: Item, client: FTPClient) {
+        guard let seconds = item.modified ?? (try? client.modificationTime(item.remote)).flatMap(Timestamp.parse) else { return }
+        var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
+        _ = WireText.withCString(item.local) { utimensat(AT_FDCWD, $0, &times, 0) }
+    }
+
+    /// The remote copy takes the local file's time by MFMT, read back from the reply; without MFMT nothing is done.
+    static func setRemoteTime(_ item: Item, client: FTPClient) throws(FTPError) {
+        guard client.features.supports("MFMT") else { return }
+        var info = stat()
+        guard WireText.withCString(item.local, { stat($0, &info) }) == 0 else { return }
+        let wanted = Int64(info.st_mtim.tv_sec)
+        let set = try client.setModificationTime(item.remote, to: wanted)
+        if let set, set != wanted {
+            throw FTPError(.commandFailed, "the server set the time of '\(item.remote)' to \(Timestamp.readable(set, separator: " ")) instead of \(Timestamp.readable(wanted, separator: " "))")
         }
     }
 }

@@ -14,7 +14,7 @@ public struct Verb: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
     public static let list = Verb("LIST"), nlst = Verb("NLST"), mlsd = Verb("MLSD"), mlst = Verb("MLST")
     public static let dele = Verb("DELE"), rnfr = Verb("RNFR"), rnto = Verb("RNTO")
     public static let mkd = Verb("MKD"), rmd = Verb("RMD")
-    public static let size = Verb("SIZE"), mdtm = Verb("MDTM")
+    public static let size = Verb("SIZE"), mdtm = Verb("MDTM"), mfmt = Verb("MFMT")
     public static let feat = Verb("FEAT"), opts = Verb("OPTS"), syst = Verb("SYST")
     public static let stat = Verb("STAT"), help = Verb("HELP"), site = Verb("SITE"), noop = Verb("NOOP")
 }

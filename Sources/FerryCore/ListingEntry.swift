@@ -10,6 +10,8 @@ public struct ListingEntry: Sendable, Equatable {
     public var size: Int64?
     /// Modification time, seconds since 1970 UTC.
     public var modified: Int64?
+    /// How exact `modified` is: MLSD to the second, a LIST time to the minute, an old LIST date to the day.
+    public var timePrecision: TimePrecision = .second
     /// Permission bits (0o7777 at most), when the listing gives them in a form that can be trusted.
     public var permissions: UInt16?
     /// Where a symbolic link points.
@@ -32,6 +34,14 @@ public struct ListingEntry: Sendable, Equatable {
         self.format = format
         self.raw = raw
     }
+}
+
+/// How exact a listed time is. Two times are compared at the coarser of their precisions.
+public enum TimePrecision: Int, Sendable, Equatable, Comparable {
+    case second = 1, minute = 60, day = 86400
+
+    public var seconds: Int64 { Int64(rawValue) }
+    public static func < (a: TimePrecision, b: TimePrecision) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// What a parser needs to know that the listing does not say: the time now and the server's time zone

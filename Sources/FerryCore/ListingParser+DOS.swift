@@ -33,7 +33,9 @@ extension ListingParser {
         guard next + 1 < fields.count else { return nil }
         let name = WireText.decode(bytes[fields[next + 1].lowerBound...])
         let modified = Int64(Timestamp.daysFromCivil(year: date.year, month: date.month, day: date.day)) * 86400 + seconds
-        return ListingEntry(name: name, kind: kind, size: size, modified: modified, format: .dos, raw: WireText.decode(bytes))
+        var entry = ListingEntry(name: name, kind: kind, size: size, modified: modified, format: .dos, raw: WireText.decode(bytes))
+        entry.timePrecision = .minute
+        return entry
     }
 
     static func dosDate(_ text: ArraySlice<UInt8>) -> (year: Int, month: Int, day: Int)? {

@@ -49,9 +49,11 @@ extension ListingParser {
             target = WireText.decode(nameBytes[(arrow + 4)...])
         }
         let modified = unixTime(month: date.month, day: date.day, timeOrYear: bytes[timeField], context: context)
-        return ListingEntry(name: name, kind: kind, size: kind == .directory || kind == .file || kind == .link ? size : nil,
-                            modified: modified, permissions: permissions, linkTarget: target, format: .unix,
-                            raw: WireText.decode(bytes))
+        var entry = ListingEntry(name: name, kind: kind, size: kind == .directory || kind == .file || kind == .link ? size : nil,
+                                 modified: modified, permissions: permissions, linkTarget: target, format: .unix,
+                                 raw: WireText.decode(bytes))
+        entry.timePrecision = bytes[timeField].contains(UInt8(ascii: ":")) ? .minute : .day
+        return entry
     }
 
     static func unixKind(_ byte: UInt8) -> ListingEntry.Kind? {

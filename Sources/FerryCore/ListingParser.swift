@@ -19,6 +19,12 @@ public enum ListingParser {
         return entries
     }
 
+    /// One line of an MLSD (`mlsd`) or LIST listing, as `parse` reads it; nil for `total N` lines and empty ones.
+    public static func parseEntry(_ line: ArraySlice<UInt8>, mlsd: Bool, context: ListingContext) -> ListingEntry? {
+        guard !line.isEmpty else { return nil }
+        return mlsd ? parseMLSDEntry(line) : parseLine(line, context: context)
+    }
+
     /// One LIST line: Unix, then DOS; otherwise `.raw`. Nil only for `total N` summary lines.
     public static func parseLine(_ line: ArraySlice<UInt8>, context: ListingContext) -> ListingEntry? {
         if isTotalLine(line) { return nil }

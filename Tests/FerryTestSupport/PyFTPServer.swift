@@ -34,6 +34,9 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if options.rateLimit > 0 { arguments += ["--rate-limit", String(options.rateLimit)] }
         if let size = options.mlsdSize { arguments += ["--mlsd-size", String(size)] }
         if let sessions = options.muteAfterSessions { arguments += ["--mute-after-sessions", String(sessions)] }
+        if let log = options.transferLog { arguments += ["--transfer-log", log] }
+        if options.listOnly { arguments.append("--list-only") }
+        if let hours = options.listUTCOffsetHours { arguments += ["--list-utc-offset-hours", String(hours)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }
         for line in options.extraMLSDLines { arguments += ["--extra-mlsd-line", line] }
         server = try PythonServer(script: "pyftpd.py", arguments: arguments)

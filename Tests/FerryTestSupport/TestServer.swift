@@ -62,6 +62,12 @@ public struct ServerOptions: Sendable {
     /// Raw lines added to every LIST / MLSD listing.
     public var extraListLines: [String] = []
     public var extraMLSDLines: [String] = []
+    /// Append `RETR path` / `STOR path` to this file for every finished transfer.
+    public var transferLog: String?
+    /// Offer neither MLST, MLSD nor MFMT: LIST only, as vsftpd.
+    public var listOnly = false
+    /// LIST shows times on a clock this many hours east of UTC (MDTM stays UTC).
+    public var listUTCOffsetHours: Int?
     public init() {}
 }
 

@@ -13,6 +13,8 @@ public final class VsftpdServer: TestServer, @unchecked Sendable {
     public let user = VsftpdServer.account
     public let password = VsftpdServer.runPassword
     public var root: String { directory.path }
+    /// vsftpd's log: with `xferlog_enable=YES` one `OK DOWNLOAD:` / `OK UPLOAD:` line per finished transfer.
+    public var logPath: String { state.file("vsftpd.log") }
     private let directory: TemporaryDirectory
     private let state: TemporaryDirectory
     private let process: Process

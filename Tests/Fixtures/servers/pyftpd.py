@@ -72,9 +72,17 @@ def main():
     parser.add_argument("--mlsd-size", type=int, help="every MLSD line says this size (a listing that lies)")
     parser.add_argument("--mute-after-sessions", type=int,
                         help="sessions after this many never answer FEAT (a server that hangs extra logins)")
+    parser.add_argument("--transfer-log", help="append 'RETR path' / 'STOR path' to this file for every finished transfer")
+    parser.add_argument("--list-only", action="store_true", help="no MLST, MLSD or MFMT: LIST only, as vsftpd")
+    parser.add_argument("--list-utc-offset-hours", type=int,
+                        help="LIST shows times on a clock this many hours east of UTC (MDTM stays UTC)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
+    if args.list_utc_offset_hours is not None:
+        hours = args.list_utc_offset_hours
+        os.environ["TZ"] = f"<{'+' if hours >= 0 else '-'}{abs(hours):02d}>{-hours}"
+        time.tzset()
 
     authorizer = DummyAuthorizer()
     authorizer.add_user(args.user, args.password, args.root, perm="elradfmwMT")
@@ -117,7 +125,13 @@ def main():
     class HostileFS(AbstractedFS):
         """Adds raw lines to every LIST and MLSD listing (MLST of one file is left alone)."""
         def format_list(self, basedir, listing, ignore_err=True):
-            yield from super().format_list(basedir, listing, ignore_err)
+            channel = self.cmd_channel
+            saved = channel.use_gmt_times
+            channel.use_gmt_times = args.list_utc_offset_hours is None and saved
+            try:
+                yield from super().format_list(basedir, listing, ignore_err)
+            finally:
+                channel.use_gmt_times = saved
             for line in args.extra_list_line:
                 yield (line + "\r\n").encode("utf-8", "surrogateescape")
 
@@ -214,8 +228,23 @@ def main():
                 return
             return super().ftp_OPTS(line)
 
+        def on_file_sent(self, file):
+            self._log_transfer("RETR", file)
+
+        def on_file_received(self, file):
+            self._log_transfer("STOR", file)
+
+        def _log_transfer(self, verb, file):
+            if args.transfer_log:
+                with open(args.transfer_log, "a", encoding="utf-8", errors="surrogateescape") as log:
+                    log.write(f"{verb} {self.fs.fs2ftp(file)}\n")
+
         def ftp_FEAT(self, line):
             if args.mute_after_sessions is not None and self.session_number > args.mute_after_sessions:
+                return
+            if args.list_only:
+                lines = ["211-Features supported:", " EPRT", " EPSV", " MDTM", " REST STREAM", " SIZE", " UTF8", "211 End FEAT."]
+                self.push("\r\n".join(lines) + "\r\n")
                 return
             if not args.hash:
                 return super().ftp_FEAT(line)
@@ -253,6 +282,8 @@ def main():
         for verb, perm, needs_arg in (("XSHA256", None, True), ("XCRC", None, True), ("RANG", None, True), ("HASH", "r", True)):
             Handler.proto_cmds[verb] = dict(perm=perm, auth=True, arg=needs_arg, help=f"Syntax: {verb}")
 
+    if args.list_only:
+        args.refuse += ["MLSD", "MLST", "MFMT"]
     for verb in args.refuse:
         def refused(self, line, verb=verb):
             self.respond(f"502 {verb} disabled by the test.")

@@ -1,0 +1,101 @@
+import FerryCore
+
+/// What `mirror` is asked to do (lftp's options).
+public struct MirrorOptions: Sendable {
+    public enum Direction: Sendable { case download, upload }
+    public var direction: Direction = .download
+    public var parallel = 1
+    /// `--delete`: remove from the target what the source lacks.
+    public var delete = false
+    /// `--only-newer`.
+    public var onlyNewer = false
+    /// `-X`/`-I` globs (fnmatch): matched against a name, or against the path from the tree's top when they hold a `/`.
+    public var excludes: [String] = []
+    public var includes: [String] = []
+    /// `--max-delete N`: more planned deletions than this and none is made.
+    public var maxDelete: Int?
+    /// `--verify`: files that look the same by size and time are also compared by the server's checksum.
+    public var verify = false
+    /// `--use-pget-n N`: downloads of at least `segmentThreshold` bytes go on N connections.
+    public var segments = 1
+    public var segmentThreshold: Int64 = 1 << 20
+    /// Off with `--no-symlinks`: links are skipped instead of copied as what they point to.
+    public var followSymlinks = true
+    /// Directories deeper than this are not entered (a last guard against loops no path can show).
+    public var maxDepth = 64
+    public init() {}
+}
+
+/// One line of the plan, said as it is decided (`--dry-run` prints them; a run shows what it does).
+public enum MirrorAction: Sendable {
+    case transfer(path: String, size: Int64?, reason: MirrorDecision.Transfer)
+    case makeDirectory(path: String)
+    case delete(path: String, isDirectory: Bool)
+    case skip(path: String, reason: String)
+    /// Something that cannot be mirrored (a refused name, a file where a folder is, an unreadable folder).
+    case failed(path: String, message: String)
+}
+
+/// One file to copy: its path from the top of the source tree, and of the target tree (they differ when a
+/// server's name had to be made safe as a local one).
+public struct MirrorTransfer: Sendable {
+    public var source: String
+    public var target: String
+    public var size: Int64?
+    /// The source's time when exact to the second (nil: asked with MDTM after the copy, when it is wanted).
+    public var modified: Int64?
+    /// Bytes of a partial upload (`.name.part` on the server) to continue from.
+    public var resumeFrom: Int64 = 0
+}
+
+public struct MirrorDeletion: Sendable {
+    public var path: String
+    public var isDirectory: Bool
+}
+
+/// Everything a mirror run will do, decided before anything changes. Per entry only paths and numbers are kept.
+public struct MirrorPlan: Sendable {
+    public var directories: [String] = []
+    public var transfers: [MirrorTransfer] = []
+    /// Children before their folders.
+    public var deletions: [MirrorDeletion] = []
+    public var skipped = 0
+    public var failed = 0
+    /// Why no deletion may happen (a listing failed, could not be read whole, or the source is empty).
+    public var deletionsBlocked: String?
+    /// The server's clock, seconds east of UTC, as read from one file's LIST time and MDTM (nil: not needed or unknown).
+    public var serverTimeZoneOffset: Int64?
+    public var bytesToTransfer: Int64 { transfers.reduce(0) { $0 + ($1.size ?? 0) } }
+}
+
+/// Paths as mirror handles them: relative ones joined with `/`, remote ones made absolute and normal.
+enum MirrorPath {
+    static func join(_ directory: String, _ name: String) -> String {
+        directory.isEmpty ? name : directory == "/" ? "/" + name : directory + "/" + name
+    }
+
+    /// `/a/./b/../c` → `/a/c`; never above `/`.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// True when `path` is `root` or inside it.
+    static func isInside(_ path: String, _ root: String) -> Bool {
+        path == root || root == "/" || path.hasPrefix(root + "/")
+    }
+
+    /// `.name.part`, `.name.pget`, `.name.bad` (Ferry's partial, segment-state and rejected downloads) → `name`.
+    static func temporaryBase(_ name: String) -> String? {
+        guard name.hasPrefix("."), name.count > 1 else { return nil }
+        for suffix in [".part", ".pget", ".bad"] where name.hasSuffix(suffix) && name.count > suffix.count + 1 {
+            return String(name.dropFirst().dropLast(suffix.count))
+        }
+        return nil
+    }
+}

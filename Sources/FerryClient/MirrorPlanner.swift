@@ -1,0 +1,293 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Walks the source tree folder by folder beside the target tree and decides, before anything changes, what
+/// a mirror will do. Each folder's two listings are read, compared and dropped; what is kept per file is
+/// one MirrorTransfer. Deletions are planned only while every listing so far was read whole.
+final class MirrorPlanner {
+    enum Side {
+        case remote(MirrorRemoteSide)
+        case local(MirrorLocalSide)
+
+        func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
+            switch self {
+            case .remote(let side): return try side.list(relative)
+            case .local(let side): return try side.list(relative)
+            }
+        }
+
+        func describe(_ relative: String) -> String {
+            switch self {
+            case .remote(let side): return side.absolute(relative)
+            case .local(let side): return side.path(relative)
+            }
+        }
+    }
+
+    /// A folder to visit: its path on each side, whether the target has it, and the identities of the folders
+    /// above it (a link back to one of them is a loop).
+    private struct Pending {
+        var source: String
+        var target: String
+        var targetExists: Bool
+        var depth: Int
+        var chain: [String]
+    }
+
+    let options: MirrorOptions
+    let source: Side
+    let target: Side
+    let remote: MirrorRemoteSide
+    let say: (MirrorAction) -> Void
+    private var plan = MirrorPlan()
+    /// What the source's top folder really is (MLST `unique`), when the server says.
+    var rootIdentity: String?
+
+    init(options: MirrorOptions, source: Side, target: Side, remote: MirrorRemoteSide, say: @escaping (MirrorAction) -> Void) {
+        self.options = options
+        self.source = source
+        self.target = target
+        self.remote = remote
+        self.say = say
+    }
+
+    private var downloading: Bool { options.direction == .download }
+
+    func run(targetExists: Bool) -> MirrorPlan {
+        var queue = [Pending(source: "", target: "", targetExists: targetExists, depth: 0, chain: [topIdentity()].compactMap { $0 })]
+        if !targetExists { plan.directories.append("") }
+        var next = 0
+        while next < queue.count {
+            let folder = queue[next]
+            queue[next] = Pending(source: "", target: "", targetExists: false, depth: 0, chain: [])
+            next += 1
+            if Interruption.isRequested {
+                blockDeletions("the plan was interrupted")
+                plan.failed += 1
+                break
+            }
+            visit(folder, queue: &queue)
+            // The queue's visited front is dropped now and then: memory follows the folders still to visit.
+            if next > 4096 {
+                queue.removeFirst(next)
+                next = 0
+            }
+        }
+        plan.serverTimeZoneOffset = remote.usesList ? remote.offset : nil
+        return plan
+    }
+
+    private func topIdentity() -> String? {
+        if case .local(let side) = source {
+            var info = stat()
+            guard WireText.withCString(side.root, { stat($0, &info) }) == 0 else { return nil }
+            return "\(info.st_dev):\(info.st_ino)"
+        }
+        return rootIdentity
+    }
+
+    private func visit(_ folder: Pending, queue: inout [Pending]) {
+        let sourceNodes: [MirrorNode]
+        do throws(FTPError) { sourceNodes = try source.list(folder.source).sorted { $0.name < $1.name } } catch {
+            fail(folder.source, "cannot list '\(source.describe(folder.source))': \(error.message)")
+            blockDeletions("the listing of '\(source.describe(folder.source))' failed")
+            return
+        }
+        var targetNodes: [String: MirrorNode] = [:]
+        if folder.targetExists {
+            do throws(FTPError) {
+                for node in try target.list(folder.target) { targetNodes[node.name] = node }
+            } catch {
+                fail(folder.target, "cannot list '\(target.describe(folder.target))': \(error.message)")
+                blockDeletions("the listing of '\(target.describe(folder.target))' failed")
+                return
+            }
+        }
+        if sourceNodes.contains(where: \.unreadable) || targetNodes.values.contains(where: \.unreadable) {
+            blockDeletions("a line of a listing in '\(folder.source.isEmpty ? "." : folder.source)' could not be read")
+        }
+        if folder.depth == 0, sourceNodes.isEmpty { blockDeletions("the source is empty") }
+        let sourceNames = Set(sourceNodes.map(\.name))
+        var claimed = Set<String>()
+        for node in sourceNodes {
+            // Ferry's own leftovers beside their file are not content.
+            if let base = MirrorPath.temporaryBase(node.name), sourceNames.contains(base) { continue }
+            consider(node, in: folder, targetNodes: targetNodes, claimed: &claimed, queue: &queue)
+        }
+        guard options.delete else { return }
+        for (name, node) in targetNodes.sorted(by: { $0.key < $1.key }) where !claimed.contains(name) {
+            if let base = MirrorPath.temporaryBase(name), claimed.contains(base) { continue }
+            let path = MirrorPath.join(folder.target, name)
+            // A name no folder can hold (from a server's listing) is never turned into a deletion.
+            guard LocalName.isPlainComponent(name), !isExcluded(name, path: path, directory: node.kind == .directory) else { continue }
+            planDeletion(path, isDirectory: node.kind == .directory, depth: folder.depth)
+        }
+    }
+
+    private func consider(_ node: MirrorNode, in folder: Pending, targetNodes: [String: MirrorNode],
+                          claimed: inout Set<String>, queue: inout [Pending]) {
+        let sourcePath = MirrorPath.join(folder.source, node.name)
+        guard LocalName.isPlainComponent(node.name) else {
+            return fail(sourcePath, "refusing the name '\(node.name)': it leaves its folder")
+        }
+        let targetName: String
+        if downloading {
+            guard let decision = try? LocalName.forRemote(node.name) else { return fail(sourcePath, "refusing the remote name") }
+            targetName = decision.name
+        } else {
+            guard !node.name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                return fail(sourcePath, "a name with control characters cannot be sent to the server")
+            }
+            targetName = node.name
+        }
+        guard !claimed.contains(targetName) else {
+            return fail(sourcePath, "would be saved as '\(targetName)' too; skipped")
+        }
+        claimed.insert(targetName)
+        let targetPath = MirrorPath.join(folder.target, targetName)
+        var node = node
+        var chainIdentity = node.identity
+        if node.kind == .link {
+            guard options.followSymlinks else { return skip(sourcePath, "symbolic link (--no-symlinks)") }
+            switch resolveLink(node, path: sourcePath, in: folder) {
+            case .failure(let refusal): return skip(sourcePath, refusal.reason)
+            case .success(let (resolved, identity)):
+                node = resolved
+                chainIdentity = identity
+            }
+        }
+        let isDirectory = node.kind == .directory
+        if isExcluded(node.name, path: sourcePath, directory: isDirectory) { return skip(sourcePath, "excluded") }
+        let existing = targetNodes[targetName]
+        switch node.kind {
+        case .directory:
+            if let existing, existing.kind != .directory {
+                return fail(sourcePath, "a folder here, but \(existing.kind == .link ? "a symbolic link" : "a file") at '\(targetPath)'; remove it to mirror the folder")
+            }
+            if let chainIdentity, folder.chain.contains(chainIdentity) { return skip(sourcePath, "symbolic link loop") }
+            guard folder.depth < options.maxDepth else { return skip(sourcePath, "more than \(options.maxDepth) folders deep") }
+            if existing == nil {
+                plan.directories.append(targetPath)
+                say(.makeDirectory(path: targetPath))
+            }
+            queue.append(Pending(source: sourcePath, target: targetPath, targetExists: existing != nil,
+                                 depth: folder.depth + 1, chain: folder.chain + [chainIdentity].compactMap { $0 }))
+        case .file:
+            if let existing, existing.kind != .file, !(existing.kind == .link && !downloading) {
+                return fail(sourcePath, "a file here, but a \(existing.kind == .directory ? "folder" : "special file") at '\(targetPath)'; remove it to mirror the file")
+            }
+            if !options.includes.isEmpty, !options.includes.contains(where: { matches($0, name: node.name, path: sourcePath) }) {
+                return skip(sourcePath, "not included")
+            }
+            decide(node, source: sourcePath, target: targetPath, existing: existing, partial: targetNodes[".\(targetName).part"])
+        default:
+            skip(sourcePath, node.unreadable ? "a listing line that could not be read" : "not a regular file")
+        }
+    }
+
+    private func decide(_ node: MirrorNode, source: String, target: String, existing: MirrorNode?, partial: MirrorNode?) {
+        var rules = MirrorCompare.Rules()
+        rules.onlyNewer = options.onlyNewer
+        rules.wallClockOffset = remote.usesList ? remote.offset ?? 0 : 0
+        rules.targetKeepsTransferTime = !downloading && !remote.client.features.supports("MFMT")
+        var decision = MirrorCompare.decide(source: node.stamp, target: existing?.stamp, rules: rules)
+        if options.verify, decision == .skip(.same), contentDiffers(source: source, target: target) {
+            decision = .transfer(.contentDiffers)
+        }
+        switch decision {
+        case .skip(let reason): skip(source, reason.rawValue)
+        case .transfer(let reason):
+            var transfer = MirrorTransfer(source: source, target: target, size: node.stamp.size,
+                                          modified: node.stamp.precision == .second ? node.stamp.modified : nil)
+            // A partial upload continues only when the local file has not changed since it was written.
+            if !downloading, let partial, let size = partial.stamp.size, let local = node.stamp.size, size <= local,
+               let written = partial.stamp.modified, let changed = node.stamp.modified, changed < written {
+                transfer.resumeFrom = size
+            }
+            plan.transfers.append(transfer)
+            say(.transfer(path: source, size: node.stamp.size, reason: reason))
+        }
+    }
+
+    /// `--verify`: the server's checksum of the remote copy against this machine's of the local one.
+    private func contentDiffers(source: String, target: String) -> Bool {
+        let (remotePath, localPath): (String, String)
+        switch (self.source, self.target) {
+        case (.remote(let r), .local(let l)): (remotePath, localPath) = (r.absolute(source), l.path(target))
+        case (.local(let l), .remote(let r)): (remotePath, localPath) = (r.absolute(target), l.path(source))
+        default: return false
+        }
+        guard let sum = try? remote.client.remoteChecksum(of: remotePath),
+              let local = try? FTPClient.localChecksum(of: localPath, algorithm: sum.algorithm) else { return false }
+        return sum.hex != local
+    }
+
+    /// A link is copied as what it points to, when that is inside the tree and not a folder above it.
+    private func resolveLink(_ node: MirrorNode, path: String, in folder: Pending) -> Result<(MirrorNode, String?), LinkSkip> {
+        switch source {
+        case .local(let side):
+            guard let root = side.realRoot, let (real, resolved) = side.resolve(path) else { return .failure(LinkSkip("broken symbolic link")) }
+            guard MirrorPath.isInside(real, root) else { return .failure(LinkSkip("symbolic link that points outside the tree")) }
+            var result = resolved
+            result.name = node.name
+            return .success((result, result.identity))
+        case .remote(let side):
+            guard let text = node.linkTarget, !text.isEmpty else { return .failure(LinkSkip("symbolic link whose target the server does not show")) }
+            let folderPath = side.absolute(folder.source)
+            let real = MirrorPath.normalized(text.hasPrefix("/") ? text : folderPath + "/" + text)
+            guard MirrorPath.isInside(real, side.root) else { return .failure(LinkSkip("symbolic link that points outside the tree")) }
+            if MirrorPath.isInside(folderPath, real) { return .failure(LinkSkip("symbolic link loop")) }
+            let linkPath = side.absolute(path)
+            guard let size = try? FTPClient.unlessRefused({ () throws(FTPError) in try side.client.size(linkPath) }) else {
+                return .failure(LinkSkip("symbolic link to a folder: not followed"))
+            }
+            let time = (try? FTPClient.unlessRefused({ () throws(FTPError) in try side.client.modificationTime(linkPath) }))
+                .flatMap { $0 }.flatMap(Timestamp.parse)
+            return .success((MirrorNode(name: node.name, kind: .file, stamp: FileStamp(size: size, modified: time)), real))
+        }
+    }
+
+    struct LinkSkip: Error { let reason: String; init(_ reason: String) { self.reason = reason } }
+
+    private func isExcluded(_ name: String, path: String, directory: Bool) -> Bool {
+        options.excludes.contains { matches($0, name: name, path: path) || (directory && matches($0, name: name + "/", path: path + "/")) }
+    }
+
+    private func matches(_ pattern: String, name: String, path: String) -> Bool {
+        pattern.contains("/") ? fnmatch(pattern, path, FNM_PATHNAME) == 0 : fnmatch(pattern, name, 0) == 0
+    }
+
+    /// A target entry the source lacks: a file, or a folder with everything in it (listed now, children first).
+    private func planDeletion(_ path: String, isDirectory: Bool, depth: Int) {
+        if isDirectory {
+            guard depth < options.maxDepth else { return blockDeletions("'\(path)' is too deep to empty") }
+            let children: [MirrorNode]
+            do throws(FTPError) { children = try target.list(path) } catch {
+                fail(path, "cannot list '\(target.describe(path))' to delete it: \(error.message)")
+                return blockDeletions("the listing of '\(target.describe(path))' failed")
+            }
+            if children.contains(where: \.unreadable) { return blockDeletions("a line of the listing of '\(path)' could not be read") }
+            for child in children.sorted(by: { $0.name < $1.name }) where LocalName.isPlainComponent(child.name) {
+                planDeletion(MirrorPath.join(path, child.name), isDirectory: child.kind == .directory, depth: depth + 1)
+            }
+        }
+        plan.deletions.append(MirrorDeletion(path: path, isDirectory: isDirectory))
+        say(.delete(path: path, isDirectory: isDirectory))
+    }
+
+    private func skip(_ path: String, _ reason: String) {
+        plan.skipped += 1
+        say(.skip(path: path, reason: reason))
+    }
+
+    private func fail(_ path: String, _ message: String) {
+        plan.failed += 1
+        say(.failed(path: path, message: message))
+    }
+
+    private func blockDeletions(_ reason: String) {
+        if plan.deletionsBlocked == nil { plan.deletionsBlocked = reason }
+    }
+}

@@ -1,0 +1,127 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// One entry of a folder on either side of a mirror, as little as the decision needs.
+struct MirrorNode {
+    var name: String
+    var kind: ListingEntry.Kind
+    var stamp: FileStamp
+    var linkTarget: String?
+    /// What the folder really is (MLSD `unique`, or device and inode here), for loop detection.
+    var identity: String?
+    /// A listing line no parser could read.
+    var unreadable = false
+}
+
+/// The server's side of a mirror: folders listed line by line through MLSD or LIST (never held as text), LIST
+/// times put right by the server's time-zone offset, read once from the MDTM of one file.
+final class MirrorRemoteSide {
+    let client: FTPClient
+    /// Absolute and normal.
+    let root: String
+    private(set) var offset: Int64?
+    private var offsetTried = false
+
+    init(client: FTPClient, root: String) {
+        self.client = client
+        self.root = root
+    }
+
+    var usesList: Bool { !client.features.supports("MLST") }
+
+    func absolute(_ relative: String) -> String { relative.isEmpty ? root : MirrorPath.join(root, relative) }
+
+    func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
+        var nodes: [MirrorNode] = []
+        try client.eachEntry(in: absolute(relative), timeZoneOffset: 0) { entry in
+            nodes.append(MirrorNode(name: entry.name, kind: entry.kind,
+                                    stamp: FileStamp(size: entry.size, modified: entry.modified, precision: entry.timePrecision),
+                                    linkTarget: entry.linkTarget ?? MirrorRemoteSide.mlsdLinkTarget(entry.facts),
+                                    identity: entry.facts["unique"], unreadable: entry.format == .raw))
+        }
+        guard usesList else { return nodes }
+        try detectOffset(nodes, in: relative)
+        let shift = offset ?? 0
+        if shift != 0 {
+            for index in nodes.indices { nodes[index].stamp.modified = nodes[index].stamp.modified.map { $0 - shift } }
+        }
+        return nodes
+    }
+
+    /// FileZilla's way: a LIST time to the minute beside the MDTM of the same file tells the server's clock.
+    private func detectOffset(_ nodes: [MirrorNode], in relative: String) throws(FTPError) {
+        guard !offsetTried, let sample = nodes.first(where: { $0.kind == .file && $0.stamp.precision == .minute && $0.stamp.modified != nil }) else { return }
+        offsetTried = true
+        guard client.features.supports("MDTM"),
+              let text = try FTPClient.unlessRefused({ () throws(FTPError) in
+                  try client.modificationTime(MirrorPath.join(absolute(relative), sample.name)) }),
+              let exact = Timestamp.parse(text) else { return }
+        offset = MirrorCompare.timeZoneOffset(listed: sample.stamp.modified!, exact: exact)
+    }
+
+    /// pyftpdlib and others: `type=OS.unix=slink:/target`.
+    static func mlsdLinkTarget(_ facts: [String: String]) -> String? {
+        guard let type = facts["type"], type.lowercased().hasPrefix("os.unix=slink:") else { return nil }
+        return String(type.dropFirst("os.unix=slink:".count))
+    }
+}
+
+/// This machine's side of a mirror: folders read with readdir and lstat, links never followed while listing.
+struct MirrorLocalSide {
+    let root: String
+
+    func path(_ relative: String) -> String { relative.isEmpty ? root : MirrorPath.join(root, relative) }
+
+    func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
+        let folder = path(relative)
+        guard let directory = WireText.withCString(folder, { opendir($0) }) else {
+            throw FTPError(.localFile, "cannot read the local folder '\(folder)': \(FTPError.systemMessage(errno))")
+        }
+        defer { closedir(directory) }
+        let descriptor = dirfd(directory)
+        var nodes: [MirrorNode] = []
+        while let item = readdir(directory) {
+            let name: String = withUnsafeBytes(of: item.pointee.d_name) { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let length = bytes.firstIndex(of: 0) ?? bytes.count
+                return WireText.decode(bytes[0..<length])
+            }
+            guard name != ".", name != ".." else { continue }
+            var info = stat()
+            guard WireText.withCString(name, { fstatat(descriptor, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else { continue }
+            nodes.append(MirrorLocalSide.node(name, info))
+        }
+        return nodes
+    }
+
+    static func node(_ name: String, _ info: stat) -> MirrorNode {
+        let kind: ListingEntry.Kind
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = .file
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .link
+        default: kind = .other
+        }
+        return MirrorNode(name: name, kind: kind,
+                          stamp: FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec)),
+                          identity: "\(info.st_dev):\(info.st_ino)")
+    }
+
+    /// What a local link points to, when that is inside the tree: its real path and what is there.
+    func resolve(_ relative: String) -> (real: String, node: MirrorNode)? {
+        guard let resolved = WireText.withCString(path(relative), { realpath($0, nil) }) else { return nil }
+        defer { free(resolved) }
+        let real = String(cString: resolved)
+        var info = stat()
+        guard stat(resolved, &info) == 0 else { return nil }
+        return (real, MirrorLocalSide.node(LocalName.lastComponent(relative), info))
+    }
+
+    var realRoot: String? {
+        guard let resolved = WireText.withCString(root, { realpath($0, nil) }) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

@@ -1,0 +1,250 @@
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// `mirror`: makes a target tree like a source tree, down (server → here) or up (`-R`). First a plan is made
+/// from both trees' listings (MirrorPlanner) and nothing changes; then folders are made, files copied on a pool
+/// of sessions (TransferPool, big downloads in segments when asked) through `.part` → verify → rename with
+/// times kept, and last — only when every listing was read whole, every copy succeeded and the count is within
+/// `--max-delete` — what the source lacks is deleted. The mirror never prints: its owner renders the events.
+public final class TreeMirror: @unchecked Sendable {
+    public enum Event: Sendable {
+        case planned(MirrorAction)
+        case madeDirectory(String)
+        /// The files about to go on the pool, in the order the pool's events number them.
+        case job(names: [String], sizes: [Int64?])
+        case transfer(TransferPool.Event)
+        /// A big download on several connections (`--use-pget-n`), its events, and its end.
+        case segmentedStarted(String, Int64?)
+        case segmented(SegmentedDownload.Event)
+        case segmentedFinished(String, Result<TransferResult, FTPError>)
+        case deleted(String, isDirectory: Bool)
+        case failed(String, String)
+    }
+
+    public struct Summary: Sendable {
+        public var transferred = 0
+        public var deleted = 0
+        public var skipped = 0
+        public var failed = 0
+        public var bytes: Int64 = 0
+        /// Why planned deletions were not made.
+        public var deletionsRefused: String?
+        public var interrupted = false
+        public init() {}
+    }
+
+    public let options: MirrorOptions
+    /// The server's folder, absolute and normal; and the local one as given.
+    public let remoteRoot: String
+    public let localRoot: String
+    public var policy = TransferEngine.Policy()
+    public var downloadOptions = FTPClient.DownloadOptions()
+
+    private let client: FTPClient
+    private let recipe: SessionRecipe
+    private let configuration: ClientConfiguration
+    private let sink: @Sendable (Event) -> Void
+
+    /// `remote` is taken from the session's current folder when it is relative.
+    public init(client: FTPClient, recipe: SessionRecipe, configuration: ClientConfiguration, options: MirrorOptions,
+                remote: String, local: String, onEvent: @escaping @Sendable (Event) -> Void) throws(FTPError) {
+        self.client = client
+        self.recipe = recipe
+        self.configuration = configuration
+        self.options = options
+        self.sink = onEvent
+        let base = remote.hasPrefix("/") ? "" : try client.currentDirectory()
+        remoteRoot = MirrorPath.normalized(base + "/" + remote)
+        localRoot = local.isEmpty ? "." : local
+        downloadOptions.resume = true
+        downloadOptions.resumeTargetItself = false
+        downloadOptions.useTemporaryFile = true
+    }
+
+    private var downloading: Bool { options.direction == .download }
+
+    /// Reads both trees and decides; changes nothing.
+    public func plan() throws(FTPError) -> MirrorPlan {
+        let remoteSide = MirrorRemoteSide(client: client, root: remoteRoot)
+        let localSide = MirrorLocalSide(root: localRoot)
+        var info = stat()
+        let localExists = WireText.withCString(localRoot) { stat($0, &info) } == 0
+        if localExists, (info.st_mode & S_IFMT) != S_IFDIR {
+            throw FTPError(.localFile, "'\(localRoot)' is not a folder")
+        }
+        let remoteExists = try remoteFolderExists()
+        if downloading, !remoteExists {
+            throw FTPError(.commandFailed, "cannot open the remote folder '\(remoteRoot)'; check the name with ls")
+        }
+        if !downloading, !localExists {
+            throw FTPError(.localFile, "cannot open the local folder '\(localRoot)': \(FTPError.systemMessage(errno))")
+        }
+        let planner = MirrorPlanner(options: options,
+                                    source: downloading ? .remote(remoteSide) : .local(localSide),
+                                    target: downloading ? .local(localSide) : .remote(remoteSide),
+                                    remote: remoteSide) { [sink] in sink(.planned($0)) }
+        planner.rootIdentity = downloading ? try remoteIdentity() : nil
+        return planner.run(targetExists: downloading ? localExists : remoteExists)
+    }
+
+    /// CWD there and back: whether the server has the folder.
+    private func remoteFolderExists() throws(FTPError) -> Bool {
+        let here = try client.currentDirectory()
+        guard (try FTPClient.unlessRefused { () throws(FTPError) in try client.changeDirectory(remoteRoot) }) != nil else { return false }
+        _ = try client.changeDirectory(here)
+        return true
+    }
+
+    /// The MLST `unique` fact of the remote top folder, so a link back to it is seen as a loop at once.
+    private func remoteIdentity() throws(FTPError) -> String? {
+        guard client.features.supports("MLST"),
+              let reply = try FTPClient.unlessRefused({ () throws(FTPError) in try client.machineFacts(remoteRoot) }),
+              reply.lines.count >= 2 else { return nil }
+        let line = Array(reply.lines[1].drop { $0 == " " }.utf8)
+        return ListingParser.parseEntry(line[...], mlsd: true, context: ListingContext(now: 0))?.facts["unique"]
+    }
+
+    /// Carries the plan out. `allowDeletions`: the user agreed (the shell asks at a terminal).
+    public func run(_ plan: MirrorPlan, allowDeletions: Bool) -> Summary {
+        var summary = Summary()
+        summary.skipped = plan.skipped
+        summary.failed = plan.failed
+        for directory in plan.directories {
+            do throws(FTPError) { try makeDirectory(directory) } catch {
+                summary.failed += 1
+                sink(.failed(directory, error.message))
+            }
+        }
+        copy(plan.transfers, into: &summary)
+        delete(plan, allowed: allowDeletions, summary: &summary)
+        return summary
+    }
+
+    private func makeDirectory(_ relative: String) throws(FTPError) {
+        if downloading {
+            let path = relative.isEmpty ? localRoot : MirrorPath.join(localRoot, relative)
+            if WireText.withCString(path, { mkdir($0, 0o777) }) != 0 {
+                let reason = errno
+                var info = stat()
+                guard reason == EEXIST, WireText.withCString(path, { lstat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                    throw FTPError(.localFile, "cannot create the folder '\(path)': \(FTPError.systemMessage(reason))")
+                }
+            }
+        } else {
+            try client.makeDirectory(relative.isEmpty ? remoteRoot : MirrorPath.join(remoteRoot, relative))
+        }
+        sink(.madeDirectory(relative.isEmpty ? (downloading ? localRoot : remoteRoot) : relative))
+    }
+
+    private func remotePath(_ relative: String) -> String { MirrorPath.join(remoteRoot, relative) }
+    private func localPath(_ relative: String) -> String { MirrorPath.join(localRoot, relative) }
+
+    private func copy(_ transfers: [MirrorTransfer], into summary: inout Summary) {
+        guard !transfers.isEmpty, !Interruption.isRequested else {
+            summary.interrupted = Interruption.isRequested
+            return
+        }
+        let segmented = transfers.filter {
+            downloading && options.segments > 1 && ($0.size ?? 0) >= options.segmentThreshold
+        }
+        let pooled = segmented.isEmpty ? transfers : transfers.filter {
+            !(downloading && options.segments > 1 && ($0.size ?? 0) >= options.segmentThreshold)
+        }
+        var items: [TransferPool.Item] = []
+        items.reserveCapacity(pooled.count)
+        for transfer in pooled {
+            var item: TransferPool.Item
+            if downloading {
+                item = TransferPool.Item(.download, remote: remotePath(transfer.source), local: localPath(transfer.target), size: transfer.size)
+            } else {
+                item = TransferPool.Item(.upload, remote: remotePath(transfer.target), local: localPath(transfer.source), size: transfer.size)
+                item.viaTemporary = true
+                item.resumeFrom = transfer.resumeFrom
+            }
+            item.modified = transfer.modified
+            items.append(item)
+        }
+        if !items.isEmpty {
+            sink(.job(names: pooled.map(\.source), sizes: pooled.map(\.size)))
+            var settings = TransferPool.Settings(parallel: options.parallel, type: .image)
+            settings.download = downloadOptions
+            settings.policy = policy
+            settings.setsTimes = true
+            let pool = TransferPool(items, settings: settings, recipe: recipe, configuration: configuration) { [sink] in sink(.transfer($0)) }
+            for result in pool.run(on: client) { count(result, into: &summary) }
+        }
+        for transfer in segmented {
+            if Interruption.isRequested { summary.interrupted = true; break }
+            sink(.segmentedStarted(transfer.source, transfer.size))
+            let local = localPath(transfer.target), remote = remotePath(transfer.source)
+            let download = SegmentedDownload(remote, toPath: local, segments: options.segments, recipe: recipe,
+                                             configuration: configuration, options: downloadOptions, policy: policy) { [sink] in sink(.segmented($0)) }
+            let result: Result<TransferResult, FTPError>
+            do throws(FTPError) { result = .success(try download.run(on: client).result) } catch { result = .failure(error) }
+            if case .success = result {
+                var item = TransferPool.Item(.download, remote: remote, local: local)
+                item.modified = transfer.modified
+                TransferPool.setLocalTime(item, client: client)
+            }
+            sink(.segmentedFinished(transfer.source, result))
+            count(result, into: &summary)
+        }
+        if Interruption.isRequested { summary.interrupted = true }
+    }
+
+    private func count(_ result: Result<TransferResult, FTPError>, into summary: inout Summary) {
+        switch result {
+        case .success(let done):
+            summary.transferred += 1
+            summary.bytes += done.bytes
+        case .failure(let error):
+            summary.failed += 1
+            if error.code == .interrupted { summary.interrupted = true }
+        }
+    }
+
+    /// Deletions come last and only when nothing speaks against them.
+    private func delete(_ plan: MirrorPlan, allowed: Bool, summary: inout Summary) {
+        guard !plan.deletions.isEmpty else { return }
+        let count = plan.deletions.count
+        if let blocked = plan.deletionsBlocked {
+            summary.deletionsRefused = "nothing deleted: \(blocked)"
+        } else if summary.interrupted {
+            summary.deletionsRefused = "nothing deleted: the mirror was interrupted"
+        } else if summary.failed > 0 {
+            summary.deletionsRefused = "nothing deleted: \(summary.failed) item\(summary.failed == 1 ? "" : "s") failed; run the mirror again"
+        } else if let most = options.maxDelete, count > most {
+            summary.deletionsRefused = "nothing deleted: \(count) deletions planned, more than --max-delete \(most)"
+        } else if !allowed {
+            summary.deletionsRefused = "nothing deleted: \(count) deletion\(count == 1 ? "" : "s") not confirmed"
+        }
+        if summary.deletionsRefused != nil { return }
+        for deletion in plan.deletions {
+            if Interruption.isRequested { summary.interrupted = true; return }
+            do throws(FTPError) {
+                try remove(deletion)
+                summary.deleted += 1
+                sink(.deleted(deletion.path, isDirectory: deletion.isDirectory))
+            } catch {
+                summary.failed += 1
+                sink(.failed(deletion.path, error.message))
+            }
+        }
+    }
+
+    private func remove(_ deletion: MirrorDeletion) throws(FTPError) {
+        if downloading {
+            let path = localPath(deletion.path)
+            let status = WireText.withCString(path) { deletion.isDirectory ? rmdir($0) : unlink($0) }
+            guard status == 0 else {
+                throw FTPError(.localFile, "cannot delete '\(path)': \(FTPError.systemMessage(errno))")
+            }
+        } else if deletion.isDirectory {
+            try client.removeDirectory(remotePath(deletion.path))
+        } else {
+            try client.delete(remotePath(deletion.path))
+        }
+    }
+}
