@@ -27,12 +27,14 @@ extension FTPClient {
     /// The entries of `directory` one at a time, as the listing arrives (MLSD when the server offers MLST, LIST
     /// otherwise), the directory itself and its parent left out; nothing is kept, so any length fits in the
     /// memory of one entry. LIST times are read with `timeZoneOffset` (default: the configured one).
+    /// Returns the server's final reply.
+    @discardableResult
     public func eachEntry(in directory: String?, timeZoneOffset: Int64? = nil,
-                          _ body: @escaping (ListingEntry) throws(FTPError) -> Void) throws(FTPError) {
+                          _ body: @escaping (ListingEntry) throws(FTPError) -> Void) throws(FTPError) -> Reply {
         let mlsd = features.supports("MLST")
         var context = listingContext
         if let timeZoneOffset { context.timeZoneOffset = timeZoneOffset }
-        try eachListingLine(mlsd ? .mlsd : .list, directory) { line throws(FTPError) in
+        return try eachListingLine(mlsd ? .mlsd : .list, directory) { line throws(FTPError) in
             guard let entry = ListingParser.parseEntry(line, mlsd: mlsd, context: context),
                   !ListingParser.isSelfOrParent(entry) else { return }
             try body(entry)

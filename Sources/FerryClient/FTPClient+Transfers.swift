@@ -239,11 +239,13 @@ extension FTPClient {
     /// Any listing verb, line by line as it arrives (local line ends stripped, empty lines left out): memory stays
     /// that of one line (at most 64 KiB) whatever the listing's length. Bounded by the stall timeout, and in
     /// total to 4 GiB.
+    @discardableResult
     public func eachListingLine(_ verb: Verb, _ path: String?,
-                                _ body: @escaping (ArraySlice<UInt8>) throws(FTPError) -> Void) throws(FTPError) {
+                                _ body: @escaping (ArraySlice<UInt8>) throws(FTPError) -> Void) throws(FTPError) -> Reply {
         let sink = DataPump.LineSink(lineLimit: 64 << 10, body: body)
-        _ = try download(Command(verb, path), to: .lines(sink), type: .ascii, offset: 0, expected: nil, limit: 4 << 30)
+        let result = try download(Command(verb, path), to: .lines(sink), type: .ascii, offset: 0, expected: nil, limit: 4 << 30)
         try sink.finish()
+        return result.reply
     }
 
     // MARK: data pump glue

@@ -74,7 +74,7 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     /// The errno text of a failed system call.
-    static func systemMessage(_ error: Int32) -> String { String(cString: strerror(error)) }
+    public static func systemMessage(_ error: Int32) -> String { String(cString: strerror(error)) }
 }
 
 #if canImport(Glibc)

@@ -33,13 +33,22 @@ final class MirrorRemoteSide {
 
     func absolute(_ relative: String) -> String { relative.isEmpty ? root : MirrorPath.join(root, relative) }
 
+    /// A LIST server is listed from inside the folder (CWD, then LIST with no argument): LIST's argument is a
+    /// pattern to some servers, and vsftpd answers a folder it cannot open with the listing of its parent
+    /// filtered by the name, and 226. MLSD's argument is a path (RFC 3659), so MLSD gets it.
     func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
         var nodes: [MirrorNode] = []
-        try client.eachEntry(in: absolute(relative), timeZoneOffset: 0) { entry in
+        let path = absolute(relative)
+        if usesList { _ = try client.changeDirectory(path) }
+        let reply = try client.eachEntry(in: usesList ? nil : path, timeZoneOffset: 0) { entry in
             nodes.append(MirrorNode(name: entry.name, kind: entry.kind,
                                     stamp: FileStamp(size: entry.size, modified: entry.modified, precision: entry.timePrecision),
                                     linkTarget: entry.linkTarget ?? MirrorRemoteSide.mlsdLinkTarget(entry.facts),
                                     identity: entry.facts["unique"], unreadable: entry.format == .raw))
+        }
+        // vsftpd: "226 Transfer done (but failed to open directory)." after an empty listing.
+        if reply.summary.lowercased().contains("failed to open") {
+            throw FTPError(.commandFailed, "the server could not read the folder: \(reply.summary)", reply: reply)
         }
         guard usesList else { return nodes }
         try detectOffset(nodes, in: relative)

@@ -46,6 +46,8 @@ public final class TreeMirror: @unchecked Sendable {
     private let recipe: SessionRecipe
     private let configuration: ClientConfiguration
     private let sink: @Sendable (Event) -> Void
+    /// The session's folder before the mirror, where it is left afterwards.
+    private let home: String
 
     /// `remote` is taken from the session's current folder when it is relative.
     public init(client: FTPClient, recipe: SessionRecipe, configuration: ClientConfiguration, options: MirrorOptions,
@@ -55,8 +57,8 @@ public final class TreeMirror: @unchecked Sendable {
         self.configuration = configuration
         self.options = options
         self.sink = onEvent
-        let base = remote.hasPrefix("/") ? "" : try client.currentDirectory()
-        remoteRoot = MirrorPath.normalized(base + "/" + remote)
+        home = try client.currentDirectory()
+        remoteRoot = MirrorPath.normalized((remote.hasPrefix("/") ? "" : home) + "/" + remote)
         localRoot = local.isEmpty ? "." : local
         downloadOptions.resume = true
         downloadOptions.resumeTargetItself = false
@@ -67,6 +69,7 @@ public final class TreeMirror: @unchecked Sendable {
 
     /// Reads both trees and decides; changes nothing.
     public func plan() throws(FTPError) -> MirrorPlan {
+        defer { _ = try? client.changeDirectory(home) }
         let remoteSide = MirrorRemoteSide(client: client, root: remoteRoot)
         let localSide = MirrorLocalSide(root: localRoot)
         var info = stat()
@@ -108,6 +111,7 @@ public final class TreeMirror: @unchecked Sendable {
 
     /// Carries the plan out. `allowDeletions`: the user agreed (the shell asks at a terminal).
     public func run(_ plan: MirrorPlan, allowDeletions: Bool) -> Summary {
+        defer { _ = try? client.changeDirectory(home) }
         var summary = Summary()
         summary.skipped = plan.skipped
         summary.failed = plan.failed

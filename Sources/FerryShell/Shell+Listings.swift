@@ -15,18 +15,16 @@ extension Shell {
         return list([path], verb: verb, into: args.count == 2 ? args[1] : "-", command: command)
     }
 
-    /// ls --json [remote-path]: the parsed listing, one JSON object per entry.
+    /// ls --json [remote-path]: the parsed listing, one JSON object per entry, written as it arrives.
     func jsonListing(_ args: [String], command: String) -> CommandOutcome {
         guard args.count <= 1 else { return .usage }
+        let out = LineWriter(console.standardOutputIsData ? 2 : 1)
         do throws(FTPError) {
-            let entries = try client.entries(in: args.first.flatMap { $0 == "." ? nil : $0 })
-            var text = ""
-            text.reserveCapacity(entries.count * 200)
-            for entry in entries {
-                text += JSONLines.render(entry)
-                text += "\n"
+            try client.eachEntry(in: args.first.flatMap { $0 == "." ? nil : $0 }) { entry in
+                out.line(JSONLines.render(entry))
             }
-            console.raw(text)
+            out.flush()
+            if let failure = out.failure { throw FTPError(.localFile, "cannot write the listing: \(FTPError.systemMessage(failure))") }
         } catch { return failure(command, error) }
         return .success
     }
@@ -70,15 +68,21 @@ extension Shell {
     }
 
     private func list(_ paths: [String?], verb: Verb, into target: String, command: String) -> CommandOutcome {
+        // Line by line as the listing arrives: memory stays that of one line, whatever the folder holds.
         func body(_ fd: Int32) throws(FTPError) -> TransferResult {
-            var total: Int64 = 0
+            // On a terminal, directly or through a pager, names cannot carry escape sequences to it.
+            let sanitized = console.outputIsTerminal && (fd == 1 || target.hasPrefix("|"))
+            let out = LineWriter(fd)
             for path in paths {
-                let bytes = try client.listing(verb, path)
-                // On a terminal, directly or through a pager, names cannot carry escape sequences to it.
-                try Shell.write(fd, bytes, sanitized: console.outputIsTerminal && (fd == 1 || target.hasPrefix("|")))
-                total += Int64(bytes.count)
+                try client.eachListingLine(verb, path) { line in
+                    if sanitized { out.line(Console.sanitize(String(decoding: line, as: UTF8.self))) } else { out.line(line) }
+                }
             }
-            return TransferResult(bytes: total, seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"]))
+            out.flush()
+            if let failure = out.failure {
+                throw FTPError(.localFile, "cannot write the listing: \(FTPError.systemMessage(failure))")
+            }
+            return TransferResult(bytes: out.written, seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"]))
         }
         do throws(FTPError) {
             if target.hasPrefix("|") {
