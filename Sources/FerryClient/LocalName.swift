@@ -34,7 +34,8 @@ public enum LocalName {
         if let first = safe.unicodeScalars.first, first == "|" || first == "-" {
             safe = "_" + String(safe.unicodeScalars.dropFirst())
         }
-        return Decision(name: safe, original: safe == component ? nil : component)
+        // The unchanged name keeps its own storage: a mirror holds hundreds of thousands of them.
+        return safe == component ? Decision(name: component, original: nil) : Decision(name: safe, original: component)
     }
 
     /// True when `name` is one plain component that stays in the current folder.

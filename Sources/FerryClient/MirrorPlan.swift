@@ -41,11 +41,22 @@ public enum MirrorAction: Sendable {
 public struct MirrorTransfer: Sendable {
     public var source: String
     public var target: String
-    public var size: Int64?
-    /// The source's time when exact to the second (nil: asked with MDTM after the copy, when it is wanted).
-    public var modified: Int64?
+    /// Unknown values are kept as Int64.min: one of these per file is what a plan holds.
+    private var storedSize: Int64
+    private var storedModified: Int64
     /// Bytes of a partial upload (`.name.part` on the server) to continue from.
     public var resumeFrom: Int64 = 0
+
+    public var size: Int64? { storedSize == .min ? nil : storedSize }
+    /// The source's time when exact to the second (nil: asked with MDTM after the copy, when it is wanted).
+    public var modified: Int64? { storedModified == .min ? nil : storedModified }
+
+    init(source: String, target: String, size: Int64?, modified: Int64?) {
+        self.source = source
+        self.target = target
+        storedSize = size ?? .min
+        storedModified = modified ?? .min
+    }
 }
 
 public struct MirrorDeletion: Sendable {

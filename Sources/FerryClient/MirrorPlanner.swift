@@ -57,7 +57,10 @@ final class MirrorPlanner {
 
     func run(targetExists: Bool) -> MirrorPlan {
         var queue = [Pending(source: "", target: "", targetExists: targetExists, depth: 0, chain: [topIdentity()].compactMap { $0 })]
-        if !targetExists { plan.directories.append("") }
+        if !targetExists {
+            plan.directories.append("")
+            say(.makeDirectory(path: ""))
+        }
         var next = 0
         while next < queue.count {
             let folder = queue[next]
@@ -89,12 +92,13 @@ final class MirrorPlanner {
     }
 
     private func visit(_ folder: Pending, queue: inout [Pending]) {
-        let sourceNodes: [MirrorNode]
-        do throws(FTPError) { sourceNodes = try source.list(folder.source).sorted { $0.name < $1.name } } catch {
+        var sourceNodes: [MirrorNode]
+        do throws(FTPError) { sourceNodes = try source.list(folder.source) } catch {
             fail(folder.source, "cannot list '\(source.describe(folder.source))': \(error.message)")
             blockDeletions("the listing of '\(source.describe(folder.source))' failed")
             return
         }
+        sourceNodes.sort { $0.name < $1.name }
         var targetNodes: [String: MirrorNode] = [:]
         if folder.targetExists {
             do throws(FTPError) {
@@ -109,16 +113,18 @@ final class MirrorPlanner {
             blockDeletions("a line of a listing in '\(folder.source.isEmpty ? "." : folder.source)' could not be read")
         }
         if folder.depth == 0, sourceNodes.isEmpty { blockDeletions("the source is empty") }
-        let sourceNames = Set(sourceNodes.map(\.name))
-        var claimed = Set<String>()
+        // Target names the source's entries take: their own (found by binary search in the sorted listing), or
+        // the few that had to be made safe.
+        var renamed = Set<String>()
+        func sourceHas(_ name: String) -> Bool { MirrorPlanner.contains(sourceNodes, name) || renamed.contains(name) }
         for node in sourceNodes {
             // Ferry's own leftovers beside their file are not content.
-            if let base = MirrorPath.temporaryBase(node.name), sourceNames.contains(base) { continue }
-            consider(node, in: folder, targetNodes: targetNodes, claimed: &claimed, queue: &queue)
+            if let base = MirrorPath.temporaryBase(node.name), MirrorPlanner.contains(sourceNodes, base) { continue }
+            consider(node, in: folder, targetNodes: targetNodes, sourceHas: sourceHas, renamed: &renamed, queue: &queue)
         }
         guard options.delete else { return }
-        for (name, node) in targetNodes.sorted(by: { $0.key < $1.key }) where !claimed.contains(name) {
-            if let base = MirrorPath.temporaryBase(name), claimed.contains(base) { continue }
+        for (name, node) in targetNodes.sorted(by: { $0.key < $1.key }) where !sourceHas(name) {
+            if let base = MirrorPath.temporaryBase(name), sourceHas(base) { continue }
             let path = MirrorPath.join(folder.target, name)
             // A name no folder can hold (from a server's listing) is never turned into a deletion.
             guard LocalName.isPlainComponent(name), !isExcluded(name, path: path, directory: node.kind == .directory) else { continue }
@@ -126,8 +132,18 @@ final class MirrorPlanner {
         }
     }
 
+    /// Binary search in nodes sorted by name.
+    static func contains(_ nodes: [MirrorNode], _ name: String) -> Bool {
+        var low = 0, high = nodes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if nodes[middle].name < name { low = middle + 1 } else { high = middle }
+        }
+        return low < nodes.count && nodes[low].name == name
+    }
+
     private func consider(_ node: MirrorNode, in folder: Pending, targetNodes: [String: MirrorNode],
-                          claimed: inout Set<String>, queue: inout [Pending]) {
+                          sourceHas: (String) -> Bool, renamed: inout Set<String>, queue: inout [Pending]) {
         let sourcePath = MirrorPath.join(folder.source, node.name)
         guard LocalName.isPlainComponent(node.name) else {
             return fail(sourcePath, "refusing the name '\(node.name)': it leaves its folder")
@@ -136,16 +152,17 @@ final class MirrorPlanner {
         if downloading {
             guard let decision = try? LocalName.forRemote(node.name) else { return fail(sourcePath, "refusing the remote name") }
             targetName = decision.name
+            if decision.wasRenamed {
+                // Two sessions must never write one file: a safe name another entry has is left out.
+                guard !sourceHas(targetName) else { return fail(sourcePath, "would be saved as '\(targetName)' too; skipped") }
+                renamed.insert(targetName)
+            }
         } else {
             guard !node.name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
                 return fail(sourcePath, "a name with control characters cannot be sent to the server")
             }
             targetName = node.name
         }
-        guard !claimed.contains(targetName) else {
-            return fail(sourcePath, "would be saved as '\(targetName)' too; skipped")
-        }
-        claimed.insert(targetName)
         let targetPath = MirrorPath.join(folder.target, targetName)
         var node = node
         var chainIdentity = node.identity

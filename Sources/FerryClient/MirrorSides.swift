@@ -4,15 +4,27 @@ import FerryCore
 #endif
 
 /// One entry of a folder on either side of a mirror, as little as the decision needs.
+/// Kept small (a folder of 200,000 entries holds 200,000 of these while it is compared).
 struct MirrorNode {
     var name: String
     var kind: ListingEntry.Kind
-    var stamp: FileStamp
-    var linkTarget: String?
-    /// What the folder really is (MLSD `unique`, or device and inode here), for loop detection.
-    var identity: String?
     /// A listing line no parser could read.
     var unreadable = false
+    var stamp: FileStamp
+    /// A link's target; a folder's identity (MLSD `unique`, or device and inode here), for loop detection.
+    var detail: String?
+
+    init(name: String, kind: ListingEntry.Kind, stamp: FileStamp, linkTarget: String? = nil, identity: String? = nil,
+         unreadable: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.unreadable = unreadable
+        self.stamp = stamp
+        detail = kind == .link ? linkTarget : identity
+    }
+
+    var linkTarget: String? { kind == .link ? detail : nil }
+    var identity: String? { kind == .link ? nil : detail }
 }
 
 /// The server's side of a mirror: folders listed line by line through MLSD or LIST (never held as text), LIST

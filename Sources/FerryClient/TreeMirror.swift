@@ -139,7 +139,7 @@ public final class TreeMirror: @unchecked Sendable {
         } else {
             try client.makeDirectory(relative.isEmpty ? remoteRoot : MirrorPath.join(remoteRoot, relative))
         }
-        sink(.madeDirectory(relative.isEmpty ? (downloading ? localRoot : remoteRoot) : relative))
+        sink(.madeDirectory(relative))
     }
 
     private func remotePath(_ relative: String) -> String { MirrorPath.join(remoteRoot, relative) }

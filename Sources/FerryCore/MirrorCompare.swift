@@ -1,12 +1,22 @@
 /// What a mirror knows of one file on one side: size and modification time (UTC), and how exact that time is.
+/// Unknown values are stored as Int64.min, so a stamp is 17 bytes, not 25 (a mirror keeps one per entry).
 public struct FileStamp: Sendable, Equatable {
-    public var size: Int64?
-    public var modified: Int64?
+    private var storedSize: Int64
+    private var storedModified: Int64
     public var precision: TimePrecision
 
+    public var size: Int64? {
+        get { storedSize == .min ? nil : storedSize }
+        set { storedSize = newValue ?? .min }
+    }
+    public var modified: Int64? {
+        get { storedModified == .min ? nil : storedModified }
+        set { storedModified = newValue ?? .min }
+    }
+
     public init(size: Int64?, modified: Int64?, precision: TimePrecision = .second) {
-        self.size = size
-        self.modified = modified
+        storedSize = size ?? .min
+        storedModified = modified ?? .min
         self.precision = precision
     }
 }

@@ -16,6 +16,8 @@ final class MirrorDisplay: @unchecked Sendable {
     private var job: JobProgress?
     private var names: [String] = []
     private var segmentedLine: SharedProgress?
+    /// How the target's top folder is named in lines (the path "" stands for it).
+    var targetName = "."
 
     init(console: Console, json: Bool, dryRun: Bool, verbose: Bool, showsLine: Bool, upload: Bool) {
         self.console = console
@@ -43,7 +45,7 @@ final class MirrorDisplay: @unchecked Sendable {
         switch event {
         case .planned(let action): planned(action)
         case .madeDirectory(let path):
-            if !dryRun { say(["action": "mkdir", "path": path, "status": "done"], text: "mkdir \(path)") }
+            if !dryRun { say(["action": "mkdir", "path": path.isEmpty ? targetName : path, "status": "done"], text: "mkdir \(path.isEmpty ? targetName : path)") }
         case .job(let names, let sizes):
             self.names = names
             if !json { job = JobProgress(console: console, command: "mirror", names: names, sizes: sizes, showsLine: showsLine) }
@@ -90,7 +92,7 @@ final class MirrorDisplay: @unchecked Sendable {
                 text: "\(verb) \(path) (\(reason.rawValue)\(size.map { ", \($0) bytes" } ?? ""))")
         case .makeDirectory(let path):
             guard dryRun else { return }
-            say(["action": "mkdir", "path": path], text: "mkdir \(path.isEmpty ? "." : path)")
+            say(["action": "mkdir", "path": path.isEmpty ? targetName : path], text: "mkdir \(path.isEmpty ? targetName : path)")
         case .delete(let path, let isDirectory):
             guard dryRun else { return }
             say(["action": "delete", "path": path, "type": isDirectory ? "dir" : "file"], text: "delete \(path)")

@@ -81,6 +81,7 @@ extension Shell {
         do throws(FTPError) { recipe = try client.pinned(session) } catch { return failure("mirror", error) }
         let display = MirrorDisplay(console: console, json: request.json, dryRun: request.dryRun, verbose: settings.verbose,
                                     showsLine: showsProgress && !request.json, upload: up)
+        display.targetName = target
         let mirror: TreeMirror
         do throws(FTPError) {
             mirror = try TreeMirror(client: client, recipe: recipe, configuration: settings.client, options: request.options,

@@ -35,6 +35,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let size = options.mlsdSize { arguments += ["--mlsd-size", String(size)] }
         if let sessions = options.muteAfterSessions { arguments += ["--mute-after-sessions", String(sessions)] }
         if let log = options.transferLog { arguments += ["--transfer-log", log] }
+        if options.syntheticEntries > 0 { arguments += ["--synthetic-entries", String(options.syntheticEntries)] }
         if options.listOnly { arguments.append("--list-only") }
         if let hours = options.listUTCOffsetHours { arguments += ["--list-utc-offset-hours", String(hours)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }

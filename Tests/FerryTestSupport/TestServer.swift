@@ -68,6 +68,8 @@ public struct ServerOptions: Sendable {
     public var listOnly = false
     /// LIST shows times on a clock this many hours east of UTC (MDTM stays UTC).
     public var listUTCOffsetHours: Int?
+    /// Made-up files added to every listing of the top folder (memory tests).
+    public var syntheticEntries = 0
     public init() {}
 }
 

@@ -76,6 +76,8 @@ def main():
     parser.add_argument("--list-only", action="store_true", help="no MLST, MLSD or MFMT: LIST only, as vsftpd")
     parser.add_argument("--list-utc-offset-hours", type=int,
                         help="LIST shows times on a clock this many hours east of UTC (MDTM stays UTC)")
+    parser.add_argument("--synthetic-entries", type=int, default=0,
+                        help="add this many made-up files to every listing of the top folder (memory tests)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -132,6 +134,9 @@ def main():
                 yield from super().format_list(basedir, listing, ignore_err)
             finally:
                 channel.use_gmt_times = saved
+            if args.synthetic_entries and os.path.realpath(basedir) == os.path.realpath(self.root):
+                for index in range(args.synthetic_entries):
+                    yield b"-rw-r--r--   1 owner    group        %8d Jan 01  2020 synthetic file %07d.dat\r\n" % (1000 + index, index)
             for line in args.extra_list_line:
                 yield (line + "\r\n").encode("utf-8", "surrogateescape")
 
@@ -144,6 +149,10 @@ def main():
             if not self.mlsd_now:
                 return lines
             extra = [(line + "\r\n").encode("utf-8", "surrogateescape") for line in args.extra_mlsd_line]
+            if args.synthetic_entries and os.path.realpath(basedir) == os.path.realpath(self.root):
+                made_up = (b"type=file;size=%d;modify=20200101000000;perm=r;unique=%xs; synthetic file %07d.dat\r\n"
+                           % (1000 + index, index, index) for index in range(args.synthetic_entries))
+                return itertools.chain(lines, extra, made_up)
             return itertools.chain(lines, extra)
 
     class Handler(FTPHandler):
