@@ -17,7 +17,8 @@ the CPU vsftpd spent serving the run. The tables go to standard output and, as M
 
 Environment:
   FERRY=path            the ferry binary (default .build/release/ferry)
-  BENCH_ONLY=a,b        only these scenarios: get-file get-null put mget mput mget-P8 mput-P8 pget startup
+  BENCH_ONLY=a,b        only these scenarios: get-file get-null put mget mput mget-P8 mput-P8 pget mirror-P8
+                        mirror-again startup
   BENCH_DOC=path        where the Markdown goes (default Docs/Benchmarks.md; '-' for nowhere)
   BENCH_TMP=dir         where the temp folder goes (default /tmp); needs about 2.5 x SIZE free
   BENCH_TIMEOUT=sec     timeout of every client run (default 120 s + 1 s per 5 MB moved)
@@ -64,7 +65,9 @@ SMALL_NAMES = ["alpha.txt", "beta.txt", "gamma.txt", "delta.txt", "epsilon.txt"]
 RATE_CAP = 25_000_000            # vsftpd local_max_rate of the pget server, bytes/s per connection
 PARALLEL = 8
 SEGMENTS = 4
-SCENARIOS = ["get-file", "get-null", "put", "mget", "mput", "mget-P8", "mput-P8", "pget", "startup"]
+TREE_FOLDERS = 10                # the mirror scenarios: MANY files in TREE_FOLDERS folders of tree/
+SCENARIOS = ["get-file", "get-null", "put", "mget", "mput", "mget-P8", "mput-P8", "pget", "mirror-P8", "mirror-again",
+             "startup"]
 
 
 def log(message=""):
@@ -431,6 +434,22 @@ def check_tree(folder, manifest):
             raise CheckFailed(f"{name}: wrong sha256")
 
 
+def check_nested(folder, manifest):
+    """Every file of manifest (paths relative to folder) with its sha256, and nothing else."""
+    if not folder.is_dir():
+        raise CheckFailed(f"{folder.name}/ missing")
+    found = {str(path.relative_to(folder)) for path in folder.rglob("*") if not path.is_dir()}
+    missing = sorted(set(manifest) - found)
+    extra = sorted(found - set(manifest))
+    if missing:
+        raise CheckFailed(f"{len(missing)} of {len(manifest)} files missing (first {missing[0]})")
+    if extra:
+        raise CheckFailed(f"{len(extra)} unexpected files (first {extra[0]})")
+    for name, want in manifest.items():
+        if sha256_of(folder / name) != want:
+            raise CheckFailed(f"{name}: wrong sha256")
+
+
 def fresh_dir(path, owner=None):
     if path.exists():
         shutil.rmtree(path)
@@ -584,6 +603,14 @@ class Bench:
             self.many[name] = hashlib.sha256(data).hexdigest()
             (self.srv / "many" / name).write_bytes(data)
             (self.local / "many" / name).write_bytes(data)
+        # The mirror scenarios: the same files spread over TREE_FOLDERS folders, and a copy with the same times
+        # for the run that has nothing to do.
+        self.tree = {}
+        for index, name in enumerate(MANY_NAMES):
+            relative = f"d{index % TREE_FOLDERS}/{name}"
+            (self.srv / "tree" / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.srv / "many" / name, self.srv / "tree" / relative)
+            self.tree[relative] = self.many[name]
         (self.srv / "small").mkdir()
         for name in SMALL_NAMES:
             (self.srv / "small" / name).write_text(f"{name}\n")
@@ -591,6 +618,8 @@ class Bench:
         (self.srv / "mup").mkdir()
         for path in [self.srv, *self.srv.rglob("*")]:
             os.chown(path, self.user.pw_uid, self.user.pw_gid)
+        self.tree_copy = self.base / "tree-copy"
+        shutil.copytree(self.srv / "tree", self.tree_copy, copy_function=shutil.copy2)
         os.sync()
 
         self.plain = Vsftpd("vsftpd", self.base, self.srv)
@@ -767,6 +796,33 @@ class Bench:
                     self.ferry_client("ferry get (1 connection)", capped, ["binary", "get pget.bin"], out, pget_check,
                                       primary=False),
                 ], self.pget_size, True))
+        tree_check = lambda c, s: check_nested(out / "tree", self.tree)
+        if "mirror-P8" in self.only:
+            result.append(Scenario("mirror-P8", f"mirror a tree of {MANY} files of 4 KiB in {TREE_FOLDERS} folders, "
+                                                f"{PARALLEL} connections", plain, [
+                self.ferry_client(f"ferry mirror -P {PARALLEL}", plain, [f"mirror -P {PARALLEL} tree {out / 'tree'}"],
+                                  out, tree_check),
+                self.lftp_client(f"lftp mirror --parallel={PARALLEL}", plain,
+                                 [f"mirror --parallel={PARALLEL} tree {out / 'tree'}"], out, tree_check),
+            ], MANY * MANY_SIZE, False))
+        if "mirror-again" in self.only:
+            tree_root = str(self.srv / "tree")
+
+            def nothing_moved(client, offset):
+                check_nested(out / "tree", self.tree)
+                moved = [path for path, _ in plain.downloads_since(offset) if path.startswith(tree_root)]
+                if moved:
+                    raise CheckFailed(f"{len(moved)} files downloaded again (first {moved[0]})")
+
+            def copy_tree():
+                shutil.copytree(self.tree_copy, out / "tree", copy_function=shutil.copy2)
+            result.append(Scenario("mirror-again", f"mirror the same tree again: {MANY} files, nothing changed",
+                                   plain, [
+                self.ferry_client(f"ferry mirror -P {PARALLEL}", plain, [f"mirror -P {PARALLEL} tree {out / 'tree'}"],
+                                  out, nothing_moved),
+                self.lftp_client(f"lftp mirror --parallel={PARALLEL}", plain,
+                                 [f"mirror --parallel={PARALLEL} tree {out / 'tree'}"], out, nothing_moved),
+            ], 0, False, reset=copy_tree))
         return result
 
     def startup_clients(self):
