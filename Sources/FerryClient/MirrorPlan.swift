@@ -48,7 +48,8 @@ public struct MirrorTransfer: Sendable {
     public var resumeFrom: Int64 = 0
 
     public var size: Int64? { storedSize == .min ? nil : storedSize }
-    /// The source's time when exact to the second (nil: asked with MDTM after the copy, when it is wanted).
+    /// The source's time when the listing gave it to the second or minute (a LIST time: the copy gets the listed
+    /// minute, as lftp does, without an MDTM per file); nil for a LIST date alone: MDTM is asked after the copy.
     public var modified: Int64? { storedModified == .min ? nil : storedModified }
 
     init(source: String, target: String, size: Int64?, modified: Int64?) {

@@ -117,10 +117,16 @@ final class MirrorPlanner {
         // the few that had to be made safe.
         var renamed = Set<String>()
         func sourceHas(_ name: String) -> Bool { MirrorPlanner.contains(sourceNodes, name) || renamed.contains(name) }
+        /// Takes a made-safe name for one entry; false when another entry has it already.
+        func claim(_ name: String) -> Bool {
+            guard !sourceHas(name) else { return false }
+            renamed.insert(name)
+            return true
+        }
         for node in sourceNodes {
             // Ferry's own leftovers beside their file are not content.
             if let base = MirrorPath.temporaryBase(node.name), MirrorPlanner.contains(sourceNodes, base) { continue }
-            consider(node, in: folder, targetNodes: targetNodes, sourceHas: sourceHas, renamed: &renamed, queue: &queue)
+            consider(node, in: folder, targetNodes: targetNodes, claim: claim, queue: &queue)
         }
         guard options.delete else { return }
         for (name, node) in targetNodes.sorted(by: { $0.key < $1.key }) where !sourceHas(name) {
@@ -143,7 +149,7 @@ final class MirrorPlanner {
     }
 
     private func consider(_ node: MirrorNode, in folder: Pending, targetNodes: [String: MirrorNode],
-                          sourceHas: (String) -> Bool, renamed: inout Set<String>, queue: inout [Pending]) {
+                          claim: (String) -> Bool, queue: inout [Pending]) {
         let sourcePath = MirrorPath.join(folder.source, node.name)
         guard LocalName.isPlainComponent(node.name) else {
             return fail(sourcePath, "refusing the name '\(node.name)': it leaves its folder")
@@ -154,8 +160,7 @@ final class MirrorPlanner {
             targetName = decision.name
             if decision.wasRenamed {
                 // Two sessions must never write one file: a safe name another entry has is left out.
-                guard !sourceHas(targetName) else { return fail(sourcePath, "would be saved as '\(targetName)' too; skipped") }
-                renamed.insert(targetName)
+                guard claim(targetName) else { return fail(sourcePath, "would be saved as '\(targetName)' too; skipped") }
             }
         } else {
             guard !node.name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
@@ -217,7 +222,7 @@ final class MirrorPlanner {
         case .skip(let reason): skip(source, reason.rawValue)
         case .transfer(let reason):
             var transfer = MirrorTransfer(source: source, target: target, size: node.stamp.size,
-                                          modified: node.stamp.precision == .second ? node.stamp.modified : nil)
+                                          modified: node.stamp.precision == .day ? nil : node.stamp.modified)
             // A partial upload continues only when the local file has not changed since it was written.
             if !downloading, let partial, let size = partial.stamp.size, let local = node.stamp.size, size <= local,
                let written = partial.stamp.modified, let changed = node.stamp.modified, changed < written {

@@ -37,6 +37,24 @@ import Testing
         #expect(!result.output.contains("\u{1B}") && !result.output.contains("\u{07}"), "no escape reaches the terminal")
     }
 
+    @Test func namesThatBecomeOneLocalNameAreNotBothWritten() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write("\(server.root)/a\u{01}.txt", "one\n")
+        try TestFiles.write("\(server.root)/a\u{02}.txt", "two\n")
+        try TestFiles.write("\(server.root)/b_.txt", "real\n")
+        try TestFiles.write("\(server.root)/b\u{1B}.txt", "escape\n")
+        let work = try TemporaryDirectory("ferry-mirror-hostile")
+        let result = try run(server, "mirror . copy\n", directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("would be saved as 'b_.txt' too"), "\(result.stderr)")
+        #expect(result.stderr.contains("would be saved as 'a_.txt' too"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: work.file("copy/b_.txt"), encoding: .utf8) == "real\n", "the server's own b_.txt wins")
+        #expect(try String(contentsOfFile: work.file("copy/a_.txt"), encoding: .utf8) == "one\n")
+        // The second run finds the same: nothing is fetched twice into one file, nothing deleted.
+        let again = try run(server, "mirror --delete . copy\n", directory: work.path)
+        #expect(TestFiles.names(in: work.file("copy")).sorted() == ["a_.txt", "b_.txt"], "\(again.output)")
+    }
+
     @Test func aSymlinkLoopOnPyftpdlibIsSeenByTheFolderItLeadsTo() throws {
         let server = try PyFTPServer()
         try FileManager.default.createDirectory(atPath: "\(server.root)/a/b", withIntermediateDirectories: true)
