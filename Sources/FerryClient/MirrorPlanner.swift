@@ -123,6 +123,10 @@ final class MirrorPlanner {
             renamed.insert(name)
             return true
         }
+        // A big folder reserves room for its transfers at once (growth stays geometric for many small ones).
+        if plan.transfers.capacity < plan.transfers.count + sourceNodes.count {
+            plan.transfers.reserveCapacity(max(plan.transfers.count * 2, plan.transfers.count + sourceNodes.count))
+        }
         for node in sourceNodes {
             // Ferry's own leftovers beside their file are not content.
             if let base = MirrorPath.temporaryBase(node.name), MirrorPlanner.contains(sourceNodes, base) { continue }

@@ -6,13 +6,14 @@ import FerryCore
 /// One entry of a folder on either side of a mirror, as little as the decision needs.
 /// Kept small (a folder of 200,000 entries holds 200,000 of these while it is compared).
 struct MirrorNode {
+    // In this order the fields pack into 56 bytes.
     var name: String
+    /// A link's target; a folder's identity (MLSD `unique`, or device and inode here), for loop detection.
+    var detail: String?
+    var stamp: FileStamp
     var kind: ListingEntry.Kind
     /// A listing line no parser could read.
     var unreadable = false
-    var stamp: FileStamp
-    /// A link's target; a folder's identity (MLSD `unique`, or device and inode here), for loop detection.
-    var detail: String?
 
     init(name: String, kind: ListingEntry.Kind, stamp: FileStamp, linkTarget: String? = nil, identity: String? = nil,
          unreadable: Bool = false) {
@@ -20,7 +21,7 @@ struct MirrorNode {
         self.kind = kind
         self.unreadable = unreadable
         self.stamp = stamp
-        detail = kind == .link ? linkTarget : identity
+        detail = kind == .link ? linkTarget : kind == .directory ? identity : nil
     }
 
     var linkTarget: String? { kind == .link ? detail : nil }
@@ -127,7 +128,7 @@ struct MirrorLocalSide {
         }
         return MirrorNode(name: name, kind: kind,
                           stamp: FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec)),
-                          identity: "\(info.st_dev):\(info.st_ino)")
+                          identity: kind == .directory ? "\(info.st_dev):\(info.st_ino)" : nil)
     }
 
     /// What a local link points to, when that is inside the tree: its real path and what is there.
