@@ -1,5 +1,4 @@
 import FerryCore
-import Synchronization
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -14,7 +13,7 @@ struct LocalTarget {
     /// Creating and renaming files takes the folder's lock in the kernel, whose waiters spin: with 8 sessions
     /// finishing small files in one folder, a third of the CPU went to that spinning. Here they wait asleep.
     /// (A lock, not state: it guards no value.)
-    static let namespaceLock = Mutex(())
+    static let namespaceLock = SleepingLock()
 
     let path: String
     let writePath: String
@@ -83,7 +82,7 @@ struct LocalTarget {
         let fd: Int32
         if truncate {
             try removeStalePart()
-            fd = LocalTarget.namespaceLock.withLock { _ in
+            fd = LocalTarget.namespaceLock.withLock {
                 WireText.withCString(writePath) { Glibc.open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666) }
             }
             guard fd >= 0 else { throw LocalTarget.cannot("create", writePath, errno) }
@@ -134,7 +133,7 @@ struct LocalTarget {
 
     func commit() throws(FTPError) {
         guard usesTemporaryFile else { return }
-        let moved = LocalTarget.namespaceLock.withLock { _ in
+        let moved = LocalTarget.namespaceLock.withLock {
             WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
         }
         if moved != 0 {
