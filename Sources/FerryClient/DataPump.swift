@@ -80,7 +80,7 @@ final class DataPump {
         defer { buffer.deallocate() }
         let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<chunkSize])
         while true {
-            let count = try stream.read(into: slice, timeout: stallTimeout, what: "data transfer")
+            let count = try read(stream, into: slice)
             if count == 0 { break }
             try checkAnnounced(meter.bytes + Int64(count))
             meter.bytes += Int64(count)
@@ -156,9 +156,7 @@ final class DataPump {
         defer { Glibc.close(fds[0]); Glibc.close(fds[1]) }
         let chunk = max(65536, Int(ferry_pipe_set_size(fds[1], Int32(bufferSize))))
         while true {
-            guard try socket.wait(for: Int16(POLLIN), timeout: stallTimeout) else {
-                throw FTPError(.timedOut, "data transfer timed out: nothing received for \(format(stallTimeout)) s; the server or network stalled")
-            }
+            try waitForData { (slice) throws(FTPError) in try socket.wait(for: Int16(POLLIN), timeout: slice) }
             let moved = ferry_splice(socket.descriptor, fds[1], chunk, 1)
             if moved < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
@@ -181,6 +179,32 @@ final class DataPump {
         }
         report(meter, final: true)
         return true
+    }
+
+    /// Reads what arrives within the stall timeout, waiting in slices of a second: between them the progress is
+    /// reported unchanged, so a display can say the transfer stalled.
+    private func read(_ stream: ByteStream, into slice: UnsafeMutableRawBufferPointer) throws(FTPError) -> Int {
+        var count = 0
+        try waitForData { (wait) throws(FTPError) -> Bool in
+            do throws(FTPError) {
+                count = try stream.read(into: slice, timeout: wait, what: "data transfer")
+                return true
+            } catch where error.code == .timedOut { return false }
+        }
+        return count
+    }
+
+    /// Calls `attempt` with slices of at most a second until it says data came, for up to the stall timeout.
+    private func waitForData(_ attempt: (Double) throws(FTPError) -> Bool) throws(FTPError) {
+        let start = MonotonicClock.now
+        while true {
+            let waited = MonotonicClock.now - start
+            guard waited < stallTimeout else {
+                throw FTPError(.timedOut, "data transfer timed out: nothing received for \(format(stallTimeout)) s; the server or network stalled")
+            }
+            if try attempt(min(1, stallTimeout - waited)) { return }
+            report(meter, final: true)
+        }
     }
 
     /// A download may not run past the size the server announced (SIZE): the bytes would not be the file.

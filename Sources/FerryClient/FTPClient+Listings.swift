@@ -24,6 +24,20 @@ extension FTPClient {
         return result
     }
 
+    /// The entries of `directory` from the cache, or fetched within about `seconds` (every wait of the fetch is
+    /// cut to a third of it); nil when that fails or takes longer. A server that did not answer in time has its
+    /// connection closed, as after any timeout: the next command reconnects. For TAB completion.
+    public func entries(in directory: String?, within seconds: Double) -> [ListingEntry]? {
+        let key = "\(directoryGeneration)\u{0}\(directory ?? "")"
+        if let cached = listingCache[key] { return cached }
+        let saved = configuration
+        defer { configuration = saved }
+        configuration.replyTimeout = min(saved.replyTimeout, seconds / 3)
+        configuration.dataConnectTimeout = min(saved.dataConnectTimeout, seconds / 3)
+        configuration.stallTimeout = min(saved.stallTimeout, seconds / 3)
+        return try? entries(in: directory)
+    }
+
     /// The entries of `directory` one at a time, as the listing arrives (MLSD when the server offers MLST, LIST
     /// otherwise), the directory itself and its parent left out; nothing is kept, so any length fits in the
     /// memory of one entry. LIST times are read with `timeZoneOffset` (default: the configured one).

@@ -29,7 +29,11 @@ extension CommandTable {
         CommandSpec("sendport", arguments: "[on | off]", help: "toggle use of PORT/LPRT cmd for each data connection") {
             $0.toggle($1, \.sendPort, "Use of PORT cmds")
         },
-        CommandSpec("verbose", arguments: "[on | off]", help: "toggle verbose mode") { $0.toggle($1, \.verbose, "Verbose mode") },
+        CommandSpec("verbose", arguments: "[on | off]", help: "toggle verbose mode") { shell, arguments in
+            let outcome = shell.toggle(arguments, \.verbose, "Verbose mode")
+            shell.settings.allReplies = shell.settings.verbose
+            return outcome
+        },
         CommandSpec("debug", arguments: "[on | off | level]", help: "toggle/set debugging mode") { $0.debug($1) },
         CommandSpec("trace", arguments: "[on | off]", help: "toggle packet tracing") { $0.toggle($1, \.trace, "Packet tracing") },
         CommandSpec("prompt", arguments: "[on | off]", help: "force interactive prompting on multiple commands") {

@@ -42,6 +42,14 @@ public final class Console {
         return body()
     }
 
+    /// Columns of the terminal on standard error now (TIOCGWINSZ), else $COLUMNS, else 80.
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let text = getenv("COLUMNS"), let columns = Int(String(cString: text)), columns > 0 { return columns }
+        return 80
+    }
+
     static func write(_ fd: Int32, _ text: String) {
         _ = write(fd, bytes: Array(text.utf8))
     }

@@ -8,8 +8,15 @@ public final class EditLineReader: LineReader {
     private let editor: OpaquePointer
     private let history: OpaquePointer
     private var promptText: UnsafeMutablePointer<CChar>
+    /// The history kept between sessions; nil keeps it for this session only.
+    private let saved: HistoryFile?
+    /// Completion on TAB (the shell's, once it exists).
+    public var completer: ((String) -> Completion)?
+    /// The line before the cursor at the last TAB that could not complete further: a second TAB there lists.
+    private var lastCompletion: String?
+    private var lines: [String] = []
 
-    public init?(programName: String = "ferry") {
+    public init?(programName: String = "ferry", historyPath: String? = nil) {
         EditLineReader.ensureUTF8Locale()
         guard let editor = el_init(programName, stdin, stdout, stderr) else { return nil }
         guard let history = history_init() else {
@@ -19,6 +26,7 @@ public final class EditLineReader: LineReader {
         self.editor = editor
         self.history = history
         self.promptText = strdup("")
+        saved = historyPath.map(HistoryFile.init)
         ferry_hist_setsize(history, 1000)
         ferry_hist_setunique(history, 1)
         ferry_el_set_editor(editor, "emacs")
@@ -29,6 +37,14 @@ public final class EditLineReader: LineReader {
             guard let editor, let data = ferry_el_get_clientdata(editor) else { return nil }
             return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().promptText
         }
+        lines = saved?.lines ?? []
+        for line in lines { ferry_hist_enter(history, line) }
+        ferry_el_add_fn(editor, "ferry-complete", "complete the word before the cursor") { editor, _ in
+            guard let editor, let data = ferry_el_get_clientdata(editor) else { return FERRY_CC_ERROR }
+            return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().complete()
+        }
+        ferry_el_bind(editor, "^I", "ferry-complete")
+        // ~/.editrc last, as tnftp does: the user's bindings win.
         el_source(editor, nil)
     }
 
@@ -51,7 +67,12 @@ public final class EditLineReader: LineReader {
         }
         var line = String(cString: raw)
         while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        if let remembered = EditLineReader.historyForm(of: line) { ferry_hist_enter(history, remembered) }
+        if let remembered = EditLineReader.historyForm(of: line) {
+            ferry_hist_enter(history, remembered)
+            saved?.append(remembered)
+            if lines.last != remembered { lines.append(remembered) }
+            if lines.count > HistoryFile.limit { lines.removeFirst() }
+        }
         return .line(line)
     }
 
@@ -62,8 +83,77 @@ public final class EditLineReader: LineReader {
         guard let words = try? Tokenizer.split(line), let first = words.first,
               case .found(let spec) = CommandTable.standard.lookup(first) else { return line }
         let arguments = words.dropFirst()
+        // quote PASS … / quote ACCT …: the verb is kept, never what follows it.
+        if spec.name == "quote", let verb = arguments.first?.uppercased(), verb == "PASS" || verb == "ACCT" {
+            return "\(spec.name) \(verb)"
+        }
+        // A URL with a password (open ftp://user:secret@host) keeps the user only.
+        if arguments.contains(where: { EditLineReader.urlPassword($0) != nil }) {
+            return ([spec.name] + arguments.map { word in
+                guard let range = EditLineReader.urlPassword(word) else { return word }
+                return String(word[..<range.lowerBound]) + String(word[range.upperBound...])
+            }).joined(separator: " ")
+        }
         guard let kept = spec.secretsAfter, arguments.count > kept else { return line }
         return ([spec.name] + arguments.prefix(kept)).joined(separator: " ")
+    }
+
+    /// The `:password` part of `scheme://user:password@host…`, when there is one.
+    static func urlPassword(_ word: String) -> Range<String.Index>? {
+        guard let scheme = word.firstRange(of: "://") else { return nil }
+        let rest = word[scheme.upperBound...]
+        guard let at = rest.firstIndex(of: "@") else { return nil }
+        let userinfo = rest[..<at]
+        guard let colon = userinfo.firstIndex(of: ":") else { return nil }
+        return colon..<at
+    }
+
+    /// The history, oldest first, earlier sessions' included (what `history` shows).
+    public var historyLines: [String] { lines }
+
+    /// TAB: the shell's completion of the word before the cursor. One match is put in; several put in what they
+    /// share, and when that is nothing more, a second TAB lists them in columns under the line.
+    private func complete() -> UInt8 {
+        guard let completer, let info = el_line(editor) else { return FERRY_CC_ERROR }
+        let start = UnsafeRawPointer(info.pointee.buffer!), cursor = UnsafeRawPointer(info.pointee.cursor!)
+        let before = String(decoding: UnsafeRawBufferPointer(start: start, count: cursor - start), as: UTF8.self)
+        let result = completer(before)
+        if !result.insert.isEmpty {
+            el_deletestr(editor, Int32(result.replace))
+            el_insertstr(editor, result.insert)
+            // What several names share went in: the next TAB here lists them at once.
+            let scalars = Array(before.unicodeScalars)
+            lastCompletion = result.ambiguous
+                ? String(String.UnicodeScalarView(scalars.dropLast(result.replace))) + result.insert : nil
+            return FERRY_CC_REFRESH
+        }
+        guard result.candidates.count > 1 else { return FERRY_CC_ERROR }
+        guard lastCompletion == before else {
+            lastCompletion = before
+            return FERRY_CC_ERROR
+        }
+        Console.write(1, "\n" + EditLineReader.columns(result.candidates, width: Console.terminalWidth()))
+        return FERRY_CC_REDISPLAY
+    }
+
+    /// Names in columns sized to the terminal, down then across, as ls does.
+    static func columns(_ names: [String], width: Int) -> String {
+        let shown = names.map(Console.sanitize)
+        let cell = (shown.map(\.count).max() ?? 0) + 2
+        let across = max(1, width / max(1, cell))
+        let rows = (shown.count + across - 1) / across
+        var text = ""
+        for row in 0..<rows {
+            var line = ""
+            for column in 0..<across {
+                let index = column * rows + row
+                guard index < shown.count else { break }
+                let name = shown[index]
+                line += index + rows < shown.count ? name + String(repeating: " ", count: cell - name.count) : name
+            }
+            text += line + "\n"
+        }
+        return text
     }
 
     /// libedit drops non-ASCII input under the C locale: use the user's locale, or C.UTF-8.

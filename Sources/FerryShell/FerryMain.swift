@@ -47,6 +47,8 @@ public enum FerryMain {
         let settings = settings(from: options, interactive: interactive, console: console)
         let shell = Shell(settings: settings, console: console,
                           reader: reader(interactive: interactive && !options.noEditing), interactive: interactive)
+        // The line reader is made before the shell; completion reaches the shell's session from here on.
+        (shell.reader as? EditLineReader)?.completer = { [unowned shell] in shell.complete($0) }
         if interactive { installInterruptHandler() }
 
         if let upload = options.uploadURL {
@@ -82,6 +84,7 @@ public enum FerryMain {
     static func settings(from options: FerryOptions, interactive: Bool, console: Console) -> Settings {
         var settings = Settings()
         settings.verbose = options.verbose || (!options.quiet && console.outputIsTerminal)
+        settings.allReplies = options.verbose
         settings.progress = !options.quiet && console.outputIsTerminal
         settings.debug = options.debug
         settings.trace = options.trace
@@ -132,7 +135,8 @@ public enum FerryMain {
     }
 
     static func reader(interactive: Bool) -> LineReader {
-        if interactive, let editor = EditLineReader() { return editor }
+        let history = HistoryFile.defaultPath { name in getenv(name).map { String(cString: $0) } }
+        if interactive, let editor = EditLineReader(historyPath: history) { return editor }
         return PlainLineReader(showPrompt: interactive)
     }
 

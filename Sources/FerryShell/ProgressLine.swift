@@ -1,28 +1,79 @@
 import FerryClient
 
-/// A one-line progress display redrawn in place on a terminal: bytes, percent when the size is known, rate.
+/// tnftp's progress line, redrawn in place on a terminal (standard error):
+/// `name  45% |*******          |  1.3 MiB  976.5 KiB/s  00:03 ETA` — sized to the terminal's width as it is now
+/// (a resize takes effect at the next redraw), the rate taken over the last five seconds, "stalled" when nothing
+/// arrived for three. DataPump reports at most ten times a second, and once a second while it waits.
 final class ProgressLine {
     private let console: Console
     private let name: String
+    private var samples: [(time: Double, bytes: Int64)] = []
+    private var lastChange: (time: Double, bytes: Int64) = (0, -1)
+    private var drawn = false
 
     init(console: Console, name: String) {
         self.console = console
         self.name = Console.sanitize(name)
     }
 
-    private var drawn = false
-
     func update(_ progress: TransferProgress) {
         drawn = true
-        var text = "\r\(name.prefix(30))  \(ByteFormat.short(progress.bytes))"
+        console.status("\r" + render(progress, width: Console.terminalWidth()) + "\u{1B}[K")
+    }
+
+    func render(_ progress: TransferProgress, width: Int) -> String {
+        let now = progress.elapsed
+        if progress.bytes != lastChange.bytes { lastChange = (now, progress.bytes) }
+        samples.append((now, progress.bytes))
+        while samples.count > 2, now - samples[1].time >= 5 { samples.removeFirst() }
+        let first = samples[0]
+        // The first half second says little (socket buffers fill at once): no rate, no ETA yet.
+        let rate = now < 0.5 ? 0 : now - first.time >= 0.5 ? Double(progress.bytes - first.bytes) / (now - first.time)
+            : Double(progress.bytes) / now
+        let stalled = now - lastChange.time >= 3
+        var right = "  \(ByteFormat.short(progress.bytes))" + (rate > 0 ? "  \(ByteFormat.short(Int64(rate)))/s" : "")
+        var percentText = ""
+        var fraction: Double?
         if let expected = progress.expected, expected > 0 {
-            let percent = min(100, Int(progress.bytes * 100 / expected))
-            text += " / \(ByteFormat.short(expected))  \(percent)%"
+            let done = min(1, Double(progress.bytes) / Double(expected))
+            fraction = done
+            percentText = String(repeating: " ", count: 3 - min(3, String(Int(done * 100)).count)) + "\(Int(done * 100))%"
+            if stalled {
+                right += "  stalled"
+            } else if progress.bytes >= expected {
+                right += "  \(ProgressLine.clock(now))    "
+            } else if rate > 0 {
+                right += "  \(ProgressLine.clock(Double(expected - progress.bytes) / rate)) ETA"
+            } else {
+                right += "  --:-- ETA"
+            }
+        } else if stalled {
+            right += "  stalled"
         }
-        if progress.elapsed > 0 {
-            text += "  \(ByteFormat.short(Int64(Double(progress.bytes) / progress.elapsed)))/s"
+        // Keep the line a column short of the width: a full last column wraps on some terminals.
+        let room = max(20, width - 1)
+        let shownName = String(name.prefix(max(8, min(30, room / 4))))
+        let fixed = shownName.count + 2 + percentText.count + right.count
+        var bar = ""
+        if let fraction, room - fixed - 3 >= 10 {
+            let cells = room - fixed - 3
+            let filled = Int(Double(cells) * fraction)
+            bar = " |" + String(repeating: "*", count: filled) + String(repeating: " ", count: cells - filled) + "|"
         }
-        console.status(text + "\u{1B}[K")
+        return String((shownName + "  " + percentText + bar + right).prefix(room))
+    }
+
+    /// Seconds as mm:ss, or h:mm:ss from an hour on.
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(min(seconds, 359_999).rounded())
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return total >= 3600 ? "\(total / 3600):\(two(total / 60 % 60)):\(two(total % 60))" : "\(two(total / 60)):\(two(total % 60))"
+    }
+
+    /// tnftp's summary: `3000000 bytes received in 00:03 (976.23 KiB/s)`.
+    static func summary(bytes: Int64, seconds: Double, received: Bool) -> String {
+        let rate = seconds > 0 ? Double(bytes) / seconds : 0
+        return "\(bytes) bytes \(received ? "received" : "sent") in \(clock(seconds)) (\(ByteFormat.precise(rate))/s)"
     }
 
     /// Erases the line so other output starts at the left margin; the next update redraws it.
@@ -35,6 +86,20 @@ final class ProgressLine {
 }
 
 enum ByteFormat {
+    /// 8000000 → "7.63 MiB", with two decimals (tnftp's summary).
+    static func precise(_ value: Double) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = value
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) \(units[unit])"
+    }
+
     /// 1536 → "1.5 KiB".
     static func short(_ bytes: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
@@ -69,7 +134,14 @@ final class HashMarks {
         }
     }
 
-    func finish() {
-        if printed > 0 { console.raw("\n") }
+    /// Ends the line of marks before other output (a reply), once.
+    func endLine() {
+        guard printed > 0, !ended else { return }
+        console.raw("\n")
+        ended = true
     }
+
+    func finish() { endLine() }
+
+    private var ended = false
 }

@@ -5,6 +5,9 @@ import FerryCore
 public struct Settings: Sendable, Equatable {
     /// Show every server reply and transfer statistics.
     public var verbose = false
+    /// Every reply, also those to what the client asks on its own (FEAT, OPTS, SIZE, MDTM): `-v`, or `verbose`
+    /// turned on. Plain verbose (the default at a terminal) shows what tnftp shows.
+    public var allReplies = false
     /// Show every command sent (`---> RETR file`; the password as XXXX).
     public var debug = false
     /// Log in on `open` (asking for a name when interactive, or from .netrc); off with -n.

@@ -97,7 +97,13 @@ extension Shell {
         session?.account = account
         session?.protected = client.isProtected
         session?.moves = []
+        // tnftp's words rather than the TYPE reply, unless every reply is wanted.
+        let quietly = settings.verbose && !settings.allReplies && !settings.debug
+        let saved = settings.verbose
+        if quietly { settings.verbose = false }
         try? client.setType(settings.transferType)
+        settings.verbose = saved
+        if quietly { console.line("Using \(settings.transferType == .image ? "binary" : "ascii") mode to transfer files.") }
         return .success
     }
 

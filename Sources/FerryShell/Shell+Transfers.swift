@@ -217,9 +217,7 @@ extension Shell {
             progressLine = nil
             hashMarks?.finish()
             hashMarks = nil
-            let rate = ByteFormat.short(Int64(result.bytesPerSecond))
-            let seconds = (result.seconds * 1000).rounded() / 1000
-            console.line("\(result.bytes) bytes \(received ? "received" : "sent") in \(seconds) s (\(rate)/s)")
+            console.line(ProgressLine.summary(bytes: result.bytes, seconds: result.seconds, received: received))
         }
         return .success
     }

@@ -24,6 +24,12 @@ public final class Shell {
     var session: SessionRecipe?
     /// When the last command finished, for the NOOP keepalive.
     var lastActivity = 0.0
+    /// The command running now (nil while logging in at start), and the verb of the last command sent: replies
+    /// to what the client asks on its own (FEAT, OPTS, SIZE, MDTM, PWD) are shown only when asked for.
+    var runningCommand: String?
+    var lastSentVerb = ""
+    /// TAB is fetching a listing: the session's chatter stays off the line being edited.
+    var completing = false
 
     public init(settings: Settings, console: Console, reader: LineReader, interactive: Bool,
                 table: CommandTable = CommandTable.standard) {
@@ -85,6 +91,9 @@ public final class Shell {
     public func execute(command name: String, arguments: [String]) -> CommandOutcome {
         switch table.lookup(name) {
         case .invalid:
+            if let close = table.suggestion(for: name) {
+                return report(.failure("?Invalid command. Did you mean '\(close)'?"), command: nil)
+            }
             return report(.failure("?Invalid command."), command: nil)
         case .ambiguous:
             return report(.failure("?Ambiguous command."), command: nil)
@@ -98,6 +107,8 @@ public final class Shell {
                 if case .failure(let message) = reconnect() { return report(.failure(message), command: nil) }
             }
             if spec.needsConnection { keepAliveIfIdle() }
+            runningCommand = spec.name
+            defer { runningCommand = nil }
             return perform(spec) { spec.handler($0, arguments) }
         }
     }
@@ -160,13 +171,29 @@ public final class Shell {
         }
     }
 
+    /// A reply to a command the client sent on its own, while a command that is not about it runs.
+    private var isBackgroundReply: Bool {
+        guard Shell.backgroundVerbs.contains(lastSentVerb) else { return false }
+        guard let running = runningCommand else { return true }
+        return !Shell.replyCommands.contains(running)
+    }
+
+    static let backgroundVerbs: Set<String> = ["FEAT", "OPTS", "SIZE", "MDTM", "PWD", "MLST", "TYPE"]
+    /// Commands whose purpose is a reply: theirs is always shown.
+    static let replyCommands: Set<String> = ["size", "modtime", "features", "quote", "site", "pwd", "mlst", "rstatus",
+                                             "system", "rhelp", "remopts", "idle", "umask", "status",
+                                             "type", "binary", "ascii", "image", "tenex"]
+
     private func show(_ event: ClientEvent) {
+        if completing { return }
         if case .progress = event {} else { progressLine?.clear() }
         switch event {
         case .sent(let line):
+            lastSentVerb = String(line.prefix { $0 != " " }).uppercased()
             if settings.debug { console.line("---> " + Console.sanitize(line)) }
         case .received(let reply):
-            if settings.verbose || settings.debug {
+            hashMarks?.endLine()
+            if settings.debug || settings.verbose && (settings.allReplies || !isBackgroundReply) {
                 for line in reply.lines { console.line(Console.sanitize(line)) }
             }
         case .notice(let text):

@@ -85,11 +85,16 @@ public enum Ferry {
         let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory
+        // Saved history goes to a folder of its own (a test that checks it across runs passes XDG_STATE_HOME).
+        let state = try TemporaryDirectory("ferry-state")
+        environment["XDG_STATE_HOME"] = state.path
         environment.removeValue(forKey: "PAGER")
         environment.removeValue(forKey: "NETRC")
         environment.merge(extra) { _, new in new }
-        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout), TestPaths.ferryBinary] + arguments,
-                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
-                                     directory: directory)
+        let result = try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout), TestPaths.ferryBinary] + arguments,
+                                           stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
+                                           directory: directory)
+        withExtendedLifetime(state) {}
+        return result
     }
 }

@@ -2,7 +2,8 @@
 """Runs a program on a pseudo-terminal, as a person at a terminal would, for Ferry's interactive tests.
 
 usage: pty_session.py TIMEOUT PROGRAM [ARGS...]
-(standard input: lines "expect TEXT", "send TEXT", "interrupt" for Ctrl-C, "sleep SECONDS", "size PATH")
+(standard input: lines "expect TEXT", "send TEXT", "type TEXT" (no Enter; "\\t" is TAB), "interrupt" for Ctrl-C,
+"sleep SECONDS", "size PATH", "columns N" (resize the terminal))
 Each "expect" waits (up to TIMEOUT seconds) until TEXT has appeared on the terminal since the last match;
 "send" types TEXT and Enter; "size" notes the size of a file (relative to the current folder) at that moment.
 Prints everything the terminal showed, then one line "[pty_session] size PATH N" (or "missing") per "size";
@@ -51,6 +52,14 @@ def main():
         if verb == "send":
             os.write(fd, text.encode() + b"\r")
             pump(time.time() + 0.2)
+        elif verb == "type":
+            os.write(fd, text.replace("\\t", "\t").encode())
+            pump(time.time() + 0.3)
+        elif verb == "columns":
+            import fcntl, struct, termios
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, int(text), 0, 0))
+            os.kill(pid, signal.SIGWINCH)
+            pump(time.time() + 0.1)
         elif verb == "interrupt":
             os.write(fd, b"\x03")
             pump(time.time() + 0.2)

@@ -1,0 +1,91 @@
+/// What TAB does to the line: delete `replace` characters before the cursor and put `insert` there; or, when
+/// there is nothing to put in, the `candidates` a second TAB lists.
+public struct Completion: Equatable, Sendable {
+    public var replace = 0
+    public var insert = ""
+    public var candidates: [String] = []
+    /// `insert` is what several names share: more than one still fits.
+    public var ambiguous = false
+    public static let none = Completion()
+}
+
+/// What an argument of a command names, for completion: read from the command table's usage words
+/// (`remote-file`, `local-directory`, `command` …).
+enum CompletionKind: Equatable {
+    case remote, remoteFolder, local, localFolder, command, nothing
+}
+
+extension CommandSpec {
+    /// The kind of the `index`th argument (options not counted); a plural or `...` last word repeats.
+    func completionKind(argument index: Int) -> CompletionKind {
+        var kinds: [CompletionKind] = []
+        var repeats = false
+        let words = arguments.split(whereSeparator: { " []|".contains($0) }).map(String.init)
+        var skipValue = false
+        for word in words {
+            if word.hasPrefix("-") { skipValue = !word.hasPrefix("--"); continue }
+            if skipValue { skipValue = false; if !word.contains("remote") && !word.contains("local") { continue } }
+            if word == "..." { repeats = true; continue }
+            let folder = word.contains("directory") || word.hasSuffix("-dir")
+            if word.hasPrefix("remote") { kinds.append(folder ? .remoteFolder : .remote) }
+            else if word.hasPrefix("local") { kinds.append(folder ? .localFolder : .local) }
+            else if word == "command" && name != "!" { kinds.append(.command) }
+            else if word == "source" { kinds.append(.remoteFolder) }
+            else if word == "target" { kinds.append(.localFolder) }
+            else { kinds.append(.nothing) }
+            if word.hasSuffix("files") || word.hasSuffix("paths") { repeats = true }
+        }
+        if index < kinds.count { return kinds[index] }
+        return repeats ? kinds.last ?? .nothing : .nothing
+    }
+}
+
+/// The words of a line up to the cursor, as the tokenizer would read them, an open quote allowed: the last word
+/// unquoted, and how many characters of the line it takes (what a completion replaces).
+struct CompletionWords: Equatable {
+    var words: [String]
+    var current: String
+    var currentLength: Int
+
+    init(_ line: String) {
+        var words: [String] = []
+        var current = ""
+        var length = 0
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in line.drop(while: { $0 == " " || $0 == "\t" }) {
+            if escaped { current.append(character); escaped = false; length += 1; continue }
+            if let open = quote {
+                length += 1
+                if character == open { quote = nil } else if character == "\\" && open == "\"" { escaped = true } else { current.append(character) }
+                continue
+            }
+            switch character {
+            case "\\": escaped = true; inWord = true; length += 1
+            case "\"", "'": quote = character; inWord = true; length += 1
+            case " ", "\t":
+                if inWord { words.append(current) }
+                current = ""
+                length = 0
+                inWord = false
+            default: current.append(character); inWord = true; length += 1
+            }
+        }
+        self.words = words
+        self.current = current
+        // libedit counts characters as Unicode scalars.
+        self.currentLength = length
+    }
+
+    /// `word` as the tokenizer reads it back: in double quotes when it holds a space or a character the
+    /// tokenizer treats specially; the quote left open when more is to follow (a folder).
+    static func quoted(_ word: String, closed: Bool) -> String {
+        guard word.contains(where: { " \t\"'\\".contains($0) }) else { return word }
+        let escaped = word.reduce(into: "") { text, character in
+            if character == "\"" || character == "\\" { text.append("\\") }
+            text.append(character)
+        }
+        return "\"" + escaped + (closed ? "\"" : "")
+    }
+}

@@ -1,0 +1,103 @@
+import FerryClient
+import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// TAB completion: command names, then each argument as the command table says — remote names from the
+/// session's per-folder listing cache (fetched within two seconds, or nothing is completed), local paths.
+extension Shell {
+    static let completionTimeLimit = 2.0
+
+    public func complete(_ lineBeforeCursor: String) -> Completion {
+        // The listing a completion fetches is not shown: the line being typed stays as it is.
+        completing = true
+        defer { completing = false }
+        let parsed = CompletionWords(lineBeforeCursor)
+        let matches: [(word: String, folder: Bool)]
+        if parsed.words.isEmpty {
+            matches = commandNames(parsed.current)
+        } else {
+            guard case .found(let spec) = table.lookup(parsed.words[0]) else { return .none }
+            let position = parsed.words.dropFirst().filter { !$0.hasPrefix("-") }.count
+            guard !parsed.current.hasPrefix("-") else { return .none }
+            switch spec.completionKind(argument: position) {
+            case .command: matches = commandNames(parsed.current)
+            case .remote: matches = remoteNames(parsed.current, foldersOnly: false)
+            case .remoteFolder: matches = remoteNames(parsed.current, foldersOnly: true)
+            case .local: matches = localNames(parsed.current, foldersOnly: false)
+            case .localFolder: matches = localNames(parsed.current, foldersOnly: true)
+            case .nothing: matches = []
+            }
+        }
+        return Shell.completion(of: parsed, from: matches)
+    }
+
+    /// From the matching words to what TAB does.
+    static func completion(of parsed: CompletionWords, from matches: [(word: String, folder: Bool)]) -> Completion {
+        guard !matches.isEmpty else { return .none }
+        if matches.count == 1 {
+            let only = matches[0]
+            return Completion(replace: parsed.currentLength,
+                              insert: CompletionWords.quoted(only.word, closed: !only.folder) + (only.folder ? "" : " "))
+        }
+        let shared = matches.map(\.word).reduce(matches[0].word) { commonPrefix($0, $1) }
+        if shared.count > parsed.current.count {
+            return Completion(replace: parsed.currentLength, insert: CompletionWords.quoted(shared, closed: false), ambiguous: true)
+        }
+        return Completion(candidates: matches.map { LocalName.lastComponent($0.word) + ($0.folder ? "/" : "") }.sorted())
+    }
+
+    static func commonPrefix(_ a: String, _ b: String) -> String {
+        String(zip(a, b).prefix { $0 == $1 }.map(\.0))
+    }
+
+    private func commandNames(_ prefix: String) -> [(word: String, folder: Bool)] {
+        let lowered = prefix.lowercased()
+        return Array(Set(table.allNames.filter { $0.hasPrefix(lowered) })).sorted().map { ($0, false) }
+    }
+
+    /// `dir/pre` → the entries of `dir` whose names start with `pre`, as `dir/name` (folders with `/`).
+    private func remoteNames(_ word: String, foldersOnly: Bool) -> [(word: String, folder: Bool)] {
+        guard client.isConnected else { return [] }
+        let (folder, prefix) = Shell.splitPath(word)
+        guard let entries = client.entries(in: folder.isEmpty ? nil : folder, within: Shell.completionTimeLimit) else { return [] }
+        return entries.compactMap { entry in
+            let isFolder = entry.kind == .directory
+            guard entry.name.hasPrefix(prefix), entry.format != .raw, LocalName.isPlainComponent(entry.name),
+                  !foldersOnly || isFolder || entry.kind == .link else { return nil }
+            return (folder + entry.name + (isFolder ? "/" : ""), isFolder)
+        }
+    }
+
+    private func localNames(_ word: String, foldersOnly: Bool) -> [(word: String, folder: Bool)] {
+        let (folder, prefix) = Shell.splitPath(word)
+        let path = Shell.expandingTilde(folder.isEmpty ? "." : folder)
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var found: [(String, Bool)] = []
+        while let item = readdir(directory), found.count < 10_000 {
+            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name != ".", name != "..", name.hasPrefix(prefix), !prefix.isEmpty || !name.hasPrefix(".") else { continue }
+            var info = stat()
+            let isFolder = stat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            if foldersOnly, !isFolder { continue }
+            found.append((folder + name + (isFolder ? "/" : ""), isFolder))
+        }
+        return found
+    }
+
+    /// `a/b/c` → (`a/b/`, `c`); `c` → (``, `c`).
+    static func splitPath(_ word: String) -> (String, String) {
+        guard let slash = word.lastIndex(of: "/") else { return ("", word) }
+        return (String(word[...slash]), String(word[word.index(after: slash)...]))
+    }
+
+    /// `~` and `~/x` with $HOME, as tnftp and lftp do.
+    static func expandingTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
+        return String(cString: home) + path.dropFirst()
+    }
+}
