@@ -41,6 +41,9 @@ final class DataPump {
     var deadline: Double?
     /// At most this many bytes (a listing read line by line); more is an error.
     var limit: Int64?
+    /// The control connection: when the data has been silent for a second and a reply waits there, the server
+    /// ended the transfer (150 then 426 with no data) and waiting out the stall timeout would help nobody.
+    var control: Socket?
 
     /// After each chunk: one clock read for the pace check and the progress report.
     private func tick(_ meter: Meter) throws(FTPError) {
@@ -204,6 +207,9 @@ final class DataPump {
             }
             if try attempt(min(1, stallTimeout - waited)) { return }
             report(meter, final: true)
+            if let control, (try? control.wait(for: Int16(POLLIN), timeout: 0)) == true {
+                throw FTPError(.transferIncomplete, "the server answered on the control connection while the data connection stayed silent")
+            }
         }
     }
 

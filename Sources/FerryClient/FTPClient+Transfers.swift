@@ -29,6 +29,13 @@ extension FTPClient {
         public var verify = true
         /// Compare the byte count with SIZE (asked first, in binary mode) and fail on a difference.
         public var checkSize = true
+        /// The remote file's modification time as the caller's listing gave it (mirror). A kept `.part` is stamped
+        /// with it, and a `.part` continues only when it bears the same stamp — a partial of another version
+        /// of the file starts over instead, and so does one whose prefix the server's checksum rejects.
+        public var remoteModified: Int64?
+        /// A `.part` that cannot be continued (the remote file changed, its prefix differs) starts over instead of
+        /// failing the download (mirror: the copy must come, and the `.part` is ours).
+        public var startOverWhenPartialDiffers = false
         /// Write into an existing device or FIFO (`get f /dev/null`): only when the user named it. A name from a
         /// server that meets a FIFO, a device or a link to one in the local folder is refused instead.
         public var allowSpecialTarget = false
@@ -76,6 +83,7 @@ extension FTPClient {
             _ = WireText.withCString(segmentState) { unlink($0) }
         }
         var offset: Int64 = 0
+        if options.resume, let stamp = options.remoteModified, !target.partialBears(stamp) { target.discardPartial() }
         if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {
             offset = existing
             if let expected, offset > expected {
@@ -83,7 +91,13 @@ extension FTPClient {
             }
             // A partial file that already holds every byte is checked like any other before it is put in place.
             if offset > 0, let partial = target.resumePath(allowTarget: options.resumeTargetItself) {
-                try checkResumable(remote, partial: partial, offset: offset)
+                do throws(FTPError) {
+                    // The stamp already proved which version the partial belongs to: only its bytes are checked.
+                    try checkResumable(remote, partial: partial, offset: offset, checkTime: options.remoteModified == nil)
+                } catch where options.startOverWhenPartialDiffers && error.advice == .downloadAgain {
+                    target.discardPartial()
+                    offset = 0
+                }
             }
         }
         let fd = try target.open(truncate: offset == 0, allowTarget: options.resumeTargetItself)
@@ -103,7 +117,7 @@ extension FTPClient {
         } catch {
             _ = Glibc.close(fd)
             // Bytes beyond what the server announced are not the start of the file: nothing to resume from.
-            target.failed(keep: options.keepPartial && error.code != .protocolViolation)
+            target.failed(keep: options.keepPartial && error.code != .protocolViolation, stamp: options.remoteModified)
             throw error
         }
         guard Glibc.close(fd) == 0 else {
@@ -137,10 +151,10 @@ extension FTPClient {
     /// Refuses to append unless the partial bytes belong to the remote file: the remote file must not have
     /// changed since the partial was written (MDTM), and where the server offers a checksum of a byte range
     /// the partial's checksum must match it.
-    func checkResumable(_ remote: String, partial: String, offset: Int64) throws(FTPError) {
+    func checkResumable(_ remote: String, partial: String, offset: Int64, checkTime: Bool = true) throws(FTPError) {
         var info = stat()
         guard WireText.withCString(partial, { stat($0, &info) }) == 0 else { return }
-        if features.supports("MDTM"),
+        if checkTime, features.supports("MDTM"),
            let text = try FTPClient.unlessRefused({ () throws(FTPError) in try modificationTime(remote) }),
            let remoteTime = Timestamp.parse(text),
            remoteTime > Int64(info.st_mtim.tv_sec) + 1 {
@@ -261,6 +275,8 @@ extension FTPClient {
         let pump = pump(expected: expected, rate: configuration.downloadRateLimit)
         pump.deadline = deadline
         pump.limit = limit
+        // Not under TLS: session tickets may wait unread on a protected control connection.
+        pump.control = connection.stream.isProtected ? nil : connection.socket
         do throws(FTPError) {
             _ = try pump.receive(from: try dataStream(socket), to: output, type: type)
         } catch { streamError = error }

@@ -113,12 +113,33 @@ struct LocalTarget {
         _ = WireText.withCString(writePath) { unlink($0) }
     }
 
-    /// After a failure: keep a non-empty `.part` for resuming, or remove it.
-    func failed(keep: Bool) {
+    /// After a failure: keep a non-empty `.part` for resuming (stamped with the remote file's time when known,
+    /// see `partialBears`), or remove it.
+    func failed(keep: Bool, stamp: Int64? = nil) {
         guard usesTemporaryFile else { return }
         var info = stat()
         let size = WireText.withCString(writePath, { lstat($0, &info) }) == 0 ? info.st_size : 0
-        if !keep || size == 0 { _ = WireText.withCString(writePath) { unlink($0) } }
+        if !keep || size == 0 {
+            _ = WireText.withCString(writePath) { unlink($0) }
+        } else if let stamp {
+            var times = [timespec(tv_sec: Int(stamp), tv_nsec: 0), timespec(tv_sec: Int(stamp), tv_nsec: 0)]
+            _ = WireText.withCString(writePath) { utimensat(AT_FDCWD, $0, &times, AT_SYMLINK_NOFOLLOW) }
+        }
+    }
+
+    /// Whether the `.part` (if any) was kept from a download of the remote file of time `stamp`.
+    func partialBears(_ stamp: Int64) -> Bool {
+        var info = stat()
+        guard usesTemporaryFile, WireText.withCString(writePath, { lstat($0, &info) }) == 0 else { return true }
+        return Int64(info.st_mtim.tv_sec) == stamp
+    }
+
+    /// Removes a `.part` of ours that cannot be continued, so the download starts over.
+    func discardPartial() {
+        var info = stat()
+        guard usesTemporaryFile, WireText.withCString(writePath, { lstat($0, &info) }) == 0,
+              (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else { return }
+        _ = WireText.withCString(writePath) { unlink($0) }
     }
 
     /// A download whose content is wrong: renamed to `.name.bad` (so no resume continues it); when that name

@@ -34,7 +34,13 @@ final class MirrorPlanner {
         var targetExists: Bool
         var depth: Int
         var chain: [String]
+        /// Fingerprints of the listings of the folders above (a loop the server shows without identities).
+        var listings: [UInt64] = []
     }
+
+    /// Entries a whole plan may list: a server that makes up folders without end is stopped here.
+    static let totalEntryLimit = 20_000_000
+    private var listed = 0
 
     let options: MirrorOptions
     let source: Side
@@ -66,6 +72,7 @@ final class MirrorPlanner {
             let folder = queue[next]
             queue[next] = Pending(source: "", target: "", targetExists: false, depth: 0, chain: [])
             next += 1
+            if stopped { break }
             if Interruption.isRequested {
                 blockDeletions("the plan was interrupted")
                 plan.failed += 1
@@ -99,6 +106,22 @@ final class MirrorPlanner {
             return
         }
         sourceNodes.sort { $0.name < $1.name }
+        listed += sourceNodes.count
+        guard listed <= MirrorPlanner.totalEntryLimit else {
+            fail(folder.source, "the source tree has more than \(MirrorPlanner.totalEntryLimit) entries; the plan stops here")
+            blockDeletions("the plan was not finished")
+            stopped = true
+            return
+        }
+        // A folder listed exactly like one above it is taken for a loop (a link the server shows as a folder,
+        // without a `unique` fact to tell).
+        let fingerprint = MirrorPlanner.fingerprint(sourceNodes)
+        if !sourceNodes.isEmpty, folder.listings.contains(fingerprint) {
+            skip(folder.source, "listed exactly like a folder above it: taken for a loop, not entered")
+            return
+        }
+        var folder = folder
+        folder.listings.append(fingerprint)
         var targetNodes: [String: MirrorNode] = [:]
         if folder.targetExists {
             do throws(FTPError) {
@@ -137,9 +160,25 @@ final class MirrorPlanner {
             if let base = MirrorPath.temporaryBase(name), sourceHas(base) { continue }
             let path = MirrorPath.join(folder.target, name)
             // A name no folder can hold (from a server's listing) is never turned into a deletion.
-            guard LocalName.isPlainComponent(name), !isExcluded(name, path: path, directory: node.kind == .directory) else { continue }
+            guard LocalName.isPlainComponent(name), !isProtected(name, path: path, kind: node.kind) else { continue }
             planDeletion(path, isDirectory: node.kind == .directory, depth: folder.depth)
         }
+    }
+
+    private var stopped = false
+
+    /// FNV-1a over the names, kinds and sizes of a sorted listing.
+    static func fingerprint(_ nodes: [MirrorNode]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for node in nodes {
+            for byte in node.name.utf8 { mix(byte) }
+            mix(0)
+            for byte in node.kind.rawValue.utf8 { mix(byte) }
+            var size = node.stamp.size ?? -1
+            withUnsafeBytes(of: &size) { for byte in $0 { mix(byte) } }
+        }
+        return hash
     }
 
     /// Binary search in nodes sorted by name.
@@ -199,17 +238,19 @@ final class MirrorPlanner {
                 say(.makeDirectory(path: targetPath))
             }
             queue.append(Pending(source: sourcePath, target: targetPath, targetExists: existing != nil,
-                                 depth: folder.depth + 1, chain: folder.chain + [chainIdentity].compactMap { $0 }))
+                                 depth: folder.depth + 1, chain: folder.chain + [chainIdentity].compactMap { $0 },
+                                 listings: folder.listings))
         case .file:
             if let existing, existing.kind != .file, !(existing.kind == .link && !downloading) {
-                return fail(sourcePath, "a file here, but a \(existing.kind == .directory ? "folder" : "special file") at '\(targetPath)'; remove it to mirror the file")
+                let what = existing.kind == .directory ? "folder" : existing.kind == .link ? "symbolic link" : "special file"
+                return fail(sourcePath, "a file here, but a \(what) at '\(targetPath)'; remove it to mirror the file")
             }
             if !options.includes.isEmpty, !options.includes.contains(where: { matches($0, name: node.name, path: sourcePath) }) {
                 return skip(sourcePath, "not included")
             }
             decide(node, source: sourcePath, target: targetPath, existing: existing, partial: targetNodes[".\(targetName).part"])
         default:
-            skip(sourcePath, node.unreadable ? "a listing line that could not be read" : "not a regular file")
+            skip(sourcePath, node.unreadable ? "could not be read" : "not a regular file")
         }
     }
 
@@ -267,7 +308,7 @@ final class MirrorPlanner {
             if MirrorPath.isInside(folderPath, real) { return .failure(LinkSkip("symbolic link loop")) }
             let linkPath = side.absolute(path)
             guard let size = try? FTPClient.unlessRefused({ () throws(FTPError) in try side.client.size(linkPath) }) else {
-                return .failure(LinkSkip("symbolic link to a folder: not followed"))
+                return .failure(LinkSkip("symbolic link to a folder or to nothing: not followed"))
             }
             let time = (try? FTPClient.unlessRefused({ () throws(FTPError) in try side.client.modificationTime(linkPath) }))
                 .flatMap { $0 }.flatMap(Timestamp.parse)
@@ -285,22 +326,50 @@ final class MirrorPlanner {
         pattern.contains("/") ? fnmatch(pattern, path, FNM_PATHNAME) == 0 : fnmatch(pattern, name, 0) == 0
     }
 
+    /// A target entry mirror leaves alone: excluded, a file no `-I` glob takes, or a dot file a LIST without
+    /// `-a` may have hidden on the server.
+    private func isProtected(_ name: String, path: String, kind: ListingEntry.Kind) -> Bool {
+        let isDirectory = kind == .directory
+        if isExcluded(name, path: path, directory: isDirectory) { return true }
+        if !isDirectory, !options.includes.isEmpty, !options.includes.contains(where: { matches($0, name: name, path: path) }) {
+            return true
+        }
+        return name.hasPrefix(".") && remote.hidesDotFiles
+    }
+
     /// A target entry the source lacks: a file, or a folder with everything in it (listed now, children first).
-    private func planDeletion(_ path: String, isDirectory: Bool, depth: Int) {
+    /// A folder goes only when everything in it goes: one protected child keeps it. True when `path` goes.
+    @discardableResult
+    private func planDeletion(_ path: String, isDirectory: Bool, depth: Int) -> Bool {
         if isDirectory {
-            guard depth < options.maxDepth else { return blockDeletions("'\(path)' is too deep to empty") }
+            guard depth < options.maxDepth else {
+                blockDeletions("'\(path)' is too deep to empty")
+                return false
+            }
             let children: [MirrorNode]
             do throws(FTPError) { children = try target.list(path) } catch {
                 fail(path, "cannot list '\(target.describe(path))' to delete it: \(error.message)")
-                return blockDeletions("the listing of '\(target.describe(path))' failed")
+                blockDeletions("the listing of '\(target.describe(path))' failed")
+                return false
             }
-            if children.contains(where: \.unreadable) { return blockDeletions("a line of the listing of '\(path)' could not be read") }
-            for child in children.sorted(by: { $0.name < $1.name }) where LocalName.isPlainComponent(child.name) {
-                planDeletion(MirrorPath.join(path, child.name), isDirectory: child.kind == .directory, depth: depth + 1)
+            if children.contains(where: \.unreadable) {
+                blockDeletions("a line of the listing of '\(path)' could not be read")
+                return false
             }
+            var everything = true
+            for child in children.sorted(by: { $0.name < $1.name }) {
+                let childPath = MirrorPath.join(path, child.name)
+                guard LocalName.isPlainComponent(child.name), !isProtected(child.name, path: childPath, kind: child.kind) else {
+                    everything = false
+                    continue
+                }
+                if !planDeletion(childPath, isDirectory: child.kind == .directory, depth: depth + 1) { everything = false }
+            }
+            guard everything else { return false }
         }
         plan.deletions.append(MirrorDeletion(path: path, isDirectory: isDirectory))
         say(.delete(path: path, isDirectory: isDirectory))
+        return true
     }
 
     private func skip(_ path: String, _ reason: String) {

@@ -46,14 +46,52 @@ final class MirrorRemoteSide {
 
     func absolute(_ relative: String) -> String { relative.isEmpty ? root : MirrorPath.join(root, relative) }
 
-    /// A LIST server is listed from inside the folder (CWD, then LIST with no argument): LIST's argument is a
+    /// Most entries one folder may have: a listing that never ends is stopped here.
+    static let entryLimit = 2_000_000
+
+    /// `LIST -a` shows dot files (vsftpd hides them without it); nil until the first folder tells.
+    private var listAll: Bool?
+    /// A LIST without `-a`: names starting with `.` may exist on the server unseen (never delete such a name here).
+    var hidesDotFiles: Bool { usesList && listAll == false }
+
+    /// A LIST server is listed from inside the folder (CWD, then LIST with no path): LIST's argument is a
     /// pattern to some servers, and vsftpd answers a folder it cannot open with the listing of its parent
     /// filtered by the name, and 226. MLSD's argument is a path (RFC 3659), so MLSD gets it.
     func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
-        var nodes: [MirrorNode] = []
         let path = absolute(relative)
-        if usesList { _ = try client.changeDirectory(path) }
-        let reply = try client.eachEntry(in: usesList ? nil : path, timeZoneOffset: 0) { entry in
+        var nodes: [MirrorNode]
+        if usesList {
+            _ = try client.changeDirectory(path)
+            if listAll == nil {
+                // Whether `-a` is an option here: an error, or fewer entries than a plain LIST (a server that took
+                // "-a" for a name), means it is not.
+                // The plain listing is only counted: one listing of a big folder in memory at a time.
+                let all = try? entries("-a")
+                var plainCount = 0
+                try client.eachEntry(in: nil, timeZoneOffset: 0) { _ in plainCount += 1 }
+                listAll = all.map { $0.count >= plainCount } ?? false
+                if listAll == true, let all { nodes = all } else { nodes = try entries(nil) }
+            } else {
+                nodes = try entries(listAll == true ? "-a" : nil)
+            }
+        } else {
+            nodes = try entries(path)
+        }
+        guard usesList else { return nodes }
+        try detectOffset(nodes, in: relative)
+        let shift = offset ?? 0
+        if shift != 0 {
+            for index in nodes.indices { nodes[index].stamp.modified = nodes[index].stamp.modified.map { $0 - shift } }
+        }
+        return nodes
+    }
+
+    private func entries(_ argument: String?) throws(FTPError) -> [MirrorNode] {
+        var nodes: [MirrorNode] = []
+        let reply = try client.eachEntry(in: argument, timeZoneOffset: 0) { (entry) throws(FTPError) in
+            guard nodes.count < MirrorRemoteSide.entryLimit else {
+                throw FTPError(.protocolViolation, "more than \(MirrorRemoteSide.entryLimit) entries in one folder; the listing was not read further")
+            }
             nodes.append(MirrorNode(name: entry.name, kind: entry.kind,
                                     stamp: FileStamp(size: entry.size, modified: entry.modified, precision: entry.timePrecision),
                                     linkTarget: entry.linkTarget ?? MirrorRemoteSide.mlsdLinkTarget(entry.facts),
@@ -62,12 +100,6 @@ final class MirrorRemoteSide {
         // vsftpd: "226 Transfer done (but failed to open directory)." after an empty listing.
         if reply.summary.lowercased().contains("failed to open") {
             throw FTPError(.commandFailed, "the server could not read the folder: \(reply.summary)", reply: reply)
-        }
-        guard usesList else { return nodes }
-        try detectOffset(nodes, in: relative)
-        let shift = offset ?? 0
-        if shift != 0 {
-            for index in nodes.indices { nodes[index].stamp.modified = nodes[index].stamp.modified.map { $0 - shift } }
         }
         return nodes
     }
@@ -111,8 +143,15 @@ struct MirrorLocalSide {
                 return WireText.decode(bytes[0..<length])
             }
             guard name != ".", name != ".." else { continue }
+            guard nodes.count < MirrorRemoteSide.entryLimit else {
+                throw FTPError(.localFile, "more than \(MirrorRemoteSide.entryLimit) entries in '\(folder)'; not read further")
+            }
             var info = stat()
-            guard WireText.withCString(name, { fstatat(descriptor, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else { continue }
+            // An entry that cannot be looked at is kept as unreadable: it must stop deletions, not vanish.
+            guard WireText.withCString(name, { fstatat(descriptor, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else {
+                nodes.append(MirrorNode(name: name, kind: .unknown, stamp: FileStamp(size: nil, modified: nil), unreadable: true))
+                continue
+            }
             nodes.append(MirrorLocalSide.node(name, info))
         }
         return nodes

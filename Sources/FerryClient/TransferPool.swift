@@ -50,6 +50,8 @@ public final class TransferPool: @unchecked Sendable {
         /// Give each copy its original's modification time: a download the remote file's, an upload (MFMT, where
         /// the server offers it) the local file's.
         public var setsTimes = false
+        /// Tie each kept `.part` to the remote file's time from the listing (`DownloadOptions.remoteModified`).
+        public var stampsPartials = false
         public init(parallel: Int, type: TransferType) {
             self.parallel = parallel
             self.type = type
@@ -162,8 +164,10 @@ public final class TransferPool: @unchecked Sendable {
         switch item.direction {
         case .download:
             let size = settings.type == .image ? item.size : nil
+            var options = settings.download
+            if settings.stampsPartials { options.remoteModified = item.modified }
             let done = try engine.download(item.remote, toPath: item.local, type: settings.type,
-                                           options: settings.download, expectedSize: size).result
+                                           options: options, expectedSize: size).result
             if settings.setsTimes { TransferPool.setLocalTime(item, client: client) }
             return done
         case .upload:

@@ -63,6 +63,7 @@ public final class TreeMirror: @unchecked Sendable {
         downloadOptions.resume = true
         downloadOptions.resumeTargetItself = false
         downloadOptions.useTemporaryFile = true
+        downloadOptions.startOverWhenPartialDiffers = true
     }
 
     private var downloading: Bool { options.direction == .download }
@@ -176,6 +177,7 @@ public final class TreeMirror: @unchecked Sendable {
             settings.download = downloadOptions
             settings.policy = policy
             settings.setsTimes = true
+            settings.stampsPartials = true
             let pool = TransferPool(items, settings: settings, recipe: recipe, configuration: configuration) { [sink] in sink(.transfer($0)) }
             for result in pool.run(on: client) { count(result, into: &summary) }
         }

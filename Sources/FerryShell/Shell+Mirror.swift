@@ -12,23 +12,34 @@ extension Shell {
         var target: String?
     }
 
-    /// The options and paths of a mirror command line; nil on a usage error (said first when there is more to say).
-    func mirrorRequest(_ args: [String]) -> MirrorRequest? {
+    /// The options and paths of a mirror command line, or what is wrong with them (one line).
+    func mirrorRequest(_ args: [String]) -> Result<MirrorRequest, MirrorUsage> {
         var request = MirrorRequest()
         request.options.parallel = settings.parallel
         var paths: [String] = []
-        var index = 0
-        func value(_ name: String, _ inline: String?) -> String? {
-            if let inline { return inline }
-            index += 1
-            return index < args.count ? args[index] : nil
+        var words = args[...]
+        func count(_ text: String?, _ name: String, _ range: ClosedRange<Int>) -> Result<Int, MirrorUsage> {
+            guard let text else { return .failure(MirrorUsage("\(name) needs a number")) }
+            guard let value = Int(text), range.contains(value) else {
+                return .failure(MirrorUsage("\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'"))
+            }
+            return .success(value)
         }
-        func count(_ text: String?, _ range: ClosedRange<Int>) -> Int? { text.flatMap { Int($0) }.flatMap { range.contains($0) ? $0 : nil } }
-        while index < args.count {
-            let word = args[index]
+        while let word = words.popFirst() {
+            if word == "--" { paths += words; break }
+            guard word.hasPrefix("-"), word != "-" else { paths.append(word); continue }
+            // -Rn: several one-letter switches at once, as getopt reads them.
+            if !word.hasPrefix("--"), word.count > 2, word.dropFirst().allSatisfy({ "Rne".contains($0) }) {
+                words.insert(contentsOf: word.dropFirst().map { "-\($0)" }, at: words.startIndex)
+                continue
+            }
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
             let name = word.hasPrefix("--") ? parts[0] : word
             let inline = word.hasPrefix("--") && parts.count == 2 ? parts[1] : nil
+            func value() -> String? { inline ?? words.popFirst() }
+            let switches = ["-R", "--reverse", "--delete", "-e", "--dry-run", "-n", "--only-newer", "--verify",
+                            "--no-symlinks", "--json"]
+            if switches.contains(name), inline != nil { return .failure(MirrorUsage("\(name) takes no value")) }
             switch name {
             case "-R", "--reverse": request.options.direction = .upload
             case "--delete", "-e": request.options.delete = true
@@ -38,45 +49,50 @@ extension Shell {
             case "--no-symlinks": request.options.followSymlinks = false
             case "--json": request.json = true
             case "-P", "--parallel":
-                guard let n = count(value(name, inline), 1...16) else { return nil }
-                request.options.parallel = n
-            case _ where word.hasPrefix("-P") && word.count > 2:
-                guard let n = count(String(word.dropFirst(2)), 1...16) else { return nil }
-                request.options.parallel = n
+                switch count(value(), name, 1...16) { case .success(let n): request.options.parallel = n; case .failure(let e): return .failure(e) }
+            case _ where word.hasPrefix("-P"):
+                switch count(String(word.dropFirst(2)), "-P", 1...16) { case .success(let n): request.options.parallel = n; case .failure(let e): return .failure(e) }
             case "--max-delete":
-                guard let n = count(value(name, inline), 0...Int(Int32.max)) else { return nil }
-                request.options.maxDelete = n
+                switch count(value(), name, 0...Int(Int32.max)) { case .success(let n): request.options.maxDelete = n; case .failure(let e): return .failure(e) }
             case "--use-pget-n":
-                guard let n = count(value(name, inline), 1...16) else { return nil }
-                request.options.segments = n
+                switch count(value(), name, 1...16) { case .success(let n): request.options.segments = n; case .failure(let e): return .failure(e) }
             case "-X", "--exclude-glob", "-I", "--include-glob":
                 // An empty pattern would match nothing or everything depending on the tool: refused (lftp #586).
-                guard let pattern = value(name, inline), !pattern.isEmpty else { return nil }
+                guard let pattern = value(), !pattern.isEmpty else { return .failure(MirrorUsage("\(name) needs a non-empty pattern")) }
                 if name == "-X" || name == "--exclude-glob" { request.options.excludes.append(pattern) } else { request.options.includes.append(pattern) }
-            case "--":
-                paths += args[(index + 1)...]
-                index = args.count
             default:
-                if word.hasPrefix("-"), word != "-" { return nil }
-                paths.append(word)
+                return .failure(MirrorUsage("unknown option '\(Console.sanitize(word))' (see 'help mirror'; a path starting with '-' goes after --)"))
             }
-            index += 1
         }
-        guard paths.count <= 2, !paths.contains(where: \.isEmpty) else { return nil }
+        guard paths.count <= 2 else { return .failure(MirrorUsage("at most a source and a target, not \(paths.count) paths")) }
+        guard !paths.contains(where: \.isEmpty) else { return .failure(MirrorUsage("an empty path")) }
         request.source = paths.first
         request.target = paths.count == 2 ? paths[1] : nil
-        return request
+        return .success(request)
+    }
+
+    struct MirrorUsage: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
     }
 
     func mirror(_ args: [String]) -> CommandOutcome {
-        guard let request = mirrorRequest(args) else { return .usage }
+        let request: MirrorRequest
+        switch mirrorRequest(args) {
+        case .success(let parsed): request = parsed
+        case .failure(let usage): return .failure("mirror: \(usage.message)")
+        }
         guard let session else { return .failure("Not connected.") }
         let up = request.options.direction == .upload
         // lftp's defaults: the source is the current folder; the target is named after the source, or is the
         // current folder on the other side when the source is too.
         let source = request.source ?? "."
+        // A source named by `..` or `/` has no name of its own to give the target: say where it goes.
         let sourceName = LocalName.lastComponent(source)
-        let target = request.target ?? (sourceName == "." || sourceName == "/" || sourceName == ".." ? "." : sourceName)
+        if request.target == nil, sourceName == ".." || sourceName == "/" {
+            return .failure("mirror: give a target folder for '\(Console.sanitize(source))'")
+        }
+        let target = request.target ?? (sourceName == "." ? "." : sourceName)
         let recipe: SessionRecipe
         do throws(FTPError) { recipe = try client.pinned(session) } catch { return failure("mirror", error) }
         let display = MirrorDisplay(console: console, json: request.json, dryRun: request.dryRun, verbose: settings.verbose,
@@ -99,9 +115,13 @@ extension Shell {
             var summary = TreeMirror.Summary()
             summary.skipped = plan.skipped
             summary.failed = plan.failed
-            if let blocked = plan.deletionsBlocked, !plan.deletions.isEmpty { summary.deletionsRefused = "would delete nothing: \(blocked)" }
+            if let blocked = plan.deletionsBlocked, !plan.deletions.isEmpty {
+                summary.deletionsRefused = "would delete nothing: \(blocked)"
+            } else if let most = request.options.maxDelete, plan.deletions.count > most {
+                summary.deletionsRefused = "would delete nothing: \(plan.deletions.count) deletions planned, more than --max-delete \(most)"
+            }
             display.summary(summary, planned: plan, seconds: MonotonicClock.now - start)
-            return summary.failed > 0 ? .failure("") : .success
+            return summary.failed > 0 || summary.deletionsRefused != nil ? .failure("") : .success
         }
         var allowed = true
         if !plan.deletions.isEmpty, plan.deletionsBlocked == nil, interactive, settings.prompt {

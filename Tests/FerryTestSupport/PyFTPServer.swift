@@ -7,14 +7,16 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
     public let port: UInt16
     public let user = "tester"
     public let password = "secret"
-    public var root: String { directory.path }
+    public var root: String { sharedRoot ?? directory.path }
+    private let sharedRoot: String?
     private let directory: TemporaryDirectory
     private let server: PythonServer
 
     public init(options: ServerOptions = ServerOptions()) throws {
         directory = try TemporaryDirectory("ferry-pyftpd")
+        sharedRoot = options.root
         host = options.host
-        var arguments = ["--root", directory.path, "--user", user, "--password", password, "--watch-stdin",
+        var arguments = ["--root", options.root ?? directory.path, "--user", user, "--password", password, "--watch-stdin",
                          "--host", options.host]
         for verb in options.refuse { arguments += ["--refuse", verb] }
         if let masquerade = options.masquerade { arguments += ["--masquerade", masquerade] }
@@ -36,6 +38,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let sessions = options.muteAfterSessions { arguments += ["--mute-after-sessions", String(sessions)] }
         if let log = options.transferLog { arguments += ["--transfer-log", log] }
         if options.syntheticEntries > 0 { arguments += ["--synthetic-entries", String(options.syntheticEntries)] }
+        if options.noUnique { arguments.append("--no-unique") }
         if options.listOnly { arguments.append("--list-only") }
         if let hours = options.listUTCOffsetHours { arguments += ["--list-utc-offset-hours", String(hours)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }

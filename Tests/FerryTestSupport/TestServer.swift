@@ -70,6 +70,10 @@ public struct ServerOptions: Sendable {
     public var listUTCOffsetHours: Int?
     /// Made-up files added to every listing of the top folder (memory tests).
     public var syntheticEntries = 0
+    /// Serve this folder (another server's root) instead of a fresh one.
+    public var root: String?
+    /// MLSD without the `unique` fact.
+    public var noUnique = false
     public init() {}
 }
 

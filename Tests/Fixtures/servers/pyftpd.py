@@ -78,6 +78,8 @@ def main():
                         help="LIST shows times on a clock this many hours east of UTC (MDTM stays UTC)")
     parser.add_argument("--synthetic-entries", type=int, default=0,
                         help="add this many made-up files to every listing of the top folder (memory tests)")
+    parser.add_argument("--no-unique", action="store_true",
+                        help="MLSD without the unique fact (a server whose links look like folders, loops unseen)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -146,6 +148,8 @@ def main():
             lines = super().format_mlsx(basedir, listing, perms, facts, ignore_err)
             if args.mlsd_size is not None and self.mlsd_now:
                 lines = (re.sub(rb"size=\d+;", b"size=%d;" % args.mlsd_size, line) for line in lines)
+            if args.no_unique:
+                lines = (re.sub(rb"unique=[^;]*;", b"", line) for line in lines)
             if not self.mlsd_now:
                 return lines
             extra = [(line + "\r\n").encode("utf-8", "surrogateescape") for line in args.extra_mlsd_line]

@@ -1,0 +1,118 @@
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// What an adversarial review of mirror found, each as a test: deletions that -X or -I must prevent, dot files
+/// a LIST hides, a stale .part, a loop without identities, a dry run that must say what the real run refuses,
+/// and option words.
+@Suite struct MirrorTrustTests {
+    func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String) throws -> ProcessRunner.Result {
+        try Ferry.run(flags + ["-n", server.host, String(server.port)],
+                      script: "user \(server.user) \(server.password)\n" + script, timeout: 120, directory: directory)
+    }
+
+    @Test func excludedAndNotIncludedFilesSurviveDelete() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write("\(server.root)/a.txt", "a\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        try FileManager.default.createDirectory(atPath: work.file("copy/old"), withIntermediateDirectories: true)
+        try TestFiles.write(work.file("copy/old/x.keep"), "keep\n")
+        try TestFiles.write(work.file("copy/old/gone.txt"), "gone\n")
+        try TestFiles.write(work.file("copy/local.log"), "log\n")
+        let excluded = try run(server, "mirror --delete -X '*.keep' . copy\n", directory: work.path)
+        #expect(excluded.status == 0, "\(excluded.output)")
+        #expect(TestFiles.exists(work.file("copy/old/x.keep")), "an excluded file inside a folder to delete stays: \(excluded.stdout)")
+        #expect(!TestFiles.exists(work.file("copy/old/gone.txt")), "\(excluded.stdout)")
+        #expect(!TestFiles.exists(work.file("copy/local.log")))
+        try TestFiles.write(work.file("copy/local.log"), "log\n")
+        let included = try run(server, "mirror --delete -I '*.txt' . copy\n", directory: work.path)
+        #expect(included.status == 0, "\(included.output)")
+        #expect(TestFiles.exists(work.file("copy/local.log")), "-I limits what mirror touches, deletions included: \(included.stdout)")
+        #expect(TestFiles.exists(work.file("copy/old/x.keep")))
+    }
+
+    @Test func dotFilesOnVsftpdAreListedWithDashAAndNeverDeleted() throws {
+        let server = try VsftpdServer()
+        try FileManager.default.createDirectory(atPath: "\(server.root)/site/sub", withIntermediateDirectories: true)
+        try TestFiles.write("\(server.root)/site/.htaccess", "deny\n")
+        try TestFiles.write("\(server.root)/site/index.html", "<p>\n")
+        try TestFiles.write("\(server.root)/site/sub/.hidden", "h\n")
+        _ = try ProcessRunner.run("/bin/chown", ["-R", server.user, server.root])
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        let first = try run(server, "mirror --delete site\n", directory: work.path)
+        #expect(first.status == 0, "\(first.output)")
+        #expect(try String(contentsOfFile: work.file("site/.htaccess"), encoding: .utf8) == "deny\n", "\(first.output)")
+        #expect(TestFiles.exists(work.file("site/sub/.hidden")))
+        let downloads = MirrorTests.transfers(in: server.logPath, "OK DOWNLOAD")
+        let second = try run(server, "mirror --delete site\n", directory: work.path)
+        #expect(second.status == 0, "\(second.output)")
+        #expect(TestFiles.exists(work.file("site/.htaccess")), "\(second.stdout)")
+        #expect(MirrorTests.transfers(in: server.logPath, "OK DOWNLOAD") == downloads, "\(second.stdout)")
+    }
+
+    /// The .part of a cut download is stamped with the remote file's time; a later version (another time), or one
+    /// whose prefix the server's checksum rejects, starts over instead of being continued.
+    @Test(arguments: [false, true])
+    func aPartOfAnotherVersionOfTheFileStartsOver(sameTimeButHash: Bool) throws {
+        var options = ServerOptions()
+        options.cutRetrieveAfter = 100_000
+        let server = try PyFTPServer(options: options)
+        let path = "\(server.root)/big.bin"
+        try TestFiles.write(path, String(repeating: "A", count: 300_000))
+        var first = [timespec(tv_sec: 1_700_000_000, tv_nsec: 0), timespec(tv_sec: 1_700_000_000, tv_nsec: 0)]
+        utimensat(AT_FDCWD, path, &first, 0)
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        let cut = try run(server, "set retries 0\nmirror . copy\n", directory: work.path)
+        #expect(cut.status == 1 && TestFiles.exists(work.file("copy/.big.bin.part")), "\(cut.output)")
+        try TestFiles.write(path, String(repeating: "B", count: 300_000))
+        let stamp = sameTimeButHash ? 1_700_000_000 : 1_700_000_060
+        var later = [timespec(tv_sec: stamp, tv_nsec: 0), timespec(tv_sec: stamp, tv_nsec: 0)]
+        utimensat(AT_FDCWD, path, &later, 0)
+        var whole = ServerOptions()
+        whole.root = server.root
+        whole.hash = sameTimeButHash
+        let unlimited = try PyFTPServer(options: whole)
+        let again = try run(unlimited, "mirror . copy\n", directory: work.path)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(try String(contentsOfFile: work.file("copy/big.bin"), encoding: .utf8) == String(repeating: "B", count: 300_000),
+                "never A's followed by B's")
+    }
+
+    @Test func aLoopTheServerShowsAsAFolderWithoutIdentityIsNotEntered() throws {
+        var options = ServerOptions()
+        options.noUnique = true
+        let server = try PyFTPServer(options: options)
+        try FileManager.default.createDirectory(atPath: "\(server.root)/a", withIntermediateDirectories: true)
+        try TestFiles.write("\(server.root)/a/f.txt", "f\n")
+        symlink("..", "\(server.root)/a/up")     // MLSD shows it as a folder, now without a unique fact
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        let result = try run(server, "mirror --dry-run . copy\n", directory: work.path)
+        #expect(result.stdout.contains("taken for a loop"), "\(result.stdout)")
+        #expect(result.stdout.components(separatedBy: "\n").count < 20, "\(result.stdout)")
+    }
+
+    @Test func aDryRunSaysWhatMaxDeleteWillRefuse() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write("\(server.root)/a.txt", "a\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        try FileManager.default.createDirectory(atPath: work.file("copy"), withIntermediateDirectories: true)
+        for index in 0..<2 { try TestFiles.write(work.file("copy/stray\(index)"), "s\n") }
+        let result = try run(server, "mirror --dry-run --delete --max-delete 0 . copy\n", directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("would delete nothing: 2 deletions planned, more than --max-delete 0"), "\(result.stderr)")
+    }
+
+    @Test func optionWordsAreReadAsLftpReadsThemAndBadOnesAreNamed() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write("\(server.root)/a.txt", "a\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        let combined = try run(server, "mirror -Rn --dry-run . up\n", directory: work.path)
+        #expect(combined.status == 0 && combined.stdout.contains("mkdir up"), "\(combined.output)")
+        for (line, says) in [("mirror --bogus", "unknown option '--bogus'"), ("mirror --delete=no", "--delete takes no value"),
+                             ("mirror -P 0", "-P takes a number from 1 to 16, not '0'"), ("mirror -X", "-X needs a non-empty pattern"),
+                             ("mirror ..", "give a target folder for '..'")] {
+            let result = try run(server, line + "\n", directory: work.path)
+            #expect(result.status == 1 && result.stderr.contains(says), "\(line): \(result.stderr)")
+        }
+    }
+}
