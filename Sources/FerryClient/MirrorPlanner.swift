@@ -11,7 +11,7 @@ final class MirrorPlanner {
         case remote(MirrorRemoteSide)
         case local(MirrorLocalSide)
 
-        func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
+        func list(_ relative: String) throws(FTPError) -> FolderListing {
             switch self {
             case .remote(let side): return try side.list(relative)
             case .local(let side): return try side.list(relative)
@@ -100,7 +100,12 @@ final class MirrorPlanner {
 
     private func visit(_ folder: Pending, queue: inout [Pending]) {
         var sourceNodes: [MirrorNode]
-        do throws(FTPError) { sourceNodes = try source.list(folder.source) } catch {
+        let details: [String: String]
+        do throws(FTPError) {
+            let listing = try source.list(folder.source)
+            sourceNodes = listing.nodes
+            details = listing.details
+        } catch {
             fail(folder.source, "cannot list '\(source.describe(folder.source))': \(error.message)")
             blockDeletions("the listing of '\(source.describe(folder.source))' failed")
             return
@@ -125,7 +130,7 @@ final class MirrorPlanner {
         var targetNodes: [String: MirrorNode] = [:]
         if folder.targetExists {
             do throws(FTPError) {
-                for node in try target.list(folder.target) { targetNodes[node.name] = node }
+                for node in try target.list(folder.target).nodes { targetNodes[node.name] = node }
             } catch {
                 fail(folder.target, "cannot list '\(target.describe(folder.target))': \(error.message)")
                 blockDeletions("the listing of '\(target.describe(folder.target))' failed")
@@ -153,7 +158,7 @@ final class MirrorPlanner {
         for node in sourceNodes {
             // Ferry's own leftovers beside their file are not content.
             if let base = MirrorPath.temporaryBase(node.name), MirrorPlanner.contains(sourceNodes, base) { continue }
-            consider(node, in: folder, targetNodes: targetNodes, claim: claim, queue: &queue)
+            consider(node, detail: details[node.name], in: folder, targetNodes: targetNodes, claim: claim, queue: &queue)
         }
         guard options.delete else { return }
         for (name, node) in targetNodes.sorted(by: { $0.key < $1.key }) where !sourceHas(name) {
@@ -191,7 +196,7 @@ final class MirrorPlanner {
         return low < nodes.count && nodes[low].name == name
     }
 
-    private func consider(_ node: MirrorNode, in folder: Pending, targetNodes: [String: MirrorNode],
+    private func consider(_ node: MirrorNode, detail: String?, in folder: Pending, targetNodes: [String: MirrorNode],
                           claim: (String) -> Bool, queue: inout [Pending]) {
         let sourcePath = MirrorPath.join(folder.source, node.name)
         guard LocalName.isPlainComponent(node.name) else {
@@ -213,10 +218,10 @@ final class MirrorPlanner {
         }
         let targetPath = MirrorPath.join(folder.target, targetName)
         var node = node
-        var chainIdentity = node.identity
+        var chainIdentity = node.kind == .directory ? detail : nil
         if node.kind == .link {
             guard options.followSymlinks else { return skip(sourcePath, "symbolic link (--no-symlinks)") }
-            switch resolveLink(node, path: sourcePath, in: folder) {
+            switch resolveLink(node, target: detail, path: sourcePath, in: folder) {
             case .failure(let refusal): return skip(sourcePath, refusal.reason)
             case .success(let (resolved, identity)):
                 node = resolved
@@ -292,16 +297,17 @@ final class MirrorPlanner {
     }
 
     /// A link is copied as what it points to, when that is inside the tree and not a folder above it.
-    private func resolveLink(_ node: MirrorNode, path: String, in folder: Pending) -> Result<(MirrorNode, String?), LinkSkip> {
+    private func resolveLink(_ node: MirrorNode, target linkTarget: String?, path: String,
+                             in folder: Pending) -> Result<(MirrorNode, String?), LinkSkip> {
         switch source {
         case .local(let side):
-            guard let root = side.realRoot, let (real, resolved) = side.resolve(path) else { return .failure(LinkSkip("broken symbolic link")) }
+            guard let root = side.realRoot, let (real, resolved, identity) = side.resolve(path) else { return .failure(LinkSkip("broken symbolic link")) }
             guard MirrorPath.isInside(real, root) else { return .failure(LinkSkip("symbolic link that points outside the tree")) }
             var result = resolved
             result.name = node.name
-            return .success((result, result.identity))
+            return .success((result, result.kind == .directory ? identity : nil))
         case .remote(let side):
-            guard let text = node.linkTarget, !text.isEmpty else { return .failure(LinkSkip("symbolic link whose target the server does not show")) }
+            guard let text = linkTarget, !text.isEmpty else { return .failure(LinkSkip("symbolic link whose target the server does not show")) }
             let folderPath = side.absolute(folder.source)
             let real = MirrorPath.normalized(text.hasPrefix("/") ? text : folderPath + "/" + text)
             guard MirrorPath.isInside(real, side.root) else { return .failure(LinkSkip("symbolic link that points outside the tree")) }
@@ -347,7 +353,7 @@ final class MirrorPlanner {
                 return false
             }
             let children: [MirrorNode]
-            do throws(FTPError) { children = try target.list(path) } catch {
+            do throws(FTPError) { children = try target.list(path).nodes } catch {
                 fail(path, "cannot list '\(target.describe(path))' to delete it: \(error.message)")
                 blockDeletions("the listing of '\(target.describe(path))' failed")
                 return false

@@ -3,29 +3,34 @@ import FerryCore
 @preconcurrency import Glibc
 #endif
 
-/// One entry of a folder on either side of a mirror, as little as the decision needs.
-/// Kept small (a folder of 200,000 entries holds 200,000 of these while it is compared).
+/// One entry of a folder on either side of a mirror, as little as the decision needs: 40 bytes (a folder of
+/// 200,000 entries holds 200,000 of these while it is compared). What only links and folders have is kept
+/// beside them, in `FolderListing.details`.
 struct MirrorNode {
-    // In this order the fields pack into 56 bytes.
     var name: String
-    /// A link's target; a folder's identity (MLSD `unique`, or device and inode here), for loop detection.
-    var detail: String?
     var stamp: FileStamp
     var kind: ListingEntry.Kind
     /// A listing line no parser could read.
     var unreadable = false
 
-    init(name: String, kind: ListingEntry.Kind, stamp: FileStamp, linkTarget: String? = nil, identity: String? = nil,
-         unreadable: Bool = false) {
+    init(name: String, kind: ListingEntry.Kind, stamp: FileStamp, unreadable: Bool = false) {
         self.name = name
         self.kind = kind
         self.unreadable = unreadable
         self.stamp = stamp
-        detail = kind == .link ? linkTarget : kind == .directory ? identity : nil
     }
+}
 
-    var linkTarget: String? { kind == .link ? detail : nil }
-    var identity: String? { kind == .link ? nil : detail }
+/// A folder's entries, and by name what a link points to or what a folder is (MLSD `unique`, or device and
+/// inode here, for loop detection).
+struct FolderListing {
+    var nodes: [MirrorNode] = []
+    var details: [String: String] = [:]
+
+    mutating func append(_ node: MirrorNode, detail: String?) {
+        nodes.append(node)
+        if let detail, node.kind == .link || node.kind == .directory { details[node.name] = detail }
+    }
 }
 
 /// The server's side of a mirror: folders listed line by line through MLSD or LIST (never held as text), LIST
@@ -57,9 +62,9 @@ final class MirrorRemoteSide {
     /// A LIST server is listed from inside the folder (CWD, then LIST with no path): LIST's argument is a
     /// pattern to some servers, and vsftpd answers a folder it cannot open with the listing of its parent
     /// filtered by the name, and 226. MLSD's argument is a path (RFC 3659), so MLSD gets it.
-    func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
+    func list(_ relative: String) throws(FTPError) -> FolderListing {
         let path = absolute(relative)
-        var nodes: [MirrorNode]
+        var nodes: FolderListing
         if usesList {
             _ = try client.changeDirectory(path)
             if listAll == nil {
@@ -69,7 +74,7 @@ final class MirrorRemoteSide {
                 let all = try? entries("-a")
                 var plainCount = 0
                 try client.eachEntry(in: nil, timeZoneOffset: 0) { _ in plainCount += 1 }
-                listAll = all.map { $0.count >= plainCount } ?? false
+                listAll = all.map { $0.nodes.count >= plainCount } ?? false
                 if listAll == true, let all { nodes = all } else { nodes = try entries(nil) }
             } else {
                 nodes = try entries(listAll == true ? "-a" : nil)
@@ -78,24 +83,25 @@ final class MirrorRemoteSide {
             nodes = try entries(path)
         }
         guard usesList else { return nodes }
-        try detectOffset(nodes, in: relative)
+        try detectOffset(nodes.nodes, in: relative)
         let shift = offset ?? 0
         if shift != 0 {
-            for index in nodes.indices { nodes[index].stamp.modified = nodes[index].stamp.modified.map { $0 - shift } }
+            for index in nodes.nodes.indices { nodes.nodes[index].stamp.modified = nodes.nodes[index].stamp.modified.map { $0 - shift } }
         }
         return nodes
     }
 
-    private func entries(_ argument: String?) throws(FTPError) -> [MirrorNode] {
-        var nodes: [MirrorNode] = []
+    private func entries(_ argument: String?) throws(FTPError) -> FolderListing {
+        var nodes = FolderListing()
         let reply = try client.eachEntry(in: argument, timeZoneOffset: 0) { (entry) throws(FTPError) in
-            guard nodes.count < MirrorRemoteSide.entryLimit else {
+            guard nodes.nodes.count < MirrorRemoteSide.entryLimit else {
                 throw FTPError(.protocolViolation, "more than \(MirrorRemoteSide.entryLimit) entries in one folder; the listing was not read further")
             }
-            nodes.append(MirrorNode(name: entry.name, kind: entry.kind,
-                                    stamp: FileStamp(size: entry.size, modified: entry.modified, precision: entry.timePrecision),
-                                    linkTarget: entry.linkTarget ?? MirrorRemoteSide.mlsdLinkTarget(entry.facts),
-                                    identity: entry.facts["unique"], unreadable: entry.format == .raw))
+            let node = MirrorNode(name: entry.name, kind: entry.kind,
+                                  stamp: FileStamp(size: entry.size, modified: entry.modified, precision: entry.timePrecision),
+                                  unreadable: entry.format == .raw)
+            nodes.append(node, detail: entry.kind == .link ? entry.linkTarget ?? MirrorRemoteSide.mlsdLinkTarget(entry.facts)
+                                                           : entry.facts["unique"])
         }
         // vsftpd: "226 Transfer done (but failed to open directory)." after an empty listing.
         if reply.summary.lowercased().contains("failed to open") {
@@ -128,14 +134,14 @@ struct MirrorLocalSide {
 
     func path(_ relative: String) -> String { relative.isEmpty ? root : MirrorPath.join(root, relative) }
 
-    func list(_ relative: String) throws(FTPError) -> [MirrorNode] {
+    func list(_ relative: String) throws(FTPError) -> FolderListing {
         let folder = path(relative)
         guard let directory = WireText.withCString(folder, { opendir($0) }) else {
             throw FTPError(.localFile, "cannot read the local folder '\(folder)': \(FTPError.systemMessage(errno))")
         }
         defer { closedir(directory) }
         let descriptor = dirfd(directory)
-        var nodes: [MirrorNode] = []
+        var nodes = FolderListing()
         while let item = readdir(directory) {
             let name: String = withUnsafeBytes(of: item.pointee.d_name) { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
@@ -143,16 +149,18 @@ struct MirrorLocalSide {
                 return WireText.decode(bytes[0..<length])
             }
             guard name != ".", name != ".." else { continue }
-            guard nodes.count < MirrorRemoteSide.entryLimit else {
+            guard nodes.nodes.count < MirrorRemoteSide.entryLimit else {
                 throw FTPError(.localFile, "more than \(MirrorRemoteSide.entryLimit) entries in '\(folder)'; not read further")
             }
             var info = stat()
             // An entry that cannot be looked at is kept as unreadable: it must stop deletions, not vanish.
             guard WireText.withCString(name, { fstatat(descriptor, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else {
-                nodes.append(MirrorNode(name: name, kind: .unknown, stamp: FileStamp(size: nil, modified: nil), unreadable: true))
+                nodes.append(MirrorNode(name: name, kind: .unknown, stamp: FileStamp(size: nil, modified: nil), unreadable: true),
+                             detail: nil)
                 continue
             }
-            nodes.append(MirrorLocalSide.node(name, info))
+            let node = MirrorLocalSide.node(name, info)
+            nodes.append(node, detail: node.kind == .directory ? MirrorLocalSide.identity(info) : nil)
         }
         return nodes
     }
@@ -166,18 +174,19 @@ struct MirrorLocalSide {
         default: kind = .other
         }
         return MirrorNode(name: name, kind: kind,
-                          stamp: FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec)),
-                          identity: kind == .directory ? "\(info.st_dev):\(info.st_ino)" : nil)
+                          stamp: FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec)))
     }
 
+    static func identity(_ info: stat) -> String { "\(info.st_dev):\(info.st_ino)" }
+
     /// What a local link points to, when that is inside the tree: its real path and what is there.
-    func resolve(_ relative: String) -> (real: String, node: MirrorNode)? {
+    func resolve(_ relative: String) -> (real: String, node: MirrorNode, identity: String)? {
         guard let resolved = WireText.withCString(path(relative), { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
         let real = String(cString: resolved)
         var info = stat()
         guard stat(resolved, &info) == 0 else { return nil }
-        return (real, MirrorLocalSide.node(LocalName.lastComponent(relative), info))
+        return (real, MirrorLocalSide.node(LocalName.lastComponent(relative), info), MirrorLocalSide.identity(info))
     }
 
     var realRoot: String? {
