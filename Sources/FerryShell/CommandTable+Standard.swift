@@ -114,6 +114,16 @@ extension CommandTable {
         CommandSpec("!", arguments: "[command]", help: "execute a command with the local shell") { $0.shellEscape($1) },
         CommandSpec("macdef", arguments: "macro-name", help: "define a macro (its lines follow, up to an empty line)") { $0.macdef($1) },
         CommandSpec("$", arguments: "macro-name [arguments ...]", help: "execute macro") { $0.runMacro($1) },
+        CommandSpec("history", help: "show the command history (kept between sessions at a terminal)") { shell, arguments in
+            guard arguments.isEmpty else { return .usage }
+            let lines = shell.reader.historyLines
+            let width = String(lines.count).count
+            for (index, line) in lines.enumerated() {
+                let number = String(index + 1)
+                shell.console.line(String(repeating: " ", count: width - number.count + 2) + number + "  " + Console.sanitize(line))
+            }
+            return .success
+        },
         CommandSpec("help", aliases: ["?"], arguments: "[command ...]", help: "print local help information") { $0.help($1) },
         CommandSpec("usage", arguments: "command", help: "show command usage") { $0.usage($1) },
     ]

@@ -18,7 +18,8 @@ public final class EditLineReader: LineReader {
 
     public init?(programName: String = "ferry", historyPath: String? = nil) {
         EditLineReader.ensureUTF8Locale()
-        guard let editor = el_init(programName, stdin, stdout, stderr) else { return nil }
+        // The prompt and the editing go to the terminal: standard error when standard output is a file or pipe.
+        guard let editor = el_init(programName, stdin, isatty(1) == 1 ? stdout : stderr, stderr) else { return nil }
         guard let history = history_init() else {
             el_end(editor)
             return nil
@@ -132,7 +133,7 @@ public final class EditLineReader: LineReader {
             lastCompletion = before
             return FERRY_CC_ERROR
         }
-        Console.write(1, "\n" + EditLineReader.columns(result.candidates, width: Console.terminalWidth()))
+        Console.write(isatty(1) == 1 ? 1 : 2, "\n" + EditLineReader.columns(result.candidates, width: Console.terminalWidth()))
         return FERRY_CC_REDISPLAY
     }
 

@@ -85,7 +85,8 @@ public enum FerryMain {
         var settings = Settings()
         settings.verbose = options.verbose || (!options.quiet && console.outputIsTerminal)
         settings.allReplies = options.verbose
-        settings.progress = !options.quiet && console.outputIsTerminal
+        // Progress goes to standard error: shown whenever that is a terminal, also with standard output in a file.
+        settings.progress = !options.quiet && console.errorIsTerminal
         settings.debug = options.debug
         settings.trace = options.trace
         settings.autoLogin = !options.noAutoLogin

@@ -14,6 +14,12 @@ public enum LineInput: Equatable {
 /// Where command lines come from: libedit on a terminal, plain lines otherwise.
 public protocol LineReader: AnyObject {
     func readLine(prompt: String) -> LineInput
+    /// The command lines remembered, oldest first (`history`); none for plain lines.
+    var historyLines: [String] { get }
+}
+
+extension LineReader {
+    public var historyLines: [String] { [] }
 }
 
 /// Reads lines from a descriptor in large chunks (libedit on a pipe costs one read(2) per byte).

@@ -80,8 +80,9 @@ public enum Ferry {
 
     /// Runs the binary on a pseudo-terminal through Tests/Fixtures/pty_session.py: `steps` are its "expect TEXT",
     /// "send TEXT", "interrupt" and "sleep S" lines, each expectation waiting up to `expectTimeout` seconds.
+    /// `standardOutput`: a file (relative to `directory`) that ferry's standard output goes to instead of the terminal.
     public static func pty(_ arguments: [String], _ steps: [String], directory: String, expectTimeout: Int = 15,
-                           environment extra: [String: String] = [:]) throws -> ProcessRunner.Result {
+                           environment extra: [String: String] = [:], standardOutput: String? = nil) throws -> ProcessRunner.Result {
         let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory
@@ -91,7 +92,9 @@ public enum Ferry {
         environment.removeValue(forKey: "PAGER")
         environment.removeValue(forKey: "NETRC")
         environment.merge(extra) { _, new in new }
-        let result = try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout), TestPaths.ferryBinary] + arguments,
+        let program = standardOutput.map { ["/bin/sh", "-c", "exec \"$0\" \"$@\" > '\($0)'", TestPaths.ferryBinary] }
+            ?? [TestPaths.ferryBinary]
+        let result = try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout)] + program + arguments,
                                            stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
                                            directory: directory)
         withExtendedLifetime(state) {}

@@ -2,7 +2,7 @@
 """Runs a program on a pseudo-terminal, as a person at a terminal would, for Ferry's interactive tests.
 
 usage: pty_session.py TIMEOUT PROGRAM [ARGS...]
-(standard input: lines "expect TEXT", "send TEXT", "type TEXT" (no Enter; "\\t" is TAB), "interrupt" for Ctrl-C,
+(standard input: lines "expect TEXT", "send TEXT", "type TEXT" (no Enter; "\\t" is TAB, "\\e" ESC), "interrupt" for Ctrl-C,
 "sleep SECONDS", "size PATH", "columns N" (resize the terminal))
 Each "expect" waits (up to TIMEOUT seconds) until TEXT has appeared on the terminal since the last match;
 "send" types TEXT and Enter; "size" notes the size of a file (relative to the current folder) at that moment.
@@ -53,7 +53,7 @@ def main():
             os.write(fd, text.encode() + b"\r")
             pump(time.time() + 0.2)
         elif verb == "type":
-            os.write(fd, text.replace("\\t", "\t").encode())
+            os.write(fd, text.replace("\\t", "\t").replace("\\e", "\x1b").encode())
             pump(time.time() + 0.3)
         elif verb == "columns":
             import fcntl, struct, termios
