@@ -1,0 +1,89 @@
+@testable import FerryClient
+@testable import FerryShell
+import Foundation
+import Testing
+
+/// The pure parts of issue 12: the words TAB completes, what each argument names, "did you mean", the progress
+/// line's layout and tnftp's summary, and what history keeps.
+@Suite struct CompletionAndProgressTests {
+    struct Parts: Equatable { var words: [String]; var current: String; var length: Int }
+    func parts(_ line: String) -> Parts {
+        let parsed = CompletionWords(line)
+        return Parts(words: parsed.words, current: parsed.current, length: parsed.currentLength)
+    }
+
+    @Test func theWordBeforeTheCursorIsReadAsTheTokenizerReadsIt() {
+        #expect(parts("ge") == Parts(words: [], current: "ge", length: 2))
+        #expect(parts("get rep") == Parts(words: ["get"], current: "rep", length: 3))
+        #expect(parts("get ") == Parts(words: ["get"], current: "", length: 0))
+        #expect(parts("get \"my f") == Parts(words: ["get"], current: "my f", length: 5))
+        #expect(parts("get my\\ f") == Parts(words: ["get"], current: "my f", length: 5))
+        #expect(CompletionWords.quoted("my file.txt", closed: true) == "\"my file.txt\"")
+        #expect(CompletionWords.quoted("my folder/", closed: false) == "\"my folder/")
+        #expect(CompletionWords.quoted("a\"b", closed: true) == "\"a\\\"b\"")
+        #expect(CompletionWords.quoted("plain.txt", closed: true) == "plain.txt")
+    }
+
+    @Test func theCommandTableSaysWhatEachArgumentNames() throws {
+        let table = CommandTable.standard
+        func kind(_ name: String, _ index: Int) throws -> CompletionKind {
+            guard case .found(let spec) = table.lookup(name) else { throw CancellationError() }
+            return spec.completionKind(argument: index)
+        }
+        #expect(try kind("get", 0) == .remote && kind("get", 1) == .local && kind("get", 2) == .nothing)
+        #expect(try kind("put", 0) == .local && kind("put", 1) == .remote)
+        #expect(try kind("cd", 0) == .remoteFolder && kind("lcd", 0) == .localFolder)
+        #expect(try kind("mget", 0) == .remote && kind("mget", 5) == .remote)
+        #expect(try kind("mput", 3) == .local && kind("help", 0) == .command)
+        #expect(try kind("pget", 0) == .remote && kind("open", 0) == .nothing)
+    }
+
+    @Test func aMistypedCommandGetsOneSuggestionOrNone() {
+        let table = CommandTable.standard
+        #expect(table.suggestion(for: "gte") == "get")
+        #expect(table.suggestion(for: "dirr") == "dir")
+        #expect(table.suggestion(for: "quti") == "quit")
+        #expect(table.suggestion(for: "xyzzy") == nil)
+        #expect(table.suggestion(for: "g") == nil)
+    }
+
+    @Test func theProgressLineFitsTheTerminalAndSaysETAOrStalled() {
+        let line = ProgressLine(console: Console(out: { _ in }, error: { _ in }), name: "report.pdf")
+        var text = ""
+        for tenth in 0...20 {
+            text = line.render(TransferProgress(bytes: Int64(tenth) * 100_000, expected: 10_000_000, elapsed: Double(tenth) / 10), width: 80)
+        }
+        #expect(text.count <= 79, "\(text)")
+        #expect(text.hasPrefix("report.pdf   20% |"), "\(text)")
+        #expect(text.hasSuffix("00:08 ETA"), "\(text)")
+        for second in 3...7 {
+            text = line.render(TransferProgress(bytes: 2_000_000, expected: 10_000_000, elapsed: Double(second)), width: 80)
+        }
+        #expect(text.hasSuffix("stalled"), "\(text)")
+        let narrow = line.render(TransferProgress(bytes: 2_000_000, expected: 10_000_000, elapsed: 8), width: 40)
+        #expect(narrow.count <= 39 && !narrow.contains("|"), "no room for a bar: \(narrow)")
+        #expect(ProgressLine.clock(5) == "00:05" && ProgressLine.clock(3725) == "1:02:05")
+        #expect(ProgressLine.summary(bytes: 40_000_000, seconds: 5, received: true) == "40000000 bytes received in 00:05 (7.63 MiB/s)")
+    }
+
+    @Test func historyNeverKeepsASecret() {
+        #expect(EditLineReader.historyForm(of: "quote PASS hunter2") == "quote PASS")
+        #expect(EditLineReader.historyForm(of: "quote acct 1234") == "quote ACCT")
+        #expect(EditLineReader.historyForm(of: "open ftp://alice:s3cret@example.org/pub") == "open ftp://alice@example.org/pub")
+        #expect(EditLineReader.historyForm(of: "get report.pdf") == "get report.pdf")
+    }
+
+    @Test func theHistoryFileKeepsTheLast1000LinesPrivately() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-history-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/state/ferry/history"
+        let history = HistoryFile(path: path)
+        for index in 0..<1005 { history.append("cd d\(index)") }
+        let again = HistoryFile(path: path)
+        #expect(again.lines.count == 1000 && again.lines.first == "cd d5" && again.lines.last == "cd d1004")
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        #expect(try FileManager.default.attributesOfItem(atPath: folder + "/state/ferry")[.posixPermissions] as? Int == 0o700)
+        #expect(HistoryFile.defaultPath { ["HOME": "/home/a"][$0] } == "/home/a/.local/state/ferry/history")
+        #expect(HistoryFile.defaultPath { ["HOME": "/home/a", "XDG_STATE_HOME": "/s"][$0] } == "/s/ferry/history")
+    }
+}
