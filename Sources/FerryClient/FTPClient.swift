@@ -33,7 +33,7 @@ public final class FTPClient {
     /// Parsed listings by directory, for this session (see `entries(in:)`).
     var listingCache: [String: [ListingEntry]] = [:]
     /// Bumped by every change of working directory, so cached relative listings are not reused elsewhere.
-    var directoryGeneration = 0
+    public internal(set) var directoryGeneration = 0
 
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
         self.configuration = configuration

@@ -12,9 +12,12 @@ struct FerryOptions: ParsableCommand {
           ferry [options] -u ftp://[user[:password]@]host[:port]/path/ file ...
         """,
         discussion: """
-        With a host, Ferry connects at start. On a terminal it asks for a user name and password (unless -n or
+        With a host, Ferry connects at start. On a terminal it asks for a user name and password (unless -n or \
         a .netrc entry logs in); with a script on standard input it never asks: log in with 'user' in the script.
-        A URL naming a file downloads it into the current folder and exits; a URL ending in '/' opens a session there.
+
+        A URL naming a file downloads it into the current folder and exits; a URL ending in '/' opens a session \
+        there.
+
         Exit status: 0 when every command succeeded, 1 when any failed, 2 for a bad command line.
         """
     )

@@ -56,6 +56,37 @@ extension Shell {
 
     /// The prompt says when the session is protected: `ftps> `.
     var currentPrompt: String {
-        settings.promptText == "ftp> " && client.isProtected ? "ftps> " : settings.promptText
+        if settings.promptText == "ftp> " { return client.isProtected ? "ftps> " : "ftp> " }
+        return expandPrompt(settings.promptText)
+    }
+
+    /// tnftp's prompt escapes: %/ the remote folder, %c (or %.) its last component, %M the host, %m the host up to
+    /// its first dot, %n the user, %% a percent sign. Server text is sanitized before it reaches the terminal.
+    func expandPrompt(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        var result = ""
+        var characters = text.makeIterator()
+        while let character = characters.next() {
+            guard character == "%", let code = characters.next() else { result.append(character); continue }
+            switch code {
+            case "/": result += Console.sanitize(remoteFolderForPrompt() ?? "")
+            case "c", ".": result += Console.sanitize(remoteFolderForPrompt().map { LocalName.lastComponent($0) } ?? "")
+            case "M": result += session?.host ?? ""
+            case "m": result += String((session?.host ?? "").prefix { $0 != "." })
+            case "n": result += Console.sanitize(session?.user ?? "")
+            case "%": result += "%"
+            default: result += "%" + String(code)
+            }
+        }
+        return result
+    }
+
+    /// The remote folder, asked with PWD once per change of folder.
+    private func remoteFolderForPrompt() -> String? {
+        guard client.isConnected else { return nil }
+        if let cached = promptFolder, cached.generation == client.directoryGeneration { return cached.path }
+        guard let path = try? client.currentDirectory() else { return nil }
+        promptFolder = (client.directoryGeneration, path)
+        return path
     }
 }

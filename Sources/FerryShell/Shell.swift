@@ -28,6 +28,8 @@ public final class Shell {
     /// to what the client asks on its own (FEAT, OPTS, SIZE, MDTM, PWD) are shown only when asked for.
     var runningCommand: String?
     var lastSentVerb = ""
+    /// The remote folder a `%/` prompt shows, and the client's folder generation it was asked at.
+    var promptFolder: (generation: Int, path: String)?
     /// TAB is fetching a listing: the session's chatter stays off the line being edited.
     var completing = false
 
