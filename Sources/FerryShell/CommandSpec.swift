@@ -43,6 +43,12 @@ public struct CommandSpec: Sendable {
     /// Runs the handler on `arguments`.
     func handler(_ shell: Shell, _ arguments: [String]) -> CommandOutcome { body(shell, arguments, self) }
 
+    /// The first argument's name when the command cannot do without it ("remote-file" for get).
+    var requiredArgumentName: String? {
+        guard let first = arguments.split(separator: " ").first, !first.hasPrefix("["), !first.hasPrefix("-") else { return nil }
+        return String(first)
+    }
+
     public var usage: String { arguments.isEmpty ? "usage: \(name)" : "usage: \(name) \(arguments)" }
     public var allNames: [String] { [name] + aliases }
 }

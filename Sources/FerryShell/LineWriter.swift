@@ -10,15 +10,19 @@ final class LineWriter {
     private(set) var failure: Int32?
     private(set) var written: Int64 = 0
 
+    /// A terminal gets each line at once, so a listing is on the screen before the reply that ends it.
+    private let eachLine: Bool
+
     init(_ fd: Int32) {
         self.fd = fd
+        eachLine = isatty(fd) == 1
         buffer.reserveCapacity(64 << 10)
     }
 
     func line<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         buffer.append(contentsOf: bytes)
         buffer.append(0x0A)
-        if buffer.count >= 60 << 10 { flush() }
+        if eachLine || buffer.count >= 60 << 10 { flush() }
     }
 
     func line(_ text: String) { line(text.utf8) }

@@ -31,10 +31,15 @@ extension Shell {
 
     func lcd(_ args: [String]) -> CommandOutcome {
         guard args.count <= 1 else { return .usage }
-        let target = args.first ?? (getenv("HOME").map { String(cString: $0) } ?? "/")
+        // `lcd -` goes back to the folder before the last lcd (lftp); `~` is the home folder (tnftp, lftp).
+        if args.first == "-", previousLocalDirectory == nil { return .failure("lcd: no earlier local folder to go back to") }
+        let target = args.first == "-" ? previousLocalDirectory!
+            : Shell.expandingTilde(args.first ?? (getenv("HOME").map { String(cString: $0) } ?? "/"))
+        let here = Shell.localDirectory()
         guard chdir(target) == 0 else {
             return .failure("lcd: cannot change to '\(target)': \(String(cString: strerror(errno)))")
         }
+        previousLocalDirectory = here
         console.line("Local directory now: \(Shell.localDirectory())")
         return .success
     }

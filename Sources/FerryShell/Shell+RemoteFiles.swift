@@ -85,8 +85,10 @@ extension Shell {
         guard !args.isEmpty else { return .usage }
         do throws(FTPError) {
             let reply = try client.raw(args.joined(separator: " "))
+            // The reply is said once: verbose has shown it already; otherwise a refusal goes to standard error.
+            if reply.code.isNegative { return .failure(settings.verbose ? "" : "quote: \(reply.summary)") }
             if !settings.verbose { for line in reply.lines { console.line(Console.sanitize(line)) } }
-            return reply.code.isNegative ? .failure("quote: \(reply.summary)") : .success
+            return .success
         } catch { return failure("quote", error) }
     }
 

@@ -11,7 +11,8 @@ extension Shell {
         if client.isConnected {
             do throws(FTPError) { try client.setType(type) } catch { return failure("type", error) }
         }
-        if !settings.verbose { console.line("Transfer type is now \(type.name).") }
+        // A script is not told (tnftp is silent without verbose); a person at a terminal with verbose off is.
+        if !settings.verbose, interactive { console.line("Transfer type is now \(type.name).") }
         return .success
     }
 

@@ -22,7 +22,7 @@ extension Shell {
         static func typed(_ word: String) -> Destination {
             if word == "-" { return .standardOutput }
             if word.hasPrefix("|") { return .command(String(word.dropFirst())) }
-            return .file(word)
+            return .file(Shell.expandingTilde(word))
         }
     }
 
@@ -82,7 +82,7 @@ extension Shell {
             }
         }
         if let remoteTime, remoteTime <= Int64(info.st_mtim.tv_sec) {
-            if settings.verbose { console.line("Local file \"\(Console.sanitize(local))\" is newer than remote file \"\(Console.sanitize(remote))\".") }
+            console.line("Local file \"\(Console.sanitize(local))\" is newer than remote file \"\(Console.sanitize(remote))\".")
             return .success
         }
         if let offset = settings.restartPoint {
@@ -142,7 +142,8 @@ extension Shell {
     /// put local-file [remote-file]; the remote name defaults to the local file's last path component.
     func put(_ args: [String], mode: FTPClient.StoreMode = .replace, command: String = "put") -> CommandOutcome {
         guard (1...2).contains(args.count), !args[0].isEmpty else { return .usage }
-        return send(args[0], as: args.count == 2 ? args[1] : LocalName.lastComponent(args[0]), mode: mode, command: command)
+        let local = Shell.expandingTilde(args[0])
+        return send(local, as: args.count == 2 ? args[1] : LocalName.lastComponent(local), mode: mode, command: command)
     }
 
     func send(_ local: String, as remote: String, mode requested: FTPClient.StoreMode, command: String) -> CommandOutcome {

@@ -28,6 +28,8 @@ public final class Shell {
     /// to what the client asks on its own (FEAT, OPTS, SIZE, MDTM, PWD) are shown only when asked for.
     var runningCommand: String?
     var lastSentVerb = ""
+    /// The local folder before the last lcd (`lcd -`).
+    var previousLocalDirectory: String?
     /// The remote folder a `%/` prompt shows, and the client's folder generation it was asked at.
     var promptFolder: (generation: Int, path: String)?
     /// TAB is fetching a listing: the session's chatter stays off the line being edited.
@@ -109,6 +111,13 @@ public final class Shell {
                 if case .failure(let message) = reconnect() { return report(.failure(message), command: nil) }
             }
             if spec.needsConnection { keepAliveIfIdle() }
+            var arguments = arguments
+            // tnftp at a terminal asks for a missing first argument: "(remote-file) ".
+            if arguments.isEmpty, interactive, let wanted = spec.requiredArgumentName {
+                guard case .line(let answer) = reader.readLine(prompt: "(\(wanted)) "),
+                      let words = try? Tokenizer.split(answer), !words.isEmpty else { return report(.usage, command: spec) }
+                arguments = words
+            }
             runningCommand = spec.name
             defer { runningCommand = nil }
             return perform(spec) { spec.handler($0, arguments) }
