@@ -16,9 +16,12 @@ public struct TransferProgress: Sendable, Equatable {
     public var bytes: Int64
     public var expected: Int64?
     public var elapsed: Double
-    public init(bytes: Int64, expected: Int64?, elapsed: Double) {
+    /// Bytes the file already had when this transfer resumed it (REST): `bytes` and `expected` count from there.
+    public var resumedFrom: Int64 = 0
+    public init(bytes: Int64, expected: Int64?, elapsed: Double, resumedFrom: Int64 = 0) {
         self.bytes = bytes
         self.expected = expected
         self.elapsed = elapsed
+        self.resumedFrom = resumedFrom
     }
 }

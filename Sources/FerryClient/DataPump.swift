@@ -39,6 +39,8 @@ final class DataPump {
     static let minimumBytesPerWindow: Int64 = 1024
     /// When the whole transfer must be over (listings: a bound in time as well as in bytes); nil for none.
     var deadline: Double?
+    /// Where a resumed transfer started in the file (for progress that shows the whole file).
+    var resumedFrom: Int64 = 0
     /// At most this many bytes (a listing read line by line); more is an error.
     var limit: Int64?
     /// The control connection: when the data has been silent for a second and a reply waits there, the server
@@ -225,7 +227,7 @@ final class DataPump {
     private func report(_ meter: Meter, final: Bool = false, now: Double = MonotonicClock.now) {
         guard final || now - meter.lastReport >= 0.1 else { return }
         meter.lastReport = now
-        progress(TransferProgress(bytes: meter.bytes, expected: expected, elapsed: now - meter.start))
+        progress(TransferProgress(bytes: meter.bytes, expected: expected, elapsed: now - meter.start, resumedFrom: resumedFrom))
     }
 
     /// Where received bytes go: a descriptor, or memory (listings the client parses itself).

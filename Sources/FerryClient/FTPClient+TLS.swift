@@ -30,7 +30,7 @@ extension FTPClient {
         guard reply.code == ReplyCode(234) else {
             if mode == .required {
                 close()
-                throw FTPError(.connectionFailed, "the server refused TLS (\(reply.summary)); TLS is required, so nothing more was sent", reply: reply, advice: .withoutTLS)
+                throw FTPError(.connectionFailed, "the server refused TLS (\(reply.clause)); TLS is required, so nothing more was sent", reply: reply, advice: .withoutTLS)
             }
             notice("the server refused TLS (\(reply.summary)): this session, password included, is in CLEAR TEXT")
             return

@@ -275,6 +275,7 @@ extension FTPClient {
         let pump = pump(expected: expected, rate: configuration.downloadRateLimit)
         pump.deadline = deadline
         pump.limit = limit
+        pump.resumedFrom = offset
         // Not under TLS: session tickets may wait unread on a protected control connection.
         pump.control = connection.stream.isProtected ? nil : connection.socket
         do throws(FTPError) {

@@ -110,7 +110,7 @@ public final class FTPClient {
                 let what = verb == .acct ? "an account (ACCT)" : "a password"
                 throw FTPError(.loginFailed, "login as '\(user)' needs \(what): \(reply.summary)", reply: reply)
             case .failed(let reply):
-                throw FTPError(.loginFailed, "login as '\(user)' failed: \(reply.summary); check the user name and password", reply: reply)
+                throw FTPError(.loginFailed, "login as '\(user)' failed: \(reply.clause); check the user name and password", reply: reply)
             }
         }
     }

@@ -87,6 +87,14 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &result)
         guard status == 0, let first = result else {
+            // A literal of the other family than the one allowed: say so, not "cannot resolve".
+            var scratch = in6_addr()
+            if family == .ipv4, inet_pton(AF_INET6, host, &scratch) == 1 {
+                throw FTPError(.connectionFailed, "'\(host)' is an IPv6 address, and only IPv4 is allowed (-4)")
+            }
+            if family == .ipv6, inet_pton(AF_INET, host, &scratch) == 1 {
+                throw FTPError(.connectionFailed, "'\(host)' is an IPv4 address, and only IPv6 is allowed (-6)")
+            }
             let reason = String(cString: gai_strerror(status))
             throw FTPError(.connectionFailed, "cannot resolve host '\(host)': \(reason); check the name")
         }

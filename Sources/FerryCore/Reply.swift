@@ -25,6 +25,12 @@ public struct Reply: Hashable, Sendable, CustomStringConvertible {
         return text.isEmpty ? code.description : "\(code) \(text)"
     }
 
+    /// The summary without a final period, for the middle of a sentence ("530 Login incorrect; check …").
+    public var clause: String {
+        let text = summary
+        return text.hasSuffix(".") ? String(text.dropLast()) : text
+    }
+
     static func strip(code: ReplyCode, from line: String) -> String {
         let prefix = String(code.rawValue)
         guard line.hasPrefix(prefix) else { return line }

@@ -15,6 +15,17 @@ public struct FTPURL: Equatable, Sendable {
 
     public enum ParseError: Error, Equatable {
         case notFTP, missingHost, badPort, badEscape, badType
+
+        /// What is wrong, for "'URL' <words>".
+        public var words: String {
+            switch self {
+            case .notFTP: return "is not an ftp:// or ftps:// URL"
+            case .missingHost: return "names no host (ftp://host/path)"
+            case .badPort: return "has a port that is not a number from 1 to 65535"
+            case .badEscape: return "has a % that is not followed by two hex digits"
+            case .badType: return "has a ;type= other than a or i"
+            }
+        }
     }
 
     /// The folder part, to CWD into ("" for the login directory). A first segment that was `%2F` makes it absolute.

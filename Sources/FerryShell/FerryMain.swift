@@ -27,7 +27,8 @@ public enum FerryMain {
             // One line that says what was wrong, then where to look (not the whole usage block).
             var reason = FerryOptions.message(for: error)
             if reason.hasPrefix("Error: ") { reason.removeFirst(7) }
-            Console.write(2, "ferry: \(reason)\nTry 'ferry --help' for the options.\n")
+            if reason.hasSuffix(".") { reason.removeLast() }
+            Console.write(2, "ferry: \(reason); try 'ferry --help'\n")
             return 2
         }
         if options.version {
@@ -53,6 +54,11 @@ public enum FerryMain {
 
         if let upload = options.uploadURL {
             return OneShot(shell: shell, options: options).upload(to: upload, files: options.targets)
+        }
+        if let first = options.targets.first, first.contains("://"),
+           !first.lowercased().hasPrefix("ftp://"), !first.lowercased().hasPrefix("ftps://") {
+            Console.write(2, "ferry: '\(OneShot.redacted(first))' is not an FTP URL; Ferry takes ftp:// and ftps:// URLs\n")
+            return 2
         }
         if let first = options.targets.first, first.lowercased().hasPrefix("ftp://") || first.lowercased().hasPrefix("ftps://") {
             return OneShot(shell: shell, options: options).fetch(options.targets)

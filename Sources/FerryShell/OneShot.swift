@@ -3,9 +3,16 @@ import FerryCore
 
 /// The one-shot modes: `ferry ftp://host/path/file …` downloads, `ferry ftp://host/dir/` opens a session
 /// there, `ferry -u ftp://host/dir/ file …` uploads. Each runs the same shell commands a user would type.
-struct OneShot {
+final class OneShot {
     let shell: Shell
     let options: FerryOptions
+    /// A URL that cannot be used is a bad command line: exit status 2.
+    private var badCommandLine = false
+
+    init(shell: Shell, options: FerryOptions) {
+        self.shell = shell
+        self.options = options
+    }
 
     func fetch(_ urls: [String]) -> Int32 {
         // With -o -, standard output carries the files' bytes and nothing else, at every verbosity.
@@ -13,11 +20,17 @@ struct OneShot {
         for text in urls {
             if options.exitOnError, shell.failures > 0 { break }
             guard let url = parse(text) else { continue }
+            if options.json, url.fileName != nil {
+                shell.fail("ferry: --json lists a folder; end the URL with '/' ('\(OneShot.redacted(text))' names a file)")
+                badCommandLine = true
+                continue
+            }
             guard connect(url) else { continue }
             if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
             guard let file = url.fileName else {
                 if options.json {
-                    shell.perform { $0.jsonListing([], command: "ls") }
+                    // -o FILE takes the JSON lines as it would take a file's bytes.
+                    shell.perform { $0.jsonListing(options.output.map { ["."] + ($0 == "-" ? [] : [$0]) } ?? [], command: "ls") }
                     shell.client.quit()
                     continue
                 }
@@ -37,14 +50,23 @@ struct OneShot {
             }
             shell.client.quit()
         }
-        return shell.exitStatus
+        return badCommandLine ? 2 : shell.exitStatus
     }
 
     func upload(to text: String, files: [String]) -> Int32 {
-        guard let url = parse(text), connect(url) else { return shell.exitStatus }
+        guard let url = parse(text) else { return 2 }
+        guard connect(url) else { return shell.exitStatus }
         if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
+        // A last segment without '/' that is a folder on the server is where the files go (curl -T's rule).
+        var fileName = url.fileName
+        if let name = fileName,
+           case .some(.some) = try? FTPClient.unlessRefused({ () throws(FTPError) in try shell.client.changeDirectory(name) }) {
+            // The session's recipe learns the folder too, so a reconnect comes back to it.
+            shell.session?.moves.append(Command(.cwd, name))
+            fileName = nil
+        }
         for file in files {
-            let remote = url.fileName.flatMap { files.count == 1 ? $0 : nil } ?? LocalName.lastComponent(file)
+            let remote = fileName.flatMap { files.count == 1 ? $0 : nil } ?? LocalName.lastComponent(file)
             shell.perform { $0.put([file, remote]) }
         }
         shell.client.quit()
@@ -55,7 +77,8 @@ struct OneShot {
         do throws(FTPURL.ParseError) {
             return try FTPURL.parse(text)
         } catch {
-            shell.fail("ferry: '\(OneShot.redacted(text))' is not a usable ftp:// URL (\(error)); see 'ferry --help'")
+            shell.fail("ferry: '\(OneShot.redacted(text))' \(error.words); see 'ferry --help'")
+            badCommandLine = true
             return nil
         }
     }

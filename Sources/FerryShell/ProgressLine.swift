@@ -31,11 +31,14 @@ final class ProgressLine {
         let rate = now < 0.5 ? 0 : now - first.time >= 0.5 ? Double(progress.bytes - first.bytes) / (now - first.time)
             : Double(progress.bytes) / now
         let stalled = now - lastChange.time >= 3
-        var right = "  \(ByteFormat.short(progress.bytes))" + (rate > 0 ? "  \(ByteFormat.short(Int64(rate)))/s" : "")
+        // A resumed file shows where it stands as a whole (reget): bytes and total from the file's start.
+        let whole = progress.resumedFrom + progress.bytes
+        var right = "  \(ByteFormat.short(whole))" + (rate > 0 ? "  \(ByteFormat.short(Int64(rate)))/s" : "")
         var percentText = ""
         var fraction: Double?
-        if let expected = progress.expected, expected > 0 {
-            let done = min(1, Double(progress.bytes) / Double(expected))
+        if let remaining = progress.expected, remaining + progress.resumedFrom > 0 {
+            let expected = remaining
+            let done = min(1, Double(whole) / Double(remaining + progress.resumedFrom))
             fraction = done
             percentText = String(repeating: " ", count: 3 - min(3, String(Int(done * 100)).count)) + "\(Int(done * 100))%"
             if stalled {

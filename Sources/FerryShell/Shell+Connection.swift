@@ -40,9 +40,12 @@ extension Shell {
             return outcome
         }
         if settings.autoLogin, interactive {
-            let fallback = getenv("USER").map { String(cString: $0) } ?? "anonymous"
+            // tnftp's default: $USER, else the account's own name.
+            let fallback = getenv("USER").map { String(cString: $0) }
+                ?? getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "anonymous"
             console.status("Name (\(host):\(fallback)): ")
             guard case .line(let answer) = PlainLineReader(descriptor: 0).readLine(prompt: "") else {
+                console.status("\n")   // Ctrl-C left the cursor after "^C"
                 return .failure("Login failed: no user name given.")
             }
             let name = answer.trimmingCharacters(in: " \t")

@@ -9,16 +9,26 @@ extension Shell {
     /// ls / dir (LIST), nlist (NLST), mlsd (MLSD): `[remote-path [local-file]]`; `-` is standard output,
     /// `|command` a pipe.
     func listing(_ args: [String], verb: Verb, command: String) -> CommandOutcome {
-        if args.first == "--json" { return jsonListing(Array(args.dropFirst()), command: command) }
+        // --json anywhere among the words (never a local file named --json).
+        if args.contains("--json") { return jsonListing(args.filter { $0 != "--json" }, command: command) }
         guard args.count <= 2 else { return .usage }
         let path = args.first.flatMap { $0 == "." ? nil : $0 }
         return list([path], verb: verb, into: args.count == 2 ? args[1] : "-", command: command)
     }
 
-    /// ls --json [remote-path]: the parsed listing, one JSON object per entry, written as it arrives.
+    /// ls --json [remote-path [local-file]]: the parsed listing, one JSON object per entry, written as it arrives
+    /// to standard output or the local file.
     func jsonListing(_ args: [String], command: String) -> CommandOutcome {
-        guard args.count <= 1 else { return .usage }
-        let out = LineWriter(console.standardOutputIsData ? 2 : 1)
+        guard args.count <= 2 else { return .usage }
+        var fd: Int32 = console.standardOutputIsData ? 2 : 1
+        if args.count == 2, args[1] != "-" {
+            let target = Shell.expandingTilde(args[1])
+            guard mayReplaceLocalFile(target) else { return .failure("\(command): kept the local file '\(Console.sanitize(target))'") }
+            fd = Glibc.open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { return .failure("\(command): cannot create '\(target)': \(String(cString: strerror(errno)))") }
+        }
+        defer { if fd > 2 { Glibc.close(fd) } }
+        let out = LineWriter(fd)
         do throws(FTPError) {
             try client.eachEntry(in: args.first.flatMap { $0 == "." ? nil : $0 }) { entry in
                 out.line(JSONLines.render(entry))

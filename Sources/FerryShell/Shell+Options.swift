@@ -29,7 +29,10 @@ extension Shell {
         guard (1...3).contains(args.count), ["all", "get", "put"].contains(args[0]) else { return .usage }
         let direction = args[0]
         if args.count >= 2 {
-            guard let limit = Shell.byteCount(args[1]) else { return .failure("rate: '\(args[1])' is not a number of bytes") }
+            // "off" as tnftp's 0.
+            guard let limit = args[1].lowercased() == "off" ? 0 : Shell.byteCount(args[1]) else {
+                return .failure("rate: '\(args[1])' is not a number of bytes (or off)")
+            }
             let value = limit > 0 ? limit : nil
             if direction != "put" { settings.client.downloadRateLimit = value }
             if direction != "get" { settings.client.uploadRateLimit = value }

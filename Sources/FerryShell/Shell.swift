@@ -163,7 +163,9 @@ public final class Shell {
     /// Turns a client error into a failure line: "get: <what happened; what to do>".
     func failure(_ command: String, _ error: FTPError) -> CommandOutcome {
         if error.code == .notConnected { return .failure("Not connected.") }
-        return .failure("\(command): \(error.message)\(Shell.words(for: error.advice))")
+        let advice = Shell.words(for: error.advice)
+        let message = !advice.isEmpty && error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+        return .failure("\(command): \(message)\(advice)")
     }
 
     /// FerryClient says what can help as a fact; here it is said with the shell's commands and flags.
