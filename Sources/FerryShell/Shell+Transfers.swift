@@ -55,7 +55,8 @@ extension Shell {
         let requested: String
         switch destination {
         case .command(let line):
-            return transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+            // No progress line: the command (a pager) may be drawing on the terminal itself.
+            return transfer(command, name: remote, received: true, progress: false) { () throws(FTPError) -> TransferResult in
                 try toCommand(line) { fd throws(FTPError) in try client.retrieve(remote, to: fd, type: type) }
             }
         case .standardOutput:
@@ -191,16 +192,27 @@ extension Shell {
             Glibc.close(fds[1])
             throw FTPError(.localFile, "cannot run '\(command)'")
         }
-        let result: Result<TransferResult, FTPError>
+        var result: Result<TransferResult, FTPError>
         do throws(FTPError) { result = .success(try body(fds[1])) } catch { result = .failure(error) }
+        // The command stopped reading (a pager quit early, `head`): that is its choice, not a failure.
+        if case .failure(let error) = result, error.code == .localFile, Shell.readerIsGone(fds[1]) {
+            console.error("'\(Console.sanitize(command))' closed before the end; the rest was not sent.")
+            result = .success(TransferResult(bytes: 0, seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"])))
+        }
         Glibc.close(fds[1])
         _ = Subprocess.wait(pid)
         return try result.get()
     }
 
-    func transfer(_ command: String, name: String, received: Bool,
+    /// The read end of a pipe is closed (POLLERR on the write end).
+    static func readerIsGone(_ fd: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&entry, 1, 0) == 1 && entry.revents & Int16(POLLERR) != 0
+    }
+
+    func transfer(_ command: String, name: String, received: Bool, progress: Bool = true,
                   _ body: () throws(FTPError) -> TransferResult) -> CommandOutcome {
-        if showsProgress, settings.hashBytes == nil { progressLine = ProgressLine(console: console, name: LocalName.lastComponent(name)) }
+        if progress, showsProgress, settings.hashBytes == nil { progressLine = ProgressLine(console: console, name: LocalName.lastComponent(name)) }
         if let step = settings.hashBytes { hashMarks = HashMarks(console: console, step: step) }
         defer {
             progressLine?.finish()
