@@ -50,14 +50,19 @@ extension Shell {
     func mayReplaceLocalFile(_ path: String) -> Bool {
         var info = stat()
         guard interactive, WireText.withCString(path, { stat($0, &info) }) == 0 else { return true }
+        return askYesNo("Replace the local file '\(Console.sanitize(path))'? [yn] ", help: "Answer y (replace it) or n (keep it).")
+    }
+
+    /// A yes-or-no question at the terminal; no answer (Enter, Ctrl-C, end of input) is no.
+    func askYesNo(_ question: String, help: String) -> Bool {
         while true {
-            switch reader.readLine(prompt: "Replace the local file '\(Console.sanitize(path))'? [yn] ") {
+            switch reader.readLine(prompt: question) {
             case .endOfInput, .interrupted, .tooLong: return false
             case .line(let line):
                 switch line.trimmingCharacters(in: " \t").lowercased().first {
                 case "y": return true
                 case "n", nil: return false
-                default: console.line("Answer y (replace it) or n (keep it).")
+                default: console.line(help)
                 }
             }
         }

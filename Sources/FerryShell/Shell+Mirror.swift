@@ -135,16 +135,7 @@ extension Shell {
     }
 
     private func askToDelete(_ count: Int, where side: String) -> Bool {
-        while true {
-            switch reader.readLine(prompt: "Delete \(count) item\(count == 1 ? "" : "s") \(side) that the source does not have? [yn] ") {
-            case .endOfInput, .interrupted, .tooLong: return false
-            case .line(let line):
-                switch line.trimmingCharacters(in: " \t").lowercased().first {
-                case "y": return true
-                case "n", nil: return false
-                default: console.line("Answer y (delete them) or n (keep them).")
-                }
-            }
-        }
+        askYesNo("Delete \(count) item\(count == 1 ? "" : "s") \(side) that the source does not have? [yn] ",
+                 help: "Answer y (delete them) or n (keep them).")
     }
 }

@@ -115,4 +115,21 @@ import Testing
             #expect(result.status == 1 && result.stderr.contains(says), "\(line): \(result.stderr)")
         }
     }
+
+    @Test func atATerminalDeleteAsksFirst() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write("\(server.root)/a.txt", "a\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        try FileManager.default.createDirectory(atPath: work.file("copy"), withIntermediateDirectories: true)
+        try TestFiles.write(work.file("copy/stray.txt"), "s\n")
+        let result = try Ferry.pty(["-n", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)", "expect ftp> ",
+            "send mirror --delete . copy", "expect Delete 1 item here that the source does not have? [yn] ", "send n",
+            "expect not confirmed", "expect ftp> ", "size copy/stray.txt",
+            "send mirror --delete . copy", "expect [yn] ", "send y", "expect delete stray.txt", "expect ftp> ", "send quit",
+        ], directory: work.path, expectTimeout: 10)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("[pty_session] size copy/stray.txt 2"), "kept after n: \(result.stdout)")
+        #expect(!TestFiles.exists(work.file("copy/stray.txt")), "deleted after y")
+    }
 }
