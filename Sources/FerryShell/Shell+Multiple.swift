@@ -35,9 +35,11 @@ extension Shell {
         if parallel > 1, !settings.storeUnique { return parallelPut(names, parallel: parallel) }
         var outcome = CommandOutcome.success
         var asking = true
-        for local in names {
+        for (index, local) in names.enumerated() {
             guard let yes = approve("mput", local, asking: &asking) else { return outcome }
             if !yes { continue }
+            jobPosition = names.count > 1 ? (index + 1, names.count) : nil
+            defer { jobPosition = nil }
             let result = send(local, as: LocalName.lastComponent(local), mode: .replace, command: "mput")
             if result != .success { outcome = record(result) }
             if Interruption.isRequested { return outcome }
@@ -83,9 +85,11 @@ extension Shell {
         var asking = true
         for pattern in patterns {
             guard let found = matches(pattern, command: command, outcome: &outcome) else { continue }
-            for match in found {
+            for (index, match) in found.enumerated() {
                 guard let yes = approve(command, match.name, asking: &asking) else { return outcome }
                 if !yes { continue }
+                jobPosition = found.count > 1 ? (index + 1, found.count) : nil
+                defer { jobPosition = nil }
                 let result = body(match)
                 if result != .success { outcome = record(result) }
                 // Ctrl-C stops the whole command, not just the file it came during.

@@ -212,7 +212,10 @@ extension Shell {
 
     func transfer(_ command: String, name: String, received: Bool, progress: Bool = true,
                   _ body: () throws(FTPError) -> TransferResult) -> CommandOutcome {
-        if progress, showsProgress, settings.hashBytes == nil { progressLine = ProgressLine(console: console, name: LocalName.lastComponent(name)) }
+        if progress, showsProgress, settings.hashBytes == nil {
+            let position = jobPosition.map { "[\($0.index)/\($0.count)] " } ?? ""
+            progressLine = ProgressLine(console: console, name: position + LocalName.lastComponent(name))
+        }
         if let step = settings.hashBytes { hashMarks = HashMarks(console: console, step: step) }
         defer {
             progressLine?.finish()

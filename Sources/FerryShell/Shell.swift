@@ -28,6 +28,8 @@ public final class Shell {
     /// to what the client asks on its own (FEAT, OPTS, SIZE, MDTM, PWD) are shown only when asked for.
     var runningCommand: String?
     var lastSentVerb = ""
+    /// Which file of a multiple-file command is moving, for the progress line ("[3/10] name").
+    var jobPosition: (index: Int, count: Int)?
     /// The local folder before the last lcd (`lcd -`).
     var previousLocalDirectory: String?
     /// The remote folder a `%/` prompt shows, and the client's folder generation it was asked at.

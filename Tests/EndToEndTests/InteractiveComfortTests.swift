@@ -97,6 +97,16 @@ import Testing
         #expect(redirected.stdout.contains("ETA"), "the progress line still shows on the terminal")
     }
 
+    @Test func eachFileOfAnMgetSaysWhichOfHowManyItIs() throws {
+        let server = try PyFTPServer()
+        for index in 1...2 { try TestFiles.writeRandom(server.path("part\(index).bin"), size: 600_000) }
+        let work = try TemporaryDirectory("ferry-comfort")
+        let result = try session(server, ["send rate get 500000", "expect ftp> ", "send prompt", "expect ftp> ",
+                                          "send mget part*", "expect [1/2] part1.bin", "expect [2/2] part2.bin",
+                                          "expect ftp> ", "send quit"], directory: work.path)
+        #expect(result.status == 0, "\(result.stdout)")
+    }
+
     @Test func loginAtATerminalShowsWhatTnftpShows() throws {
         let server = try PyFTPServer()
         let work = try TemporaryDirectory("ferry-comfort")
