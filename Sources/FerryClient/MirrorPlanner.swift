@@ -51,6 +51,10 @@ final class MirrorPlanner {
     /// What the source's top folder really is (MLST `unique`), when the server says.
     var rootIdentity: String?
 
+    /// Makes the sessions that list the server's folders ahead of the plan (nil: one session lists everything).
+    var makePrefetch: ((MirrorRemoteSide) -> MirrorPrefetch)?
+    private var prefetch: MirrorPrefetch?
+
     init(options: MirrorOptions, source: Side, target: Side, remote: MirrorRemoteSide, say: @escaping (MirrorAction) -> Void) {
         self.options = options
         self.source = source
@@ -79,14 +83,32 @@ final class MirrorPlanner {
                 break
             }
             visit(folder, queue: &queue)
+            // Once the main session knows how to list (LIST: -a, the clock), other sessions list ahead of it.
+            if prefetch == nil, let makePrefetch, remote.settled, next < queue.count {
+                let started = makePrefetch(remote)
+                prefetch = started
+                for pending in queue[next...] { wantListing(of: pending, from: started) }
+            }
             // The queue's visited front is dropped now and then: memory follows the folders still to visit.
             if next > 4096 {
                 queue.removeFirst(next)
                 next = 0
             }
         }
+        prefetch?.stop()
         plan.serverTimeZoneOffset = remote.usesList ? remote.offset : nil
         return plan
+    }
+
+    /// The server-side folder of `pending`, for the prefetching sessions, when it will be listed.
+    private func wantListing(of pending: Pending, from prefetch: MirrorPrefetch) {
+        if downloading { prefetch.want(pending.source) } else if pending.targetExists { prefetch.want(pending.target) }
+    }
+
+    /// A folder's listing: fetched ahead by another session when it was, else listed now.
+    private func listing(_ side: Side, _ relative: String) throws(FTPError) -> FolderListing {
+        if case .remote = side, let prefetch, let fetched = prefetch.take(relative) { return try fetched.get() }
+        return try side.list(relative)
     }
 
     private func topIdentity() -> String? {
@@ -102,7 +124,7 @@ final class MirrorPlanner {
         var sourceNodes: [MirrorNode]
         let details: [String: String]
         do throws(FTPError) {
-            let listing = try source.list(folder.source)
+            let listing = try self.listing(source, folder.source)
             sourceNodes = listing.nodes
             details = listing.details
         } catch {
@@ -130,7 +152,7 @@ final class MirrorPlanner {
         var targetNodes: [String: MirrorNode] = [:]
         if folder.targetExists {
             do throws(FTPError) {
-                for node in try target.list(folder.target).nodes { targetNodes[node.name] = node }
+                for node in try listing(target, folder.target).nodes { targetNodes[node.name] = node }
             } catch {
                 fail(folder.target, "cannot list '\(target.describe(folder.target))': \(error.message)")
                 blockDeletions("the listing of '\(target.describe(folder.target))' failed")
@@ -242,9 +264,11 @@ final class MirrorPlanner {
                 plan.directories.append(targetPath)
                 say(.makeDirectory(path: targetPath))
             }
-            queue.append(Pending(source: sourcePath, target: targetPath, targetExists: existing != nil,
-                                 depth: folder.depth + 1, chain: folder.chain + [chainIdentity].compactMap { $0 },
-                                 listings: folder.listings))
+            let pending = Pending(source: sourcePath, target: targetPath, targetExists: existing != nil,
+                                  depth: folder.depth + 1, chain: folder.chain + [chainIdentity].compactMap { $0 },
+                                  listings: folder.listings)
+            queue.append(pending)
+            if let prefetch { wantListing(of: pending, from: prefetch) }
         case .file:
             if let existing, existing.kind != .file, !(existing.kind == .link && !downloading) {
                 let what = existing.kind == .directory ? "folder" : existing.kind == .link ? "symbolic link" : "special file"

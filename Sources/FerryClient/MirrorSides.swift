@@ -42,10 +42,19 @@ final class MirrorRemoteSide {
     private(set) var offset: Int64?
     private var offsetTried = false
 
-    init(client: FTPClient, root: String) {
+    /// `listAll` and `offset` as another session of the same mirror learned them (MirrorPrefetch's sessions).
+    init(client: FTPClient, root: String, listAll: Bool? = nil, offset: Int64? = nil) {
         self.client = client
         self.root = root
+        self.listAll = listAll
+        self.offset = offset
+        offsetTried = listAll != nil
     }
+
+    var learnedListAll: Bool? { listAll }
+
+    /// Everything other sessions need to list as this one does is known (LIST: `-a` and the clock offset).
+    var settled: Bool { !usesList || (listAll != nil && offsetTried) }
 
     var usesList: Bool { !client.features.supports("MLST") }
 

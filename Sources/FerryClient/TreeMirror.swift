@@ -90,6 +90,11 @@ public final class TreeMirror: @unchecked Sendable {
                                     target: downloading ? .local(localSide) : .remote(remoteSide),
                                     remote: remoteSide) { [sink] in sink(.planned($0)) }
         planner.rootIdentity = downloading ? try remoteIdentity() : nil
+        if options.parallel > 1 {
+            planner.makePrefetch = { [recipe, configuration, options] side in
+                MirrorPrefetch(sessions: options.parallel - 1, recipe: recipe, configuration: configuration, like: side)
+            }
+        }
         return planner.run(targetExists: downloading ? localExists : remoteExists)
     }
 

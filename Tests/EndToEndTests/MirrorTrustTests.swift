@@ -132,4 +132,24 @@ import Testing
         #expect(result.stdout.contains("[pty_session] size copy/stray.txt 2"), "kept after n: \(result.stdout)")
         #expect(!TestFiles.exists(work.file("copy/stray.txt")), "deleted after y")
     }
+
+    @Test func withParallelSessionsTheFoldersAreListedOnSeveral() throws {
+        let logs = try TemporaryDirectory("ferry-mirror-log")
+        var options = ServerOptions()
+        options.transferLog = logs.file("log")
+        options.lateReply = ("MLSD", 0.3)   // each listing takes a while: the work spreads
+        let server = try PyFTPServer(options: options)
+        for index in 0..<12 {
+            try FileManager.default.createDirectory(atPath: "\(server.root)/d\(index)", withIntermediateDirectories: true)
+            try TestFiles.write("\(server.root)/d\(index)/f.txt", "\(index)\n")
+        }
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        let result = try run(server, "mirror -P 4 . copy\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        for index in 0..<12 { #expect(TestFiles.exists(work.file("copy/d\(index)/f.txt"))) }
+        let lines = try String(contentsOfFile: logs.file("log"), encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("MLSD") }
+        #expect(lines.count == 13, "every folder listed once: \(lines)")
+        let sessions = Set(lines.compactMap { $0.components(separatedBy: " session ").last })
+        #expect(sessions.count > 1, "listed on \(sessions.count) session(s): \(lines)")
+    }
 }

@@ -172,6 +172,7 @@ def main():
             return super().handle()
 
         def ftp_MLSD(self, path):
+            self._log_transfer("MLSD", path, session=True)
             self.fs.mlsd_now = True
             try:
                 return super().ftp_MLSD(path)
@@ -247,10 +248,11 @@ def main():
         def on_file_received(self, file):
             self._log_transfer("STOR", file)
 
-        def _log_transfer(self, verb, file):
+        def _log_transfer(self, verb, file, session=False):
             if args.transfer_log:
                 with open(args.transfer_log, "a", encoding="utf-8", errors="surrogateescape") as log:
-                    log.write(f"{verb} {self.fs.fs2ftp(file)}\n")
+                    suffix = f" session {self.session_number}" if session else ""
+                    log.write(f"{verb} {self.fs.fs2ftp(file)}{suffix}\n")
 
         def ftp_FEAT(self, line):
             if args.mute_after_sessions is not None and self.session_number > args.mute_after_sessions:
