@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// The vsftpd test server leaves nothing on the machine that someone could log in with.
-@Suite struct VsftpdServerTests {
+/// Serialized: one test gives the account a login shell for a moment, which another would see.
+@Suite(.serialized) struct VsftpdServerTests {
     func shell(of user: String) throws -> String? {
         let entry = try ProcessRunner.run("/usr/bin/getent", ["passwd", user])
         return entry.status == 0 ? entry.stdout.trimmingCharacters(in: .newlines).components(separatedBy: ":").last : nil
