@@ -31,7 +31,11 @@ extension FTPClient {
         let key = "\(directoryGeneration)\u{0}\(directory ?? "")"
         if let cached = listingCache[key] { return cached }
         let saved = configuration
-        defer { configuration = saved }
+        listingDeadline = MonotonicClock.now + seconds
+        defer {
+            configuration = saved
+            listingDeadline = nil
+        }
         configuration.replyTimeout = min(saved.replyTimeout, seconds / 3)
         configuration.dataConnectTimeout = min(saved.dataConnectTimeout, seconds / 3)
         configuration.stallTimeout = min(saved.stallTimeout, seconds / 3)

@@ -244,9 +244,9 @@ extension FTPClient {
     /// Any listing verb (LIST, NLST, MLSD) into memory, with local line ends. Bounded to 64 MiB.
     public func listing(_ verb: Verb, _ path: String?) throws(FTPError) -> [UInt8] {
         let sink = DataPump.MemorySink(limit: 64 << 20)
-        // Bounded in time too: ten reply timeouts for the whole listing.
-        _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil,
-                         deadline: MonotonicClock.now + 10 * configuration.replyTimeout)
+        // Bounded in time too: ten reply timeouts for the whole listing, or less when a caller set a deadline.
+        let deadline = min(MonotonicClock.now + 10 * configuration.replyTimeout, listingDeadline ?? .infinity)
+        _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil, deadline: deadline)
         return sink.bytes
     }
 

@@ -25,9 +25,12 @@ extension CommandSpec {
         for word in words {
             if word.hasPrefix("-") { skipValue = !word.hasPrefix("--"); continue }
             if skipValue { skipValue = false; if !word.contains("remote") && !word.contains("local") { continue } }
-            if word == "..." { repeats = true; continue }
+            // "remote-files ... local-file": which word is the last cannot be known while typing: the repeated kind.
+            if word == "..." { repeats = true; break }
             let folder = word.contains("directory") || word.hasSuffix("-dir")
-            if word.hasPrefix("remote") { kinds.append(folder ? .remoteFolder : .remote) }
+            if word.hasPrefix("remote") || ["directory-name", "from-name", "to-name"].contains(word) {
+                kinds.append(folder ? .remoteFolder : .remote)
+            }
             else if word.hasPrefix("local") { kinds.append(folder ? .localFolder : .local) }
             else if word == "command" && name != "!" { kinds.append(.command) }
             else if word == "source" { kinds.append(.remoteFolder) }
@@ -55,9 +58,11 @@ struct CompletionWords: Equatable {
         var quote: Character?
         var escaped = false
         for character in line.drop(while: { $0 == " " || $0 == "\t" }) {
-            if escaped { current.append(character); escaped = false; length += 1; continue }
+            // libedit deletes by Unicode scalars: a character of several (é as e + ´, a flag) counts them all.
+            let width = character.unicodeScalars.count
+            if escaped { current.append(character); escaped = false; length += width; continue }
             if let open = quote {
-                length += 1
+                length += width
                 if character == open { quote = nil } else if character == "\\" && open == "\"" { escaped = true } else { current.append(character) }
                 continue
             }
@@ -69,7 +74,7 @@ struct CompletionWords: Equatable {
                 current = ""
                 length = 0
                 inWord = false
-            default: current.append(character); inWord = true; length += 1
+            default: current.append(character); inWord = true; length += width
             }
         }
         self.words = words

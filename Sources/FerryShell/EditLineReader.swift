@@ -55,6 +55,20 @@ public final class EditLineReader: LineReader {
         free(promptText)
     }
 
+    public func readCommand(prompt: String) -> LineInput {
+        let input = readLine(prompt: prompt)
+        if case .line(let line) = input { remember(line) }
+        return input
+    }
+
+    public func remember(_ line: String) {
+        guard let remembered = EditLineReader.historyForm(of: line) else { return }
+        ferry_hist_enter(history, remembered)
+        saved?.append(remembered)
+        if lines.last != remembered { lines.append(remembered) }
+        if lines.count > HistoryFile.limit { lines.removeFirst() }
+    }
+
     public func readLine(prompt: String) -> LineInput {
         free(promptText)
         promptText = strdup(prompt)
@@ -68,12 +82,6 @@ public final class EditLineReader: LineReader {
         }
         var line = String(cString: raw)
         while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        if let remembered = EditLineReader.historyForm(of: line) {
-            ferry_hist_enter(history, remembered)
-            saved?.append(remembered)
-            if lines.last != remembered { lines.append(remembered) }
-            if lines.count > HistoryFile.limit { lines.removeFirst() }
-        }
         return .line(line)
     }
 
@@ -85,7 +93,8 @@ public final class EditLineReader: LineReader {
               case .found(let spec) = CommandTable.standard.lookup(first) else { return line }
         let arguments = words.dropFirst()
         // quote PASS … / quote ACCT …: the verb is kept, never what follows it.
-        if spec.name == "quote", let verb = arguments.first?.uppercased(), verb == "PASS" || verb == "ACCT" {
+        if spec.name == "quote", let verb = arguments.joined(separator: " ").split(separator: " ").first?.uppercased(),
+           verb == "PASS" || verb == "ACCT" {
             return "\(spec.name) \(verb)"
         }
         // A URL with a password (open ftp://user:secret@host) keeps the user only.
@@ -100,12 +109,10 @@ public final class EditLineReader: LineReader {
     }
 
     /// The `:password` part of `scheme://user:password@host…`, when there is one.
+    /// Also `user:password@host` without a scheme; the last `@` ends the password (a password may hold `@`).
     static func urlPassword(_ word: String) -> Range<String.Index>? {
-        guard let scheme = word.firstRange(of: "://") else { return nil }
-        let rest = word[scheme.upperBound...]
-        guard let at = rest.firstIndex(of: "@") else { return nil }
-        let userinfo = rest[..<at]
-        guard let colon = userinfo.firstIndex(of: ":") else { return nil }
+        let rest = word.firstRange(of: "://").map { word[$0.upperBound...] } ?? word[...]
+        guard let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return nil }
         return colon..<at
     }
 
@@ -133,7 +140,11 @@ public final class EditLineReader: LineReader {
             lastCompletion = before
             return FERRY_CC_ERROR
         }
-        Console.write(isatty(1) == 1 ? 1 : 2, "\n" + EditLineReader.columns(result.candidates, width: Console.terminalWidth()))
+        // A folder of thousands says how many instead of filling the screen.
+        let listing = result.candidates.count > 200
+            ? "\(result.candidates.count) names match; type more of the name\n"
+            : EditLineReader.columns(result.candidates, width: Console.terminalWidth())
+        Console.write(isatty(1) == 1 ? 1 : 2, "\n" + listing)
         return FERRY_CC_REDISPLAY
     }
 

@@ -31,9 +31,12 @@ final class HistoryFile {
     }
 
     private static func read(_ path: String) -> [String] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        // Not a FIFO or device planted there: O_NONBLOCK for the open, a regular file for the read.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return [] }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return [] }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         // Bounded: a history file is at most 1,000 lines; 4 MiB is plenty.

@@ -13,12 +13,19 @@ public enum LineInput: Equatable {
 
 /// Where command lines come from: libedit on a terminal, plain lines otherwise.
 public protocol LineReader: AnyObject {
+    /// A line for a question (a password prompt aside): never remembered in the history.
     func readLine(prompt: String) -> LineInput
+    /// A command line: remembered in the history (secrets masked).
+    func readCommand(prompt: String) -> LineInput
+    /// Adds a command line to the history (one put together from a question's answer).
+    func remember(_ line: String)
     /// The command lines remembered, oldest first (`history`); none for plain lines.
     var historyLines: [String] { get }
 }
 
 extension LineReader {
+    public func readCommand(prompt: String) -> LineInput { readLine(prompt: prompt) }
+    public func remember(_ line: String) {}
     public var historyLines: [String] { [] }
 }
 

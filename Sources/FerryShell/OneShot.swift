@@ -105,11 +105,8 @@ final class OneShot {
 
     /// The URL with any password replaced, for messages.
     static func redacted(_ text: String) -> String {
-        let scheme = text.lowercased().hasPrefix("ftps://") ? "ftps://" : "ftp://"
-        guard text.lowercased().hasPrefix(scheme) else { return text }
-        let rest = text.dropFirst(scheme.count)
-        let authority = rest.prefix { $0 != "/" }
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return text }
-        return scheme + String(rest[..<colon]) + ":XXXX" + String(rest[at...])
+        // Any scheme (a mistyped one too), and the last '@' ends the password: a password may hold '/' or '@'.
+        guard let range = EditLineReader.urlPassword(text) else { return text }
+        return String(text[..<range.lowerBound]) + ":XXXX" + String(text[range.upperBound...])
     }
 }

@@ -33,7 +33,8 @@ final class ProgressLine {
         let stalled = now - lastChange.time >= 3
         // A resumed file shows where it stands as a whole (reget): bytes and total from the file's start.
         let whole = progress.resumedFrom + progress.bytes
-        var right = "  \(ByteFormat.short(whole))" + (rate > 0 ? "  \(ByteFormat.short(Int64(rate)))/s" : "")
+        var right = "  " + ProgressLine.padded(ByteFormat.short(whole), 10)
+            + "  " + ProgressLine.padded(rate > 0 ? "\(ByteFormat.short(Int64(rate)))/s" : "", 12)
         var percentText = ""
         var fraction: Double?
         if let remaining = progress.expected, remaining + progress.resumedFrom > 0 {
@@ -53,8 +54,8 @@ final class ProgressLine {
         } else if stalled {
             right += "  stalled"
         }
-        // Keep the line a column short of the width: a full last column wraps on some terminals.
-        let room = max(20, width - 1)
+        // Keep the line a column short of the width: a full last column wraps on some terminals; never longer.
+        let room = max(1, width - 1)
         let shownName = String(name.prefix(max(8, min(30, room / 4))))
         let fixed = shownName.count + 2 + percentText.count + right.count
         var bar = ""
@@ -64,6 +65,11 @@ final class ProgressLine {
             bar = " |" + String(repeating: "*", count: filled) + String(repeating: " ", count: cells - filled) + "|"
         }
         return String((shownName + "  " + percentText + bar + right).prefix(room))
+    }
+
+    /// `text` right-aligned in `width` columns, so the bar keeps its length while the numbers change.
+    static func padded(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
     /// Seconds as mm:ss, or h:mm:ss from an hour on.

@@ -13,15 +13,17 @@ extension Shell {
         // The listing a completion fetches is not shown: the line being typed stays as it is.
         completing = true
         defer { completing = false }
-        let parsed = CompletionWords(lineBeforeCursor)
+        // At a "(remote-file) " question the command is already known: complete as its argument.
+        let parsed = CompletionWords(completionPrefix + lineBeforeCursor)
         let matches: [(word: String, folder: Bool)]
         if parsed.words.isEmpty {
             matches = commandNames(parsed.current)
         } else {
             guard case .found(let spec) = table.lookup(parsed.words[0]) else { return .none }
-            let position = parsed.words.dropFirst().filter { !$0.hasPrefix("-") }.count
             guard !parsed.current.hasPrefix("-") else { return .none }
-            switch spec.completionKind(argument: position) {
+            let wasConnected = client.isConnected
+            defer { if wasConnected, !client.isConnected { completionDroppedConnection = true } }
+            switch Shell.completionKind(spec, words: Array(parsed.words.dropFirst())) {
             case .command: matches = commandNames(parsed.current)
             case .remote: matches = remoteNames(parsed.current, foldersOnly: false)
             case .remoteFolder: matches = remoteNames(parsed.current, foldersOnly: true)
@@ -33,6 +35,37 @@ extension Shell {
         return Shell.completion(of: parsed, from: matches)
     }
 
+    /// Options that take a value, per command: the value is not an argument to complete.
+    static let optionsWithValues: [String: Set<String>] = [
+        "pget": ["-n"], "mget": ["-P"], "mput": ["-P"], "mreget": ["-P"],
+        "mirror": ["-P", "-X", "-I", "--max-delete", "--use-pget-n", "--exclude-glob", "--include-glob", "--parallel"],
+    ]
+
+    /// What the next argument of `spec` names, given the words typed after the command.
+    static func completionKind(_ spec: CommandSpec, words: [String]) -> CompletionKind {
+        let valued = optionsWithValues[spec.name] ?? []
+        var position = 0
+        var skip = false
+        for word in words {
+            if skip { skip = false; continue }
+            if word.hasPrefix("-"), word.count > 1 {
+                skip = valued.contains(word)
+                continue
+            }
+            position += 1
+        }
+        if spec.name == "mirror" {
+            // mirror [source [target]]: a server folder then a local one; -R the other way round.
+            let reverse = words.contains("-R") || words.contains("--reverse") || words.contains { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("R") }
+            switch position {
+            case 0: return reverse ? .localFolder : .remoteFolder
+            case 1: return reverse ? .remoteFolder : .localFolder
+            default: return .nothing
+            }
+        }
+        return spec.completionKind(argument: position)
+    }
+
     /// From the matching words to what TAB does.
     static func completion(of parsed: CompletionWords, from matches: [(word: String, folder: Bool)]) -> Completion {
         guard !matches.isEmpty else { return .none }
@@ -42,7 +75,7 @@ extension Shell {
                               insert: CompletionWords.quoted(only.word, closed: !only.folder) + (only.folder ? "" : " "))
         }
         let shared = matches.map(\.word).reduce(matches[0].word) { commonPrefix($0, $1) }
-        if shared.count > parsed.current.count {
+        if shared.unicodeScalars.count > parsed.current.unicodeScalars.count {
             return Completion(replace: parsed.currentLength, insert: CompletionWords.quoted(shared, closed: false), ambiguous: true)
         }
         return Completion(candidates: matches.map { LocalName.lastComponent($0.word) + ($0.folder ? "/" : "") }.sorted())
@@ -64,8 +97,10 @@ extension Shell {
         guard let entries = client.entries(in: folder.isEmpty ? nil : folder, within: Shell.completionTimeLimit) else { return [] }
         return entries.compactMap { entry in
             let isFolder = entry.kind == .directory
+            // A name with a control character never goes into the line: a CR or LF in it would read back as two
+            // words, the second one a local target such as "|command".
             guard entry.name.hasPrefix(prefix), entry.format != .raw, LocalName.isPlainComponent(entry.name),
-                  !foldersOnly || isFolder || entry.kind == .link else { return nil }
+                  !Shell.hasControlCharacter(entry.name), !foldersOnly || isFolder || entry.kind == .link else { return nil }
             return (folder + entry.name + (isFolder ? "/" : ""), isFolder)
         }
     }
@@ -80,13 +115,18 @@ extension Shell {
             let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard name != ".", name != "..", name.hasPrefix(prefix), !prefix.isEmpty || !name.hasPrefix(".") else { continue }
+            guard name != ".", name != "..", name.hasPrefix(prefix), !prefix.isEmpty || !name.hasPrefix("."),
+                  !Shell.hasControlCharacter(name) else { continue }
             var info = stat()
             let isFolder = stat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             if foldersOnly, !isFolder { continue }
             found.append((folder + name + (isFolder ? "/" : ""), isFolder))
         }
         return found
+    }
+
+    static func hasControlCharacter(_ name: String) -> Bool {
+        name.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || Console.isBidiControl($0) }
     }
 
     /// `a/b/c` → (`a/b/`, `c`); `c` → (``, `c`).

@@ -17,26 +17,49 @@ extension Shell {
     }
 
     /// ls --json [remote-path [local-file]]: the parsed listing, one JSON object per entry, written as it arrives
-    /// to standard output or the local file.
+    /// to standard output, the local file, or `|command`.
     func jsonListing(_ args: [String], command: String) -> CommandOutcome {
         guard args.count <= 2 else { return .usage }
-        var fd: Int32 = console.standardOutputIsData ? 2 : 1
-        if args.count == 2, args[1] != "-" {
-            let target = Shell.expandingTilde(args[1])
-            guard mayReplaceLocalFile(target) else { return .failure("\(command): kept the local file '\(Console.sanitize(target))'") }
-            fd = Glibc.open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-            guard fd >= 0 else { return .failure("\(command): cannot create '\(target)': \(String(cString: strerror(errno)))") }
-        }
-        defer { if fd > 2 { Glibc.close(fd) } }
-        let out = LineWriter(fd)
-        do throws(FTPError) {
-            try client.eachEntry(in: args.first.flatMap { $0 == "." ? nil : $0 }) { entry in
+        let path = args.first.flatMap { $0 == "." ? nil : $0 }
+        func body(_ fd: Int32) throws(FTPError) -> TransferResult {
+            let out = LineWriter(fd)
+            try client.eachEntry(in: path) { (entry) throws(FTPError) in
                 out.line(JSONLines.render(entry))
+                try Shell.stopIfFailed(out)
             }
             out.flush()
-            if let failure = out.failure { throw FTPError(.localFile, "cannot write the listing: \(FTPError.systemMessage(failure))") }
+            try Shell.stopIfFailed(out)
+            return TransferResult(bytes: out.written, seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"]))
+        }
+        return writeListing(into: args.count == 2 ? args[1] : "-", command: command, body)
+    }
+
+    /// Where a listing goes: standard output (`-`), `|command`, or a local file (asked before replacing one at a
+    /// terminal).
+    private func writeListing(into target: String, command: String,
+                              _ body: (Int32) throws(FTPError) -> TransferResult) -> CommandOutcome {
+        do throws(FTPError) {
+            switch Destination.typed(target) {
+            case .command(let line): _ = try toCommand(line, body)
+            case .standardOutput: _ = try body(1)   // the listing is the data
+            case .file(let name), .derivedFile(let name):
+                guard mayReplaceLocalFile(name) else { return .failure("\(command): kept the local file '\(Console.sanitize(name))'") }
+                let fd = WireText.withCString(name) { Glibc.open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) }
+                guard fd >= 0 else {
+                    return .failure("\(command): cannot create '\(Console.sanitize(name))': \(String(cString: strerror(errno)))")
+                }
+                defer { Glibc.close(fd) }
+                _ = try body(fd)
+            }
         } catch { return failure(command, error) }
         return .success
+    }
+
+    /// A reader that went away (a pager quit, `head`) stops the listing rather than letting it run on unread.
+    static func stopIfFailed(_ out: LineWriter) throws(FTPError) {
+        if let failure = out.failure {
+            throw FTPError(.localFile, "cannot write the listing: \(FTPError.systemMessage(failure))")
+        }
     }
 
     /// mls / mdir remote-files … local-file: several listings into one local file (`-` for standard output).
@@ -84,32 +107,16 @@ extension Shell {
             let sanitized = console.outputIsTerminal && (fd == 1 || target.hasPrefix("|"))
             let out = LineWriter(fd)
             for path in paths {
-                try client.eachListingLine(verb, path) { line in
+                try client.eachListingLine(verb, path) { (line) throws(FTPError) in
                     if sanitized { out.line(Console.sanitize(String(decoding: line, as: UTF8.self))) } else { out.line(line) }
+                    try Shell.stopIfFailed(out)
                 }
             }
             out.flush()
-            if let failure = out.failure {
-                throw FTPError(.localFile, "cannot write the listing: \(FTPError.systemMessage(failure))")
-            }
+            try Shell.stopIfFailed(out)
             return TransferResult(bytes: out.written, seconds: 0, reply: Reply(code: ReplyCode(226), lines: ["226"]))
         }
-        do throws(FTPError) {
-            if target.hasPrefix("|") {
-                _ = try toCommand(String(target.dropFirst()), body)
-            } else if target == "-" {
-                _ = try body(1)
-            } else {
-                guard mayReplaceLocalFile(target) else { return .failure("\(command): kept the local file '\(Console.sanitize(target))'") }
-                let fd = Glibc.open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-                guard fd >= 0 else {
-                    return .failure("\(command): cannot create '\(target)': \(String(cString: strerror(errno)))")
-                }
-                defer { Glibc.close(fd) }
-                _ = try body(fd)
-            }
-        } catch { return failure(command, error) }
-        return .success
+        return writeListing(into: target, command: command, body)
     }
 
     /// Writes listing bytes; on a terminal, control characters in names are made visible first.

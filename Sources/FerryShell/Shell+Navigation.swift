@@ -40,13 +40,13 @@ extension Shell {
             return .failure("lcd: cannot change to '\(target)': \(String(cString: strerror(errno)))")
         }
         previousLocalDirectory = here
-        console.line("Local directory now: \(Shell.localDirectory())")
+        console.line("Local directory now: \(Console.sanitize(Shell.localDirectory()))")
         return .success
     }
 
     func lpwd(_ args: [String]) -> CommandOutcome {
         guard args.isEmpty else { return .usage }
-        console.line("Local directory: \(Shell.localDirectory())")
+        console.line("Local directory: \(Console.sanitize(Shell.localDirectory()))")
         return .success
     }
 

@@ -60,7 +60,10 @@ extension Shell {
         let download = SegmentedDownload(remote, toPath: local, segments: segments, recipe: recipe,
                                          configuration: settings.client, options: options, policy: policy) { display.handle($0) }
         var report: FTPClient.DownloadReport?
-        let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
+        // The segments' ABOR replies (426, 225/226) are the job's own business, not lines over the progress.
+        quietReplies = true
+        defer { quietReplies = false }
+        let outcome = transfer(command, name: remote, received: true, progress: false) { () throws(FTPError) -> TransferResult in
             let done = try download.run(on: client)
             report = done
             return done.result

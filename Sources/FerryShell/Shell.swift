@@ -34,6 +34,12 @@ public final class Shell {
     var previousLocalDirectory: String?
     /// The remote folder a `%/` prompt shows, and the client's folder generation it was asked at.
     var promptFolder: (generation: Int, path: String)?
+    /// What TAB completes after, while a "(remote-file) " question waits ("get ").
+    var completionPrefix = ""
+    /// A listing TAB asked for timed out and the connection was closed with it (said at the next command).
+    var completionDroppedConnection = false
+    /// A job draws its own progress and its replies are internal (pget): only debug shows them.
+    var quietReplies = false
     /// TAB is fetching a listing: the session's chatter stays off the line being edited.
     var completing = false
 
@@ -52,7 +58,7 @@ public final class Shell {
     public func run() -> Int32 {
         while true {
             Interruption.clear()
-            switch reader.readLine(prompt: currentPrompt) {
+            switch reader.readCommand(prompt: currentPrompt) {
             case .endOfInput:
                 if interactive { console.line("") }
                 client.quit()
@@ -66,6 +72,8 @@ public final class Shell {
                     return exitStatus
                 }
             case .line(let line):
+                // A Ctrl-C while the prompt was drawn (%/ asks PWD) or TAB fetched a listing ended that, not this.
+                Interruption.clear()
                 let outcome = execute(line: line)
                 if outcome == .quit { return exitStatus }
                 if settings.exitOnError, !interactive, failures > 0 {
@@ -108,7 +116,10 @@ public final class Shell {
                 // A reply that timed out closed the connection (a late reply must not answer the next command):
                 // get the session back, as after a drop, before running this one.
                 guard client.droppedAfterTimeout, session != nil else { return report(.failure("Not connected."), command: nil) }
-                console.error("The last reply timed out, so the connection was closed; reconnecting.")
+                console.error(completionDroppedConnection
+                    ? "A listing for TAB did not come in time, so the connection was closed; reconnecting."
+                    : "The last reply timed out, so the connection was closed; reconnecting.")
+                completionDroppedConnection = false
                 client.configuration = settings.client
                 if case .failure(let message) = reconnect() { return report(.failure(message), command: nil) }
             }
@@ -116,8 +127,14 @@ public final class Shell {
             var arguments = arguments
             // tnftp at a terminal asks for a missing first argument: "(remote-file) ".
             if arguments.isEmpty, interactive, let wanted = spec.requiredArgumentName {
-                guard case .line(let answer) = reader.readLine(prompt: "(\(wanted)) "),
-                      let words = try? Tokenizer.split(answer), !words.isEmpty else { return report(.usage, command: spec) }
+                completionPrefix = spec.name + " "
+                let read = reader.readLine(prompt: "(\(wanted)) ")
+                completionPrefix = ""
+                guard case .line(let answer) = read, let words = try? Tokenizer.split(answer), !words.isEmpty else {
+                    return report(.usage, command: spec)
+                }
+                // History keeps the whole command, secrets masked as for any line.
+                reader.remember(spec.name + " " + answer)
                 arguments = words
             }
             runningCommand = spec.name
@@ -208,7 +225,7 @@ public final class Shell {
             if settings.debug { console.line("---> " + Console.sanitize(line)) }
         case .received(let reply):
             hashMarks?.endLine()
-            if settings.debug || settings.verbose && (settings.allReplies || !isBackgroundReply) {
+            if settings.debug || settings.verbose && !quietReplies && (settings.allReplies || !isBackgroundReply) {
                 for line in reply.lines { console.line(Console.sanitize(line)) }
             }
         case .notice(let text):

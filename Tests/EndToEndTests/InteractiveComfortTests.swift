@@ -41,6 +41,31 @@ import Testing
                 "the replies of the listings TAB fetched are not shown, only those of the two gets: \(result.stdout)")
     }
 
+    /// A review found this one: a server's name with a CR went into the line and read back as two words, the
+    /// second a local "|command" that ran. A name with a control character is never completed.
+    @Test func aNameWithALineBreakIsNeverPutIntoTheLine() throws {
+        var options = ServerOptions()
+        options.extraMLSDLines = ["type=file;size=1;modify=20200101000000; invoice.pdf\r|touch${IFS}PWNED"]
+        let server = try PyFTPServer(options: options)
+        let work = try TemporaryDirectory("ferry-comfort")
+        let result = try session(server, ["type get inv\t", "send ", "expect ftp> ", "send quit"], directory: work.path)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(!TestFiles.exists(work.file("PWNED")), "nothing ran: \(result.stdout)")
+    }
+
+    @Test func anAnswerToAQuestionForAnArgumentIsRememberedAsTheCommandWithoutItsPassword() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-comfort")
+        let state = try TemporaryDirectory("ferry-comfort-state")
+        let result = try Ferry.pty(["-n", server.host, String(server.port)], [
+            "expect ftp> ", "send user", "expect (username) ", "send \(server.user) \(server.password)", "expect 230",
+            "expect ftp> ", "send quit",
+        ], directory: work.path, expectTimeout: 10, environment: ["XDG_STATE_HOME": state.path])
+        #expect(result.status == 0, "\(result.stdout)")
+        let saved = try String(contentsOfFile: state.file("ferry/history"), encoding: .utf8)
+        #expect(saved.contains("user \(server.user)") && !saved.contains(server.password), "\(saved)")
+    }
+
     @Test func tabNeverHangsOnAServerThatDoesNotAnswerTheListing() throws {
         var options = ServerOptions()
         options.lateReply = ("MLSD", 60)

@@ -43,6 +43,11 @@ import Testing
         #expect(try String(contentsOfFile: work.file("out.json"), encoding: .utf8).contains("\"name\":\"d.txt\""))
         #expect(!TestFiles.exists(work.file("--json")), "never a local file named --json")
         #expect(result.stdout.contains("\"name\":\"d.txt\""), "\(result.stdout)")
+        let piped = try Ferry.run(["-n", server.host, String(server.port)],
+                                  script: "user \(server.user) \(server.password)\nls --json . \"|head -c 10 >/dev/null\"\n",
+                                  directory: work.path)
+        #expect(piped.status == 0, "\(piped.output)")
+        #expect(!TestFiles.exists(work.file("|head -c 10 >/dev/null")), "|command is a command for ls --json too")
         let file = try Ferry.run(["--json", url(server, "f.txt")], directory: work.path)
         #expect(file.status == 2 && file.stderr.contains("--json lists a folder"), "\(file.output)")
         #expect(!TestFiles.exists(work.file("f.txt")), "nothing downloaded silently")

@@ -18,6 +18,8 @@ import Testing
         #expect(parts("get ") == Parts(words: ["get"], current: "", length: 0))
         #expect(parts("get \"my f") == Parts(words: ["get"], current: "my f", length: 5))
         #expect(parts("get my\\ f") == Parts(words: ["get"], current: "my f", length: 5))
+        // libedit deletes by Unicode scalars: "cafe" + U+0301 is five of them.
+        #expect(parts("put cafe\u{301}").length == 5)
         #expect(CompletionWords.quoted("my file.txt", closed: true) == "\"my file.txt\"")
         #expect(CompletionWords.quoted("my folder/", closed: false) == "\"my folder/")
         #expect(CompletionWords.quoted("a\"b", closed: true) == "\"a\\\"b\"")
@@ -36,6 +38,14 @@ import Testing
         #expect(try kind("mget", 0) == .remote && kind("mget", 5) == .remote)
         #expect(try kind("mput", 3) == .local && kind("help", 0) == .command)
         #expect(try kind("pget", 0) == .remote && kind("open", 0) == .nothing)
+        #expect(try kind("mkdir", 0) == .remoteFolder && kind("rename", 1) == .remote && kind("mls", 3) == .remote)
+        func after(_ name: String, _ words: [String]) throws -> CompletionKind {
+            guard case .found(let spec) = table.lookup(name) else { throw CancellationError() }
+            return Shell.completionKind(spec, words: words)
+        }
+        #expect(try after("pget", ["-n", "2"]) == .remote, "an option's value is not an argument")
+        #expect(try after("mirror", []) == .remoteFolder && after("mirror", ["-R"]) == .localFolder)
+        #expect(try after("mirror", ["-Rn", "site"]) == .remoteFolder && after("mirror", ["-P", "4", "pub"]) == .localFolder)
     }
 
     @Test func aMistypedCommandGetsOneSuggestionOrNone() {
@@ -71,6 +81,11 @@ import Testing
         #expect(EditLineReader.historyForm(of: "quote acct 1234") == "quote ACCT")
         #expect(EditLineReader.historyForm(of: "open ftp://alice:s3cret@example.org/pub") == "open ftp://alice@example.org/pub")
         #expect(EditLineReader.historyForm(of: "get report.pdf") == "get report.pdf")
+        #expect(EditLineReader.historyForm(of: "quote \"PASS secret2\"") == "quote PASS")
+        #expect(EditLineReader.historyForm(of: "open ftp://tester:p@ss@example.org/") == "open ftp://tester@example.org/")
+        #expect(EditLineReader.historyForm(of: "open tester:pw@example.org") == "open tester@example.org")
+        #expect(OneShot.redacted("sftp://bob:hunter2@127.0.0.1/x") == "sftp://bob:XXXX@127.0.0.1/x")
+        #expect(OneShot.redacted("ftp://bob:hun/ter2@127.0.0.1/x") == "ftp://bob:XXXX@127.0.0.1/x")
     }
 
     @Test func theHistoryFileKeepsTheLast1000LinesPrivately() throws {
