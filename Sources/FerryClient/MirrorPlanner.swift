@@ -47,7 +47,7 @@ final class MirrorPlanner {
     let target: Side
     let remote: MirrorRemoteSide
     let say: (MirrorAction) -> Void
-    private var plan = MirrorPlan()
+    var plan = MirrorPlan()
     /// What the source's top folder really is (MLST `unique`), when the server says.
     var rootIdentity: String?
 
@@ -82,9 +82,13 @@ final class MirrorPlanner {
                 plan.failed += 1
                 break
             }
+            let visitStart = MonotonicClock.now
             visit(folder, queue: &queue)
-            // Once the main session knows how to list (LIST: -a, the clock), other sessions list ahead of it.
-            if prefetch == nil, let makePrefetch, remote.settled, next < queue.count {
+            // Once the main session knows how to list (LIST: -a, the clock), other sessions list ahead of it — when
+            // that pays for their logins: many folders still to visit, or listings that take a while (a far server).
+            let backlog = queue.count - next
+            let slow = MonotonicClock.now - visitStart > 0.05
+            if prefetch == nil, let makePrefetch, remote.settled, backlog >= 16 || (slow && backlog >= 2) {
                 let started = makePrefetch(remote)
                 prefetch = started
                 for pending in queue[next...] { wantListing(of: pending, from: started) }
@@ -348,71 +352,25 @@ final class MirrorPlanner {
 
     struct LinkSkip: Error { let reason: String; init(_ reason: String) { self.reason = reason } }
 
-    private func isExcluded(_ name: String, path: String, directory: Bool) -> Bool {
+    func isExcluded(_ name: String, path: String, directory: Bool) -> Bool {
         options.excludes.contains { matches($0, name: name, path: path) || (directory && matches($0, name: name + "/", path: path + "/")) }
     }
 
-    private func matches(_ pattern: String, name: String, path: String) -> Bool {
+    func matches(_ pattern: String, name: String, path: String) -> Bool {
         pattern.contains("/") ? fnmatch(pattern, path, FNM_PATHNAME) == 0 : fnmatch(pattern, name, 0) == 0
     }
 
-    /// A target entry mirror leaves alone: excluded, a file no `-I` glob takes, or a dot file a LIST without
-    /// `-a` may have hidden on the server.
-    private func isProtected(_ name: String, path: String, kind: ListingEntry.Kind) -> Bool {
-        let isDirectory = kind == .directory
-        if isExcluded(name, path: path, directory: isDirectory) { return true }
-        if !isDirectory, !options.includes.isEmpty, !options.includes.contains(where: { matches($0, name: name, path: path) }) {
-            return true
-        }
-        return name.hasPrefix(".") && remote.hidesDotFiles
-    }
-
-    /// A target entry the source lacks: a file, or a folder with everything in it (listed now, children first).
-    /// A folder goes only when everything in it goes: one protected child keeps it. True when `path` goes.
-    @discardableResult
-    private func planDeletion(_ path: String, isDirectory: Bool, depth: Int) -> Bool {
-        if isDirectory {
-            guard depth < options.maxDepth else {
-                blockDeletions("'\(path)' is too deep to empty")
-                return false
-            }
-            let children: [MirrorNode]
-            do throws(FTPError) { children = try target.list(path).nodes } catch {
-                fail(path, "cannot list '\(target.describe(path))' to delete it: \(error.message)")
-                blockDeletions("the listing of '\(target.describe(path))' failed")
-                return false
-            }
-            if children.contains(where: \.unreadable) {
-                blockDeletions("a line of the listing of '\(path)' could not be read")
-                return false
-            }
-            var everything = true
-            for child in children.sorted(by: { $0.name < $1.name }) {
-                let childPath = MirrorPath.join(path, child.name)
-                guard LocalName.isPlainComponent(child.name), !isProtected(child.name, path: childPath, kind: child.kind) else {
-                    everything = false
-                    continue
-                }
-                if !planDeletion(childPath, isDirectory: child.kind == .directory, depth: depth + 1) { everything = false }
-            }
-            guard everything else { return false }
-        }
-        plan.deletions.append(MirrorDeletion(path: path, isDirectory: isDirectory))
-        say(.delete(path: path, isDirectory: isDirectory))
-        return true
-    }
-
-    private func skip(_ path: String, _ reason: String) {
+    func skip(_ path: String, _ reason: String) {
         plan.skipped += 1
         say(.skip(path: path, reason: reason))
     }
 
-    private func fail(_ path: String, _ message: String) {
+    func fail(_ path: String, _ message: String) {
         plan.failed += 1
         say(.failed(path: path, message: message))
     }
 
-    private func blockDeletions(_ reason: String) {
+    func blockDeletions(_ reason: String) {
         if plan.deletionsBlocked == nil { plan.deletionsBlocked = reason }
     }
 }

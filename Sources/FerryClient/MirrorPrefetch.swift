@@ -72,7 +72,7 @@ final class MirrorPrefetch: @unchecked Sendable {
         while let relative = nextFolder() {
             if client == nil {
                 guard let opened = FTPClient.extraSession(recipe, configuration: configuration, type: .ascii, notice: { _ in }) else {
-                    state.withLock { $0.running.remove(relative) }
+                    _ = state.withLock { $0.running.remove(relative) }
                     return
                 }
                 client = opened

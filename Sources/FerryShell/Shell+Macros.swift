@@ -42,7 +42,10 @@ extension Shell {
         var failed = false
         for current in rounds {
             for line in lines {
-                let outcome = execute(line: Shell.expand(line, arguments: arguments, current: current))
+                let expanded = Shell.expand(line, arguments: arguments, current: current)
+                // tnftp shows each line of a macro (.netrc's init too) as it runs it, when verbose; never a password.
+                if settings.verbose, let shown = EditLineReader.historyForm(of: expanded) { console.line(Console.sanitize(shown)) }
+                let outcome = execute(line: expanded)
                 if outcome == .quit { return .quit }
                 if case .failure = outcome { failed = true }
                 if case .usage = outcome { failed = true }

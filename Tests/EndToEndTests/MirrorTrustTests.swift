@@ -137,7 +137,7 @@ import Testing
         let logs = try TemporaryDirectory("ferry-mirror-log")
         var options = ServerOptions()
         options.transferLog = logs.file("log")
-        options.lateReply = ("MLSD", 0.3)   // each listing takes a while: the work spreads
+        options.lateReply = ("MLSD", 0.2)   // each listing takes a while (a far server): the work spreads
         let server = try PyFTPServer(options: options)
         for index in 0..<12 {
             try FileManager.default.createDirectory(atPath: "\(server.root)/d\(index)", withIntermediateDirectories: true)
