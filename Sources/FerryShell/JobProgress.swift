@@ -65,6 +65,15 @@ final class JobProgress: @unchecked Sendable {
         }
     }
 
+    /// A line of output while the job runs: the progress line is erased first and drawn again after it.
+    func say(_ text: String) {
+        state.withLock { state in
+            clear(&state)
+            console.line(text)
+            draw(&state, force: true)
+        }
+    }
+
     /// Erases the line; with verbose, says what the job moved.
     func finish(verbose: Bool, received: Bool) {
         state.withLock { state in

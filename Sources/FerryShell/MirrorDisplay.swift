@@ -134,12 +134,13 @@ final class MirrorDisplay: @unchecked Sendable {
         }
     }
 
-    /// One line: text for people (sanitized), or one JSON object with the keys in a fixed order.
+    /// One line: text for people (sanitized), or one JSON object with the keys in a fixed order. While files move,
+    /// the overall progress line steps aside for it.
     private func say(_ fields: [String: Any], text: String) {
         if json {
             console.line(MirrorDisplay.object(fields))
         } else if !text.isEmpty {
-            console.line(Console.sanitize(text))
+            if let job { job.say(Console.sanitize(text)) } else { console.line(Console.sanitize(text)) }
         }
     }
 

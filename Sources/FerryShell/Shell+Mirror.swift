@@ -106,6 +106,9 @@ extension Shell {
         mirror.policy.retries = settings.retries
         mirror.downloadOptions.verify = settings.verify
         let start = MonotonicClock.now
+        // The mirror prints what it does; the main session's replies would land on the progress line.
+        quietReplies = true
+        defer { quietReplies = false }
         let plan: MirrorPlan
         do throws(FTPError) { plan = try mirror.plan() } catch { return failure("mirror", error) }
         if let offset = plan.serverTimeZoneOffset, offset != 0 || settings.verbose {

@@ -93,6 +93,9 @@ extension Shell {
         let progress = JobProgress(console: console, command: command, names: names, sizes: items.map(\.size),
                                    showsLine: showsProgress)
         let pool = TransferPool(items, settings: job, recipe: recipe, configuration: settings.client) { progress.handle($0) }
+        // One overall line for the job: the main session's replies stay off it (debug still shows them).
+        quietReplies = true
+        defer { quietReplies = false }
         let results = pool.run(on: client)
         progress.finish(verbose: settings.verbose, received: items[0].direction == .download)
         return results
