@@ -105,6 +105,32 @@ extension FTPClient {
         return Timestamp.parse(String(text[range.upperBound...].prefix { $0 != ";" && $0 != " " }))
     }
 
+    /// Sets a remote file's modification time, and reads it back: MFMT where FEAT offers it (its reply says the
+    /// time set); else vsftpd's `MDTM YYYYMMDDHHMMSS path`, tried once per session and read back with MDTM (a
+    /// server that takes it for a file name answers 550, and the session stops trying). False when the server
+    /// cannot; an error when it set another time.
+    @discardableResult
+    public func setRemoteTime(_ path: String, to seconds: Int64) throws(FTPError) -> Bool {
+        if features.supports("MFMT") {
+            let set = try setModificationTime(path, to: seconds)
+            if let set, set != seconds {
+                throw FTPError(.commandFailed, "the server set the time of '\(path)' to \(Timestamp.readable(set, separator: " ")) instead of \(Timestamp.readable(seconds, separator: " "))")
+            }
+            return true
+        }
+        guard features.supports("MDTM"), timeSettingByMDTM != false else { return false }
+        let reply = try execute(Command(.mdtm, "\(Timestamp.format(seconds)) \(path)"))
+        guard reply.code.isSuccess else {
+            timeSettingByMDTM = false
+            return false
+        }
+        if timeSettingByMDTM == nil {
+            let back = try FTPClient.unlessRefused { () throws(FTPError) in try modificationTime(path) }
+            timeSettingByMDTM = back.flatMap(Timestamp.parse) == seconds
+        }
+        return timeSettingByMDTM == true
+    }
+
     static func quotedPath(in text: String) -> String? {
         guard let open = text.firstIndex(of: "\"") else { return nil }
         var result = ""

@@ -32,6 +32,8 @@ public final class FTPClient {
     public internal(set) var certificate: CertificateCheck?
     /// Parsed listings by directory, for this session (see `entries(in:)`).
     var listingCache: [String: [ListingEntry]] = [:]
+    /// Whether `MDTM YYYYMMDDHHMMSS path` sets a time on this server (vsftpd): nil until tried.
+    var timeSettingByMDTM: Bool?
     /// Bumped by every change of working directory, so cached relative listings are not reused elsewhere.
     public internal(set) var directoryGeneration = 0
     /// When set, listings read into memory end by then (TAB completion's time bound).

@@ -186,15 +186,10 @@ public final class TransferPool: @unchecked Sendable {
         _ = WireText.withCString(item.local) { utimensat(AT_FDCWD, $0, &times, 0) }
     }
 
-    /// The remote copy takes the local file's time by MFMT, read back from the reply; without MFMT nothing is done.
+    /// The remote copy takes the local file's time (`FTPClient.setRemoteTime`); a server that cannot is left as it is.
     static func setRemoteTime(_ item: Item, client: FTPClient) throws(FTPError) {
-        guard client.features.supports("MFMT") else { return }
         var info = stat()
         guard WireText.withCString(item.local, { stat($0, &info) }) == 0 else { return }
-        let wanted = Int64(info.st_mtim.tv_sec)
-        let set = try client.setModificationTime(item.remote, to: wanted)
-        if let set, set != wanted {
-            throw FTPError(.commandFailed, "the server set the time of '\(item.remote)' to \(Timestamp.readable(set, separator: " ")) instead of \(Timestamp.readable(wanted, separator: " "))")
-        }
+        _ = try client.setRemoteTime(item.remote, to: Int64(info.st_mtim.tv_sec))
     }
 }

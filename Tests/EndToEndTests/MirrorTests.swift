@@ -173,6 +173,8 @@ import Testing
         #expect(up.status == 0, "\(up.output)")
         let uploads = MirrorTests.transfers(in: server.logPath, "OK UPLOAD")
         #expect(uploads == files.count)
+        // vsftpd has no MFMT, but sets times with "MDTM YYYYMMDDHHMMSS path".
+        #expect(MirrorTests.modified("\(server.root)/back/big 1.bin") == MirrorTests.modified(work.file("tree/big 1.bin")))
         let upAgain = try run(server, "mirror -R tree back\n", directory: work.path)
         #expect(MirrorTests.transfers(in: server.logPath, "OK UPLOAD") == uploads, "\(upAgain.output.suffix(400))")
     }
