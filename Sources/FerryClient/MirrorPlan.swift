@@ -77,7 +77,22 @@ public struct MirrorPlan: Sendable {
     public var deletionsBlocked: String?
     /// The server's clock, seconds east of UTC, as read from one file's LIST time and MDTM (nil: not needed or unknown).
     public var serverTimeZoneOffset: Int64?
+    /// `--verify` found no checksum command on the server: unchanged-looking files were compared by size and time only.
+    public var verifyUnavailable = false
     public var bytesToTransfer: Int64 { transfers.reduce(0) { $0 + ($1.size ?? 0) } }
+}
+
+/// A name compared and hashed by its bytes. Swift's String equality is canonical equivalence, so "café" in NFC
+/// and in NFD are equal Strings — but two different files on a server or a disk. Mirror keys every name by this.
+struct ByteName: Hashable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func == (a: ByteName, b: ByteName) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
+    /// Byte order (what `sort` and the binary search in a listing use).
+    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 }
 
 /// Paths as mirror handles them: relative ones joined with `/`, remote ones made absolute and normal.

@@ -33,7 +33,7 @@ extension MirrorPlanner {
                 return false
             }
             var everything = true
-            for child in children.sorted(by: { $0.name < $1.name }) {
+            for child in children.sorted(by: { ByteName.precedes($0.name, $1.name) }) {
                 let childPath = MirrorPath.join(path, child.name)
                 guard LocalName.isPlainComponent(child.name), !isProtected(child.name, path: childPath, kind: child.kind) else {
                     everything = false

@@ -36,6 +36,8 @@ final class MirrorPlanner {
         var chain: [String]
         /// Fingerprints of the listings of the folders above (a loop the server shows without identities).
         var listings: [UInt64] = []
+        /// The folder's identity is known (MLSD `unique`, device and inode): loops are found by it, not by listings.
+        var hasIdentity = false
     }
 
     /// Entries a whole plan may list: a server that makes up folders without end is stopped here.
@@ -66,7 +68,9 @@ final class MirrorPlanner {
     private var downloading: Bool { options.direction == .download }
 
     func run(targetExists: Bool) -> MirrorPlan {
-        var queue = [Pending(source: "", target: "", targetExists: targetExists, depth: 0, chain: [topIdentity()].compactMap { $0 })]
+        let top = topIdentity()
+        var queue = [Pending(source: "", target: "", targetExists: targetExists, depth: 0, chain: [top].compactMap { $0 },
+                             hasIdentity: top != nil)]
         if !targetExists {
             plan.directories.append("")
             say(.makeDirectory(path: ""))
@@ -125,8 +129,11 @@ final class MirrorPlanner {
     }
 
     private func visit(_ folder: Pending, queue: inout [Pending]) {
+        // A return before the target's listing is read lets go of what a listing session fetched for it.
+        var targetRead = !folder.targetExists
+        defer { if !targetRead, case .remote = target { prefetch?.discard(folder.target) } }
         var sourceNodes: [MirrorNode]
-        let details: [String: String]
+        let details: [ByteName: String]
         do throws(FTPError) {
             let listing = try self.listing(source, folder.source)
             sourceNodes = listing.nodes
@@ -136,7 +143,7 @@ final class MirrorPlanner {
             blockDeletions("the listing of '\(source.describe(folder.source))' failed")
             return
         }
-        sourceNodes.sort { $0.name < $1.name }
+        sourceNodes.sort { ByteName.precedes($0.name, $1.name) }
         listed += sourceNodes.count
         guard listed <= MirrorPlanner.totalEntryLimit else {
             fail(folder.source, "the source tree has more than \(MirrorPlanner.totalEntryLimit) entries; the plan stops here")
@@ -144,19 +151,21 @@ final class MirrorPlanner {
             stopped = true
             return
         }
-        // A folder listed exactly like one above it is taken for a loop (a link the server shows as a folder,
-        // without a `unique` fact to tell).
+        // Without an identity (no MLSD `unique`), a folder listed exactly like one above it is taken for a loop (a
+        // link the server shows as a folder). It is not entered, and that counts as a failure: deletions stop.
         let fingerprint = MirrorPlanner.fingerprint(sourceNodes)
-        if !sourceNodes.isEmpty, folder.listings.contains(fingerprint) {
-            skip(folder.source, "listed exactly like a folder above it: taken for a loop, not entered")
+        if !folder.hasIdentity, !sourceNodes.isEmpty, folder.listings.contains(fingerprint) {
+            fail(folder.source, "listed exactly like a folder above it and the server gives no identity to tell them apart: taken for a loop, not entered")
+            blockDeletions("a folder was taken for a loop")
             return
         }
         var folder = folder
         folder.listings.append(fingerprint)
-        var targetNodes: [String: MirrorNode] = [:]
+        var targetNodes: [ByteName: MirrorNode] = [:]
         if folder.targetExists {
             do throws(FTPError) {
-                for node in try listing(target, folder.target).nodes { targetNodes[node.name] = node }
+                targetRead = true
+                for node in try listing(target, folder.target).nodes { targetNodes[ByteName(node.name)] = node }
             } catch {
                 fail(folder.target, "cannot list '\(target.describe(folder.target))': \(error.message)")
                 blockDeletions("the listing of '\(target.describe(folder.target))' failed")
@@ -169,12 +178,12 @@ final class MirrorPlanner {
         if folder.depth == 0, sourceNodes.isEmpty { blockDeletions("the source is empty") }
         // Target names the source's entries take: their own (found by binary search in the sorted listing), or
         // the few that had to be made safe.
-        var renamed = Set<String>()
-        func sourceHas(_ name: String) -> Bool { MirrorPlanner.contains(sourceNodes, name) || renamed.contains(name) }
+        var renamed = Set<ByteName>()
+        func sourceHas(_ name: String) -> Bool { MirrorPlanner.contains(sourceNodes, name) || renamed.contains(ByteName(name)) }
         /// Takes a made-safe name for one entry; false when another entry has it already.
         func claim(_ name: String) -> Bool {
             guard !sourceHas(name) else { return false }
-            renamed.insert(name)
+            renamed.insert(ByteName(name))
             return true
         }
         // A big folder reserves room for its transfers at once (growth stays geometric for many small ones).
@@ -184,10 +193,11 @@ final class MirrorPlanner {
         for node in sourceNodes {
             // Ferry's own leftovers beside their file are not content.
             if let base = MirrorPath.temporaryBase(node.name), MirrorPlanner.contains(sourceNodes, base) { continue }
-            consider(node, detail: details[node.name], in: folder, targetNodes: targetNodes, claim: claim, queue: &queue)
+            consider(node, detail: details[ByteName(node.name)], in: folder, targetNodes: targetNodes, claim: claim, queue: &queue)
         }
         guard options.delete else { return }
-        for (name, node) in targetNodes.sorted(by: { $0.key < $1.key }) where !sourceHas(name) {
+        for (key, node) in targetNodes.sorted(by: { ByteName.precedes($0.key.text, $1.key.text) }) where !sourceHas(key.text) {
+            let name = key.text
             if let base = MirrorPath.temporaryBase(name), sourceHas(base) { continue }
             let path = MirrorPath.join(folder.target, name)
             // A name no folder can hold (from a server's listing) is never turned into a deletion.
@@ -217,12 +227,12 @@ final class MirrorPlanner {
         var low = 0, high = nodes.count
         while low < high {
             let middle = (low + high) / 2
-            if nodes[middle].name < name { low = middle + 1 } else { high = middle }
+            if ByteName.precedes(nodes[middle].name, name) { low = middle + 1 } else { high = middle }
         }
-        return low < nodes.count && nodes[low].name == name
+        return low < nodes.count && nodes[low].name.utf8.elementsEqual(name.utf8)
     }
 
-    private func consider(_ node: MirrorNode, detail: String?, in folder: Pending, targetNodes: [String: MirrorNode],
+    private func consider(_ node: MirrorNode, detail: String?, in folder: Pending, targetNodes: [ByteName: MirrorNode],
                           claim: (String) -> Bool, queue: inout [Pending]) {
         let sourcePath = MirrorPath.join(folder.source, node.name)
         guard LocalName.isPlainComponent(node.name) else {
@@ -256,7 +266,7 @@ final class MirrorPlanner {
         }
         let isDirectory = node.kind == .directory
         if isExcluded(node.name, path: sourcePath, directory: isDirectory) { return skip(sourcePath, "excluded") }
-        let existing = targetNodes[targetName]
+        let existing = targetNodes[ByteName(targetName)]
         switch node.kind {
         case .directory:
             if let existing, existing.kind != .directory {
@@ -270,7 +280,7 @@ final class MirrorPlanner {
             }
             let pending = Pending(source: sourcePath, target: targetPath, targetExists: existing != nil,
                                   depth: folder.depth + 1, chain: folder.chain + [chainIdentity].compactMap { $0 },
-                                  listings: folder.listings)
+                                  listings: folder.listings, hasIdentity: chainIdentity != nil)
             queue.append(pending)
             if let prefetch { wantListing(of: pending, from: prefetch) }
         case .file:
@@ -281,7 +291,7 @@ final class MirrorPlanner {
             if !options.includes.isEmpty, !options.includes.contains(where: { matches($0, name: node.name, path: sourcePath) }) {
                 return skip(sourcePath, "not included")
             }
-            decide(node, source: sourcePath, target: targetPath, existing: existing, partial: targetNodes[".\(targetName).part"])
+            decide(node, source: sourcePath, target: targetPath, existing: existing, partial: targetNodes[ByteName(".\(targetName).part")])
         default:
             skip(sourcePath, node.unreadable ? "could not be read" : "not a regular file")
         }
@@ -319,8 +329,15 @@ final class MirrorPlanner {
         case (.local(let l), .remote(let r)): (remotePath, localPath) = (r.absolute(target), l.path(source))
         default: return false
         }
-        guard let sum = try? remote.client.remoteChecksum(of: remotePath),
-              let local = try? FTPClient.localChecksum(of: localPath, algorithm: sum.algorithm) else { return false }
+        let offered: FTPClient.RemoteChecksum??
+        do throws(FTPError) { offered = .some(try remote.client.remoteChecksum(of: remotePath)) } catch { offered = nil }
+        guard let answer = offered else { return false }
+        guard let sum = answer else {
+            // The server offers no checksum command: --verify can compare nothing; said once in the summary.
+            plan.verifyUnavailable = true
+            return false
+        }
+        guard let local = try? FTPClient.localChecksum(of: localPath, algorithm: sum.algorithm) else { return false }
         return sum.hex != local
     }
 

@@ -11,10 +11,10 @@ import Synchronization
 /// as the main one learned to: with or without `-a`, with the server's clock offset.
 final class MirrorPrefetch: @unchecked Sendable {
     private struct State {
-        var wanted: [String] = []
+        var wanted: [ByteName] = []
         var next = 0
-        var running: Set<String> = []
-        var ready: [String: Result<FolderListing, FTPError>] = [:]
+        var running: Set<ByteName> = []
+        var ready: [ByteName: Result<FolderListing, FTPError>] = [:]
         var stopped = false
     }
 
@@ -39,18 +39,19 @@ final class MirrorPrefetch: @unchecked Sendable {
 
     /// A folder the planner will visit (relative to the top).
     func want(_ relative: String) {
-        state.withLock { $0.wanted.append(relative) }
+        state.withLock { $0.wanted.append(ByteName(relative)) }
     }
 
     /// The listing of `relative` when a session fetched it (waiting while one is at it); nil when none started
     /// it, and then none will: the caller lists it.
     func take(_ relative: String) -> Result<FolderListing, FTPError>? {
         while true {
+            let key = ByteName(relative)
             let (result, busy): (Result<FolderListing, FTPError>?, Bool) = state.withLock { state in
-                if let result = state.ready.removeValue(forKey: relative) { return (result, false) }
-                if state.running.contains(relative) { return (nil, true) }
+                if let result = state.ready.removeValue(forKey: key) { return (result, false) }
+                if state.running.contains(key) { return (nil, true) }
                 // Not started: take it out of the queue, so no session lists it twice.
-                if let index = state.wanted[state.next...].firstIndex(of: relative) { state.wanted.remove(at: index) }
+                if let index = state.wanted[state.next...].firstIndex(of: key) { state.wanted.remove(at: index) }
                 return (nil, false)
             }
             if let result { return result }
@@ -62,36 +63,35 @@ final class MirrorPrefetch: @unchecked Sendable {
     /// Ends the sessions (a plan finished, stopped or interrupted).
     func stop() {
         state.withLock { $0.stopped = true }
-        WorkerThread.settle(threads) { false }
+        // A session still logging in is not waited for: it sees `stopped` when it gets there and quits.
+        WorkerThread.settle(threads) { true }
     }
 
     private func work() {
-        var client: FTPClient?
-        var side: MirrorRemoteSide?
-        defer { client?.quit() }
-        while let relative = nextFolder() {
-            if client == nil {
-                guard let opened = FTPClient.extraSession(recipe, configuration: configuration, type: .ascii, notice: { _ in }) else {
-                    _ = state.withLock { $0.running.remove(relative) }
-                    return
-                }
-                client = opened
-                side = MirrorRemoteSide(client: opened, root: root, listAll: listAll, offset: offset)
-            }
+        // The session first: a folder is claimed only by a session that can list it (one stuck logging in must not
+        // hold a folder the planner waits for).
+        guard state.withLock({ !$0.stopped }),
+              let client = FTPClient.extraSession(recipe, configuration: configuration, type: .ascii, notice: { _ in }) else { return }
+        defer { client.quit() }
+        let side = MirrorRemoteSide(client: client, root: root, listAll: listAll, offset: offset)
+        while let key = nextFolder() {
             let result: Result<FolderListing, FTPError>
-            do throws(FTPError) { result = .success(try side!.list(relative)) } catch { result = .failure(error) }
+            do throws(FTPError) { result = .success(try side.list(key.text)) } catch { result = .failure(error) }
             state.withLock { state in
-                state.running.remove(relative)
-                state.ready[relative] = result
+                state.running.remove(key)
+                state.ready[key] = result
             }
-            if client?.isConnected != true { return }
+            if !client.isConnected { return }
         }
     }
 
+    /// Drops what a session fetched (or is fetching) for a folder the planner will not read after all.
+    func discard(_ relative: String) { _ = take(relative) }
+
     /// The next folder to fetch, waiting while `limit` listings already wait to be taken; nil to stop.
-    private func nextFolder() -> String? {
+    private func nextFolder() -> ByteName? {
         while true {
-            let (folder, done): (String?, Bool) = state.withLock { state in
+            let (folder, done): (ByteName?, Bool) = state.withLock { state in
                 if state.stopped || Interruption.isRequested { return (nil, true) }
                 guard state.ready.count + state.running.count < limit, state.next < state.wanted.count else { return (nil, false) }
                 let folder = state.wanted[state.next]

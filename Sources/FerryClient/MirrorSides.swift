@@ -25,11 +25,11 @@ struct MirrorNode {
 /// inode here, for loop detection).
 struct FolderListing {
     var nodes: [MirrorNode] = []
-    var details: [String: String] = [:]
+    var details: [ByteName: String] = [:]
 
     mutating func append(_ node: MirrorNode, detail: String?) {
         nodes.append(node)
-        if let detail, node.kind == .link || node.kind == .directory { details[node.name] = detail }
+        if let detail, node.kind == .link || node.kind == .directory { details[ByteName(node.name)] = detail }
     }
 }
 

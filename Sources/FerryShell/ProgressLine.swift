@@ -55,16 +55,42 @@ final class ProgressLine {
             right += "  stalled"
         }
         // Keep the line a column short of the width: a full last column wraps on some terminals; never longer.
+        // Widths are terminal columns (a CJK character takes two).
         let room = max(1, width - 1)
-        let shownName = String(name.prefix(max(8, min(30, room / 4))))
-        let fixed = shownName.count + 2 + percentText.count + right.count
+        let shownName = ProgressLine.prefix(name, columns: max(8, min(30, room / 4)))
+        let fixed = ProgressLine.columns(shownName) + 2 + percentText.count + right.count
         var bar = ""
         if let fraction, room - fixed - 3 >= 10 {
             let cells = room - fixed - 3
             let filled = Int(Double(cells) * fraction)
             bar = " |" + String(repeating: "*", count: filled) + String(repeating: " ", count: cells - filled) + "|"
         }
-        return String((shownName + "  " + percentText + bar + right).prefix(room))
+        return ProgressLine.prefix(shownName + "  " + percentText + bar + right, columns: room)
+    }
+
+    /// Terminal columns of one character: 2 for East Asian wide ones and most emoji, 0 for combining marks.
+    static func columns(of scalar: Unicode.Scalar) -> Int {
+        switch scalar.value {
+        case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: return 0
+        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD: return 2
+        default: return 1
+        }
+    }
+
+    static func columns(_ text: String) -> Int { text.unicodeScalars.reduce(0) { $0 + columns(of: $1) } }
+
+    /// The longest start of `text` that fits in `columns` terminal columns.
+    static func prefix(_ text: String, columns limit: Int) -> String {
+        var used = 0
+        var result = ""
+        for character in text {
+            let width = character.unicodeScalars.reduce(0) { $0 + columns(of: $1) }
+            if used + width > limit { break }
+            used += width
+            result.append(character)
+        }
+        return result
     }
 
     /// `text` right-aligned in `width` columns, so the bar keeps its length while the numbers change.

@@ -87,12 +87,14 @@ extension Shell {
         // lftp's defaults: the source is the current folder; the target is named after the source, or is the
         // current folder on the other side when the source is too.
         let source = request.source ?? "."
-        // A source named by `..` or `/` has no name of its own to give the target: say where it goes.
-        let sourceName = LocalName.lastComponent(source)
-        if request.target == nil, sourceName == ".." || sourceName == "/" {
+        // The target is named after the source's last folder (site/. is site); `.` is the current folder on the
+        // other side too. A source whose name says nothing (`..`, `/`, a/b/..) needs a target named.
+        let components = source.split(separator: "/").filter { $0 != "." }
+        let sourceName = components.last.map(String.init)
+        if request.target == nil, sourceName == ".." || (sourceName == nil && source.hasPrefix("/")) {
             return .failure("mirror: give a target folder for '\(Console.sanitize(source))'")
         }
-        let target = request.target ?? (sourceName == "." ? "." : sourceName)
+        let target = request.target ?? sourceName ?? "."
         let recipe: SessionRecipe
         do throws(FTPError) { recipe = try client.pinned(session) } catch { return failure("mirror", error) }
         let display = MirrorDisplay(console: console, json: request.json, dryRun: request.dryRun, verbose: settings.verbose,
@@ -111,6 +113,9 @@ extension Shell {
         defer { quietReplies = false }
         let plan: MirrorPlan
         do throws(FTPError) { plan = try mirror.plan() } catch { return failure("mirror", error) }
+        if plan.verifyUnavailable {
+            display.note("the server offers no checksum (HASH, XSHA256, XCRC): --verify compared sizes and times only")
+        }
         if let offset = plan.serverTimeZoneOffset, offset != 0 || settings.verbose {
             display.note("the server's listing times are UTC\(offset >= 0 ? "+" : "-")\(abs(offset) / 3600):\(abs(offset) % 3600 / 60 < 10 ? "0" : "")\(abs(offset) % 3600 / 60) (from MDTM)")
         }

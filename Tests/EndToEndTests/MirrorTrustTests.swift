@@ -87,7 +87,7 @@ import Testing
         symlink("..", "\(server.root)/a/up")     // MLSD shows it as a folder, now without a unique fact
         let work = try TemporaryDirectory("ferry-mirror-trust")
         let result = try run(server, "mirror --dry-run . copy\n", directory: work.path)
-        #expect(result.stdout.contains("taken for a loop"), "\(result.stdout)")
+        #expect(result.status == 1 && result.stderr.contains("taken for a loop"), "a failure, so nothing is deleted: \(result.output)")
         #expect(result.stdout.components(separatedBy: "\n").count < 20, "\(result.stdout)")
     }
 
@@ -151,5 +151,79 @@ import Testing
         #expect(lines.count == 13, "every folder listed once: \(lines)")
         let sessions = Set(lines.compactMap { $0.components(separatedBy: " session ").last })
         #expect(sessions.count > 1, "listed on \(sessions.count) session(s): \(lines)")
+    }
+
+    /// A second review: Swift's String equality is canonical equivalence, so "dé" in NFC and NFD were one key and
+    /// a folder got the other's listing; with --delete a file the server has was deleted.
+    @Test func namesThatDifferOnlyInNormalisationAreTwoNames() throws {
+        var options = ServerOptions()
+        options.lateReply = ("MLSD", 0.1)   // slow listings: the listing sessions start
+        let server = try PyFTPServer(options: options)
+        let nfc = "zz-d\u{E9}", nfd = "zz-de\u{301}"
+        for index in 0..<4 { try FileManager.default.createDirectory(atPath: "\(server.root)/d\(index)", withIntermediateDirectories: true) }
+        for name in [nfc, nfd] { try FileManager.default.createDirectory(atPath: "\(server.root)/\(name)", withIntermediateDirectories: true) }
+        try TestFiles.write("\(server.root)/\(nfc)/x", "x\n")
+        try TestFiles.write("\(server.root)/\(nfd)/x", "x\n")
+        try TestFiles.write("\(server.root)/\(nfd)/z", "z\n")
+        try TestFiles.write("\(server.root)/caf\u{E9}", "nfc\n")
+        try TestFiles.write("\(server.root)/cafe\u{301}", "nfd\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        for _ in 0..<2 {
+            let result = try run(server, "mirror -P 4 --delete . copy\n", directory: work.path)
+            #expect(result.status == 0 && !result.stdout.split(separator: "\n").contains { $0.hasPrefix("delete ") }, "\(result.output)")
+        }
+        let again = try run(server, "mirror -P 4 --delete . copy\n", directory: work.path)
+        #expect(again.stdout.contains("0 transferred"), "a second run moves nothing: \(again.stdout)")
+        #expect(try String(contentsOfFile: work.file("copy/\(nfd)/z"), encoding: .utf8) == "z\n")
+        #expect(try String(contentsOfFile: work.file("copy/caf\u{E9}"), encoding: .utf8) == "nfc\n")
+        #expect(try String(contentsOfFile: work.file("copy/cafe\u{301}"), encoding: .utf8) == "nfd\n")
+    }
+
+    @Test func aSourceEndingInDotIsNamedByItsFolder() throws {
+        let server = try PyFTPServer()
+        try FileManager.default.createDirectory(atPath: "\(server.root)/site", withIntermediateDirectories: true)
+        try TestFiles.write("\(server.root)/site/index.html", "i\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        try TestFiles.write(work.file("thesis.txt"), "mine\n")
+        let result = try run(server, "mirror --delete site/.\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(TestFiles.exists(work.file("thesis.txt")), "the current folder is not the target")
+        #expect(TestFiles.exists(work.file("site/index.html")))
+    }
+
+    @Test func aFolderNamedLikeItsParentIsNotALoopWhenTheServerGivesIdentities() throws {
+        let server = try PyFTPServer()
+        try FileManager.default.createDirectory(atPath: "\(server.root)/x/x/x", withIntermediateDirectories: true)
+        try TestFiles.write("\(server.root)/x/x/x/file", "f\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        let result = try run(server, "mirror . copy\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(TestFiles.exists(work.file("copy/x/x/x/file")), "\(result.output)")
+    }
+
+    @Test func verifyOnAServerWithoutChecksumsSaysSo() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write("\(server.root)/a.txt", "a\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        _ = try run(server, "mirror . copy\n", directory: work.path)
+        let result = try run(server, "mirror --verify . copy\n", directory: work.path)
+        #expect(result.stderr.contains("the server offers no checksum"), "\(result.output)")
+    }
+
+    @Test func aListingSessionThatNeverLogsInHoldsNothingUp() throws {
+        var options = ServerOptions()
+        options.muteAfterSessions = 1
+        options.lateReply = ("MLSD", 0.1)
+        let server = try PyFTPServer(options: options)
+        for index in 0..<5 {
+            try FileManager.default.createDirectory(atPath: "\(server.root)/d\(index)", withIntermediateDirectories: true)
+            try TestFiles.write("\(server.root)/d\(index)/f", "\(index)\n")
+        }
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        // The extra sessions hang at login (60 s reply timeout): the plan must not wait for them.
+        let result = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user \(server.user) \(server.password)\nmirror -P 3 --dry-run . copy\n",
+                                   timeout: 40, directory: work.path)
+        #expect(result.status == 0 && result.stdout.contains("get d4/f"), "\(result.output)")
     }
 }

@@ -73,6 +73,10 @@ import Testing
         let narrow = line.render(TransferProgress(bytes: 2_000_000, expected: 10_000_000, elapsed: 8), width: 40)
         #expect(narrow.count <= 39 && !narrow.contains("|"), "no room for a bar: \(narrow)")
         #expect(ProgressLine.clock(5) == "00:05" && ProgressLine.clock(3725) == "1:02:05")
+        // A name in wide characters is cut by columns: the line never wraps.
+        let wide = ProgressLine(console: Console(out: { _ in }, error: { _ in }), name: String(repeating: "文", count: 36))
+        let cjk = wide.render(TransferProgress(bytes: 1_000, expected: 10_000_000, elapsed: 1), width: 80)
+        #expect(ProgressLine.columns(cjk) <= 79, "\(cjk)")
         #expect(ProgressLine.summary(bytes: 40_000_000, seconds: 5, received: true) == "40000000 bytes received in 00:05 (7.63 MiB/s)")
     }
 
