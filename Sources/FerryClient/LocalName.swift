@@ -26,16 +26,36 @@ public enum LocalName {
         var safe = ""
         safe.unicodeScalars.reserveCapacity(component.unicodeScalars.count)
         for scalar in component.unicodeScalars {
-            switch scalar.value {
-            case 0x00..<0x20, 0x7F, 0x80..<0xA0: safe.unicodeScalars.append("_")
-            default: safe.unicodeScalars.append(scalar)
-            }
+            safe.unicodeScalars.append(isControl(scalar) ? "_" : scalar)
         }
         if let first = safe.unicodeScalars.first, first == "|" || first == "-" {
             safe = "_" + String(safe.unicodeScalars.dropFirst())
         }
         // The unchanged name keeps its own storage: a mirror holds hundreds of thousands of them.
         return safe == component ? Decision(name: component, original: nil) : Decision(name: safe, original: component)
+    }
+
+    /// A control character: C0, DEL or C1 (what `forRemote` turns into `_`).
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    public static func hasControlCharacter(_ name: String) -> Bool { name.unicodeScalars.contains(where: isControl) }
+
+    /// Where a file is written before it is renamed into place: `dir/name` → `dir/.name.part` (downloads here,
+    /// and uploads on the server alike).
+    public static func partialPath(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return ".\(path).part" }
+        return "\(path[...slash]).\(path[path.index(after: slash)...]).part"
+    }
+
+    /// `.name.part`, `.name.pget`, `.name.bad` (Ferry's partial, segment-state and rejected downloads) → `name`.
+    public static func partialBase(of name: String) -> String? {
+        guard name.hasPrefix("."), name.count > 1 else { return nil }
+        for suffix in [".part", ".pget", ".bad"] where name.hasSuffix(suffix) && name.count > suffix.count + 1 {
+            return String(name.dropFirst().dropLast(suffix.count))
+        }
+        return nil
     }
 
     /// True when `name` is one plain component that stays in the current folder.

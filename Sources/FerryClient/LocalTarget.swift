@@ -29,10 +29,7 @@ struct LocalTarget {
             writePath = path
             return
         }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        writePath = "\(directory).\(name).part"
+        writePath = LocalName.partialPath(of: path)
     }
 
     /// Where a download whose content did not match is kept: `.name.bad`, a name that says so.
@@ -122,8 +119,7 @@ struct LocalTarget {
         if !keep || size == 0 {
             _ = WireText.withCString(writePath) { unlink($0) }
         } else if let stamp {
-            var times = [timespec(tv_sec: Int(stamp), tv_nsec: 0), timespec(tv_sec: Int(stamp), tv_nsec: 0)]
-            _ = WireText.withCString(writePath) { utimensat(AT_FDCWD, $0, &times, AT_SYMLINK_NOFOLLOW) }
+            LocalFileTime.set(writePath, to: stamp, followingLinks: false)
         }
     }
 

@@ -116,13 +116,4 @@ enum MirrorPath {
     static func isInside(_ path: String, _ root: String) -> Bool {
         path == root || root == "/" || path.hasPrefix(root + "/")
     }
-
-    /// `.name.part`, `.name.pget`, `.name.bad` (Ferry's partial, segment-state and rejected downloads) → `name`.
-    static func temporaryBase(_ name: String) -> String? {
-        guard name.hasPrefix("."), name.count > 1 else { return nil }
-        for suffix in [".part", ".pget", ".bad"] where name.hasSuffix(suffix) && name.count > suffix.count + 1 {
-            return String(name.dropFirst().dropLast(suffix.count))
-        }
-        return nil
-    }
 }

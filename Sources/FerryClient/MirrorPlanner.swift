@@ -123,7 +123,7 @@ final class MirrorPlanner {
         if case .local(let side) = source {
             var info = stat()
             guard WireText.withCString(side.root, { stat($0, &info) }) == 0 else { return nil }
-            return "\(info.st_dev):\(info.st_ino)"
+            return MirrorLocalSide.identity(info)
         }
         return rootIdentity
     }
@@ -192,13 +192,13 @@ final class MirrorPlanner {
         }
         for node in sourceNodes {
             // Ferry's own leftovers beside their file are not content.
-            if let base = MirrorPath.temporaryBase(node.name), MirrorPlanner.contains(sourceNodes, base) { continue }
+            if let base = LocalName.partialBase(of: node.name), MirrorPlanner.contains(sourceNodes, base) { continue }
             consider(node, detail: details[ByteName(node.name)], in: folder, targetNodes: targetNodes, claim: claim, queue: &queue)
         }
         guard options.delete else { return }
         for (key, node) in targetNodes.sorted(by: { ByteName.precedes($0.key.text, $1.key.text) }) where !sourceHas(key.text) {
             let name = key.text
-            if let base = MirrorPath.temporaryBase(name), sourceHas(base) { continue }
+            if let base = LocalName.partialBase(of: name), sourceHas(base) { continue }
             let path = MirrorPath.join(folder.target, name)
             // A name no folder can hold (from a server's listing) is never turned into a deletion.
             guard LocalName.isPlainComponent(name), !isProtected(name, path: path, kind: node.kind) else { continue }
@@ -247,7 +247,7 @@ final class MirrorPlanner {
                 guard claim(targetName) else { return fail(sourcePath, "would be saved as '\(targetName)' too; skipped") }
             }
         } else {
-            guard !node.name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            guard !LocalName.hasControlCharacter(node.name) else {
                 return fail(sourcePath, "a name with control characters cannot be sent to the server")
             }
             targetName = node.name
@@ -291,7 +291,7 @@ final class MirrorPlanner {
             if !options.includes.isEmpty, !options.includes.contains(where: { matches($0, name: node.name, path: sourcePath) }) {
                 return skip(sourcePath, "not included")
             }
-            decide(node, source: sourcePath, target: targetPath, existing: existing, partial: targetNodes[ByteName(".\(targetName).part")])
+            decide(node, source: sourcePath, target: targetPath, existing: existing, partial: targetNodes[ByteName(LocalName.partialPath(of: targetName))])
         default:
             skip(sourcePath, node.unreadable ? "could not be read" : "not a regular file")
         }

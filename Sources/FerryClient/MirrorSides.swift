@@ -190,17 +190,17 @@ struct MirrorLocalSide {
 
     /// What a local link points to, when that is inside the tree: its real path and what is there.
     func resolve(_ relative: String) -> (real: String, node: MirrorNode, identity: String)? {
-        guard let resolved = WireText.withCString(path(relative), { realpath($0, nil) }) else { return nil }
-        defer { free(resolved) }
-        let real = String(cString: resolved)
+        guard let real = MirrorLocalSide.realPath(path(relative)) else { return nil }
         var info = stat()
-        guard stat(resolved, &info) == 0 else { return nil }
+        guard WireText.withCString(real, { stat($0, &info) }) == 0 else { return nil }
         return (real, MirrorLocalSide.node(LocalName.lastComponent(relative), info), MirrorLocalSide.identity(info))
     }
 
-    var realRoot: String? {
-        guard let resolved = WireText.withCString(root, { realpath($0, nil) }) else { return nil }
+    var realRoot: String? { MirrorLocalSide.realPath(root) }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = WireText.withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
-        return String(cString: resolved)
+        return WireText.decode(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved)).bindMemory(to: UInt8.self)[...])
     }
 }

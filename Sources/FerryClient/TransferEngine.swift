@@ -73,19 +73,13 @@ public final class TransferEngine {
     /// A server that will not rename onto an existing file has that file deleted first.
     public func uploadViaTemporary(_ localPath: String, as remote: String, type: TransferType,
                                    resumeFrom: Int64 = 0) throws(FTPError) -> TransferResult {
-        let temporary = TransferEngine.temporaryName(remote)
+        let temporary = LocalName.partialPath(of: remote)
         let result = try upload(localPath, as: temporary, type: type, mode: .replace, restartAt: resumeFrom)
         do throws(FTPError) { try client.rename(temporary, to: remote) } catch where error.code == .commandFailed {
             try client.delete(remote)
             try client.rename(temporary, to: remote)
         }
         return result
-    }
-
-    /// `dir/name` → `dir/.name.part`.
-    public static func temporaryName(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return ".\(path).part" }
-        return "\(path[...slash]).\(path[path.index(after: slash)...]).part"
     }
 
     /// Returns when another attempt is worth making (the pause taken, the session back); rethrows otherwise.

@@ -168,7 +168,7 @@ public final class TransferPool: @unchecked Sendable {
             if settings.stampsPartials { options.remoteModified = item.modified }
             let done = try engine.download(item.remote, toPath: item.local, type: settings.type,
                                            options: options, expectedSize: size).result
-            if settings.setsTimes { TransferPool.setLocalTime(item, client: client) }
+            if settings.setsTimes { TransferPool.setLocalTime(item.local, of: item.remote, known: item.modified, client: client) }
             return done
         case .upload:
             let done = item.viaTemporary
@@ -179,11 +179,10 @@ public final class TransferPool: @unchecked Sendable {
         }
     }
 
-    /// The local copy takes the remote file's time: the listing's when exact, else MDTM's; none when neither says.
-    static func setLocalTime(_ item: Item, client: FTPClient) {
-        guard let seconds = item.modified ?? (try? client.modificationTime(item.remote)).flatMap(Timestamp.parse) else { return }
-        var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
-        _ = WireText.withCString(item.local) { utimensat(AT_FDCWD, $0, &times, 0) }
+    /// The local copy takes the remote file's time: the listing's when given, else MDTM's; none when neither says.
+    static func setLocalTime(_ local: String, of remote: String, known: Int64?, client: FTPClient) {
+        guard let seconds = known ?? (try? client.modificationTime(remote)).flatMap(Timestamp.parse) else { return }
+        LocalFileTime.set(local, to: seconds)
     }
 
     /// The remote copy takes the local file's time (`FTPClient.setRemoteTime`); a server that cannot is left as it is.

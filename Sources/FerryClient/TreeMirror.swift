@@ -156,12 +156,12 @@ public final class TreeMirror: @unchecked Sendable {
             summary.interrupted = Interruption.isRequested
             return
         }
-        let segmented = transfers.filter {
-            downloading && options.segments > 1 && ($0.size ?? 0) >= options.segmentThreshold
+        // Big downloads go in segments (--use-pget-n), one after another; the rest on the pool.
+        let inSegments = { (transfer: MirrorTransfer) in
+            self.downloading && self.options.segments > 1 && (transfer.size ?? 0) >= self.options.segmentThreshold
         }
-        let pooled = segmented.isEmpty ? transfers : transfers.filter {
-            !(downloading && options.segments > 1 && ($0.size ?? 0) >= options.segmentThreshold)
-        }
+        let segmented = transfers.filter(inSegments)
+        let pooled = segmented.isEmpty ? transfers : transfers.filter { !inSegments($0) }
         var items: [TransferPool.Item] = []
         items.reserveCapacity(pooled.count)
         for transfer in pooled {
@@ -194,11 +194,7 @@ public final class TreeMirror: @unchecked Sendable {
                                              configuration: configuration, options: downloadOptions, policy: policy) { [sink] in sink(.segmented($0)) }
             let result: Result<TransferResult, FTPError>
             do throws(FTPError) { result = .success(try download.run(on: client).result) } catch { result = .failure(error) }
-            if case .success = result {
-                var item = TransferPool.Item(.download, remote: remote, local: local)
-                item.modified = transfer.modified
-                TransferPool.setLocalTime(item, client: client)
-            }
+            if case .success = result { TransferPool.setLocalTime(local, of: remote, known: transfer.modified, client: client) }
             sink(.segmentedFinished(transfer.source, result))
             count(result, into: &summary)
         }

@@ -126,7 +126,7 @@ extension Shell {
     }
 
     static func hasControlCharacter(_ name: String) -> Bool {
-        name.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || Console.isBidiControl($0) }
+        name.unicodeScalars.contains { LocalName.isControl($0) || Console.isBidiControl($0) }
     }
 
     /// `a/b/c` → (`a/b/`, `c`); `c` → (``, `c`).

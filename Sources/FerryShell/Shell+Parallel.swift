@@ -48,8 +48,7 @@ extension Shell {
         if settings.preserve {
             for (index, result) in results.enumerated() {
                 guard case .success = result, let seconds = modified[index] else { continue }
-                var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
-                _ = WireText.withCString(items[index].local) { utimensat(AT_FDCWD, $0, &times, 0) }
+                LocalFileTime.set(items[index].local, to: seconds)
             }
         }
         return jobOutcome(results, command: command, before: outcome)

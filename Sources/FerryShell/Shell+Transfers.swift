@@ -178,8 +178,7 @@ extension Shell {
     /// Gives `local` the remote file's time (`known` when the caller already asked MDTM).
     func preserveTime(_ remote: String, local: String, known: Int64? = nil) {
         guard let seconds = known ?? (try? remoteModificationTime(remote)) else { return }
-        var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
-        _ = WireText.withCString(local) { utimensat(AT_FDCWD, $0, &times, 0) }
+        LocalFileTime.set(local, to: seconds)
     }
 
     /// Runs `body` with a descriptor that feeds `command`'s standard input; waits for the command.
