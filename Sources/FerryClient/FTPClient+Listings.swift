@@ -10,26 +10,33 @@ extension FTPClient {
     /// and its parent are left out. Results are cached for the session until something changes the server
     /// (upload, delete, rename, mkdir, rmdir, SITE, a raw command) or the working directory changes.
     public func entries(in directory: String?, useCache: Bool = true) throws(FTPError) -> [ListingEntry] {
-        let key = "\(directoryGeneration)\u{0}\(directory ?? "")"
+        let key = listingCacheKey(directory)
         if useCache, let cached = listingCache[key] { return cached }
-        let entries: [ListingEntry]
-        if features.supports("MLST") {
-            entries = ListingParser.parse(try listing(.mlsd, directory), mlsd: true, context: listingContext)
-        } else {
-            entries = ListingParser.parse(try listing(.list, directory), mlsd: false, context: listingContext)
+        // Held whole for the cache, so bounded: 64 MiB of lines, and ten reply timeouts for the whole listing.
+        let saved = listingDeadline
+        listingDeadline = min(saved ?? .infinity, MonotonicClock.now + 10 * configuration.replyTimeout)
+        defer { listingDeadline = saved }
+        var result: [ListingEntry] = []
+        var bytes = 0
+        try eachEntry(in: directory) { (entry) throws(FTPError) in
+            bytes += entry.raw.utf8.count + 1
+            guard bytes <= 64 << 20 else {
+                throw FTPError(.protocolViolation, "the listing is larger than 64 MiB; list a smaller directory")
+            }
+            result.append(entry)
         }
-        let result = entries.filter { !ListingParser.isSelfOrParent($0) }
         if listingCache.count >= 64 { listingCache.removeAll() }
         listingCache[key] = result
         return result
     }
 
+    private func listingCacheKey(_ directory: String?) -> String { "\(directoryGeneration)\u{0}\(directory ?? "")" }
+
     /// The entries of `directory` from the cache, or fetched within about `seconds` (every wait of the fetch is
     /// cut to a third of it); nil when that fails or takes longer. A server that did not answer in time has its
     /// connection closed, as after any timeout: the next command reconnects. For TAB completion.
     public func entries(in directory: String?, within seconds: Double) -> [ListingEntry]? {
-        let key = "\(directoryGeneration)\u{0}\(directory ?? "")"
-        if let cached = listingCache[key] { return cached }
+        if let cached = listingCache[listingCacheKey(directory)] { return cached }
         let saved = configuration
         listingDeadline = MonotonicClock.now + seconds
         defer {

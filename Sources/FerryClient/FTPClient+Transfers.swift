@@ -244,20 +244,21 @@ extension FTPClient {
     /// Any listing verb (LIST, NLST, MLSD) into memory, with local line ends. Bounded to 64 MiB.
     public func listing(_ verb: Verb, _ path: String?) throws(FTPError) -> [UInt8] {
         let sink = DataPump.MemorySink(limit: 64 << 20)
-        // Bounded in time too: ten reply timeouts for the whole listing, or less when a caller set a deadline.
-        let deadline = min(MonotonicClock.now + 10 * configuration.replyTimeout, listingDeadline ?? .infinity)
-        _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil, deadline: deadline)
+        // Bounded in time too: ten reply timeouts for the whole listing.
+        _ = try download(Command(verb, path), to: .memory(sink), type: .ascii, offset: 0, expected: nil,
+                         deadline: MonotonicClock.now + 10 * configuration.replyTimeout)
         return sink.bytes
     }
 
     /// Any listing verb, line by line as it arrives (local line ends stripped, empty lines left out): memory stays
-    /// that of one line (at most 64 KiB) whatever the listing's length. Bounded by the stall timeout, and in
-    /// total to 4 GiB.
+    /// that of one line (at most 64 KiB) whatever the listing's length. Bounded by the stall timeout (and the
+    /// listing deadline a caller set, TAB's), and in total to 4 GiB.
     @discardableResult
     public func eachListingLine(_ verb: Verb, _ path: String?,
                                 _ body: @escaping (ArraySlice<UInt8>) throws(FTPError) -> Void) throws(FTPError) -> Reply {
         let sink = DataPump.LineSink(lineLimit: 64 << 10, body: body)
-        let result = try download(Command(verb, path), to: .lines(sink), type: .ascii, offset: 0, expected: nil, limit: 4 << 30)
+        let result = try download(Command(verb, path), to: .lines(sink), type: .ascii, offset: 0, expected: nil,
+                                  deadline: listingDeadline, limit: 4 << 30)
         try sink.finish()
         return result.reply
     }

@@ -36,7 +36,7 @@ public final class FTPClient {
     var timeSettingByMDTM: Bool?
     /// Bumped by every change of working directory, so cached relative listings are not reused elsewhere.
     public internal(set) var directoryGeneration = 0
-    /// When set, listings read into memory end by then (TAB completion's time bound).
+    /// When set, listings end by then (TAB completion's time bound).
     var listingDeadline: Double?
 
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
