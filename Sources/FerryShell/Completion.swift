@@ -51,36 +51,10 @@ struct CompletionWords: Equatable {
     var currentLength: Int
 
     init(_ line: String) {
-        var words: [String] = []
-        var current = ""
-        var length = 0
-        var inWord = false
-        var quote: Character?
-        var escaped = false
-        for character in line.drop(while: { $0 == " " || $0 == "\t" }) {
-            // libedit deletes by Unicode scalars: a character of several (é as e + ´, a flag) counts them all.
-            let width = character.unicodeScalars.count
-            if escaped { current.append(character); escaped = false; length += width; continue }
-            if let open = quote {
-                length += width
-                if character == open { quote = nil } else if character == "\\" && open == "\"" { escaped = true } else { current.append(character) }
-                continue
-            }
-            switch character {
-            case "\\": escaped = true; inWord = true; length += 1
-            case "\"", "'": quote = character; inWord = true; length += 1
-            case " ", "\t":
-                if inWord { words.append(current) }
-                current = ""
-                length = 0
-                inWord = false
-            default: current.append(character); inWord = true; length += width
-            }
-        }
-        self.words = words
-        self.current = current
-        // libedit counts characters as Unicode scalars.
-        self.currentLength = length
+        let scan = Tokenizer.scan(line.drop { $0 == " " || $0 == "\t" })
+        words = scan.words
+        current = scan.current
+        currentLength = scan.currentLength
     }
 
     /// `word` as the tokenizer reads it back: in double quotes when it holds a space or a character the

@@ -12,40 +12,61 @@ public enum Tokenizer {
             let rest = trimmed.dropFirst().drop { $0 == " " || $0 == "\t" }
             return rest.isEmpty ? ["!"] : ["!", String(rest)]
         }
+        let scan = Tokenizer.scan(trimmed)
+        if let open = scan.openQuote { throw .unterminatedQuote(open) }
+        var words = scan.words
+        if scan.inWord { words.append(scan.escaped ? scan.current + "\\" : scan.current) }
+        return words
+    }
+
+    /// How far a line got: the finished words, the word being typed (unquoted so far) and how many Unicode
+    /// scalars of the line it takes, a quote still open, a backslash at the very end. `split` reads whole lines
+    /// with it; TAB completion reads the line up to the cursor.
+    struct Scan {
         var words: [String] = []
         var current = ""
         var inWord = false
-        var quote: Character?
+        var currentLength = 0
+        var openQuote: Character?
         var escaped = false
-        for character in trimmed {
-            if escaped {
-                current.append(character)
-                escaped = false
+    }
+
+    static func scan(_ text: Substring) -> Scan {
+        var scan = Scan()
+        for character in text {
+            // libedit counts by Unicode scalars: a character of several (e + U+0301, a flag) counts them all.
+            let width = character.unicodeScalars.count
+            if scan.escaped {
+                scan.current.append(character)
+                scan.escaped = false
+                scan.currentLength += width
                 continue
             }
-            if let open = quote {
-                if character == open { quote = nil } else if character == "\\" && open == "\"" { escaped = true } else { current.append(character) }
+            if let open = scan.openQuote {
+                scan.currentLength += width
+                if character == open { scan.openQuote = nil } else if character == "\\" && open == "\"" { scan.escaped = true } else { scan.current.append(character) }
                 continue
             }
             switch character {
             case "\\":
-                escaped = true
-                inWord = true
+                scan.escaped = true
+                scan.inWord = true
+                scan.currentLength += width
             case "\"", "'":
-                quote = character
-                inWord = true
+                scan.openQuote = character
+                scan.inWord = true
+                scan.currentLength += width
             case " ", "\t", "\r", "\n":
-                if inWord { words.append(current) }
-                current = ""
-                inWord = false
+                if scan.inWord { scan.words.append(scan.current) }
+                scan.current = ""
+                scan.currentLength = 0
+                scan.inWord = false
             default:
-                current.append(character)
-                inWord = true
+                scan.current.append(character)
+                scan.inWord = true
+                scan.currentLength += width
             }
         }
-        if let open = quote { throw .unterminatedQuote(open) }
-        if escaped { current.append("\\") }
-        if inWord { words.append(current) }
-        return words
+        return scan
     }
 }
