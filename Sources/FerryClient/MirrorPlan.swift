@@ -32,6 +32,8 @@ public enum MirrorAction: Sendable {
     case makeDirectory(path: String)
     case delete(path: String, isDirectory: Bool)
     case skip(path: String, reason: String)
+    /// A symbolic link left alone because links are not followed (`MirrorOptions.followSymlinks` off).
+    case skipLink(path: String)
     /// Something that cannot be mirrored (a refused name, a file where a folder is, an unreadable folder).
     case failed(path: String, message: String)
 }

@@ -256,7 +256,10 @@ final class MirrorPlanner {
         var node = node
         var chainIdentity = node.kind == .directory ? detail : nil
         if node.kind == .link {
-            guard options.followSymlinks else { return skip(sourcePath, "symbolic link (--no-symlinks)") }
+            guard options.followSymlinks else {
+                plan.skipped += 1
+                return say(.skipLink(path: sourcePath))
+            }
             switch resolveLink(node, target: detail, path: sourcePath, in: folder) {
             case .failure(let refusal): return skip(sourcePath, refusal.reason)
             case .success(let (resolved, identity)):

@@ -30,9 +30,22 @@ public final class TreeMirror: @unchecked Sendable {
         public var failed = 0
         public var bytes: Int64 = 0
         /// Why planned deletions were not made.
-        public var deletionsRefused: String?
+        public var deletionsRefused: DeletionRefusal?
         public var interrupted = false
         public init() {}
+    }
+
+    /// Why planned deletions are not made; the shell words it (its option names, its advice).
+    public enum DeletionRefusal: Sendable, Equatable {
+        /// A listing was not read whole, the source was empty, the plan stopped (MirrorPlan.deletionsBlocked).
+        case blocked(String)
+        case interrupted
+        case failures(Int)
+        case overMaximum(planned: Int, maximum: Int)
+        /// The user answered no: not a failure of the mirror.
+        case notConfirmed(Int)
+
+        public var isFailure: Bool { if case .notConfirmed = self { return false } else { return true } }
     }
 
     public let options: MirrorOptions
@@ -212,20 +225,30 @@ public final class TreeMirror: @unchecked Sendable {
         }
     }
 
+    /// What stops the plan's deletions before anything is copied: a listing not read whole, more than
+    /// `options.maxDelete`. Nil when nothing does (or nothing is to be deleted).
+    public func deletionRefusal(for plan: MirrorPlan) -> DeletionRefusal? {
+        guard !plan.deletions.isEmpty else { return nil }
+        if let blocked = plan.deletionsBlocked { return .blocked(blocked) }
+        if let most = options.maxDelete, plan.deletions.count > most {
+            return .overMaximum(planned: plan.deletions.count, maximum: most)
+        }
+        return nil
+    }
+
     /// Deletions come last and only when nothing speaks against them.
     private func delete(_ plan: MirrorPlan, allowed: Bool, summary: inout Summary) {
         guard !plan.deletions.isEmpty else { return }
-        let count = plan.deletions.count
         if let blocked = plan.deletionsBlocked {
-            summary.deletionsRefused = "nothing deleted: \(blocked)"
+            summary.deletionsRefused = .blocked(blocked)
         } else if summary.interrupted {
-            summary.deletionsRefused = "nothing deleted: the mirror was interrupted"
+            summary.deletionsRefused = .interrupted
         } else if summary.failed > 0 {
-            summary.deletionsRefused = "nothing deleted: \(summary.failed) item\(summary.failed == 1 ? "" : "s") failed; run the mirror again"
-        } else if let most = options.maxDelete, count > most {
-            summary.deletionsRefused = "nothing deleted: \(count) deletions planned, more than --max-delete \(most)"
+            summary.deletionsRefused = .failures(summary.failed)
+        } else if let refusal = deletionRefusal(for: plan) {
+            summary.deletionsRefused = refusal
         } else if !allowed {
-            summary.deletionsRefused = "nothing deleted: \(count) deletion\(count == 1 ? "" : "s") not confirmed"
+            summary.deletionsRefused = .notConfirmed(plan.deletions.count)
         }
         if summary.deletionsRefused != nil { return }
         for deletion in plan.deletions {

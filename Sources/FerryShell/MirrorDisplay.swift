@@ -86,6 +86,8 @@ final class MirrorDisplay: @unchecked Sendable {
         case .skip(let path, let reason):
             guard dryRun || verbose || json else { return }
             say(["action": "skip", "path": path, "reason": reason], text: "skip \(path) (\(reason))")
+        case .skipLink(let path):
+            planned(.skip(path: path, reason: "symbolic link (--no-symlinks)"))
         case .transfer(let path, let size, let reason):
             guard dryRun else { return }
             say(["action": verb, "path": path, "size": size as Any, "reason": reason.rawValue],
@@ -109,7 +111,8 @@ final class MirrorDisplay: @unchecked Sendable {
         lock.withLock { _ in
             job?.finish(verbose: false, received: verb == "get")
             let rounded = (seconds * 100).rounded() / 100
-            if let refused = summary.deletionsRefused {
+            if let refusal = summary.deletionsRefused {
+                let refused = MirrorDisplay.words(for: refusal, dryRun: plan != nil)
                 if json { say(["note": refused], text: "") } else { console.error("mirror: \(refused)") }
             }
             if let plan {
@@ -123,6 +126,19 @@ final class MirrorDisplay: @unchecked Sendable {
                                          "skipped": summary.skipped, "failed": summary.failed,
                                          "bytes": summary.bytes, "seconds": rounded]
             say(["summary": counts], text: "mirror: \(summary.transferred) transferred (\(ByteFormat.short(summary.bytes))), \(summary.deleted) deleted, \(summary.skipped) skipped, \(summary.failed) failed in \(rounded) s")
+        }
+    }
+
+    /// Why deletions were not made, in mirror's own words and option names.
+    static func words(for refusal: TreeMirror.DeletionRefusal, dryRun: Bool) -> String {
+        let lead = dryRun ? "would delete nothing" : "nothing deleted"
+        func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        switch refusal {
+        case .blocked(let reason): return "\(lead): \(reason)"
+        case .interrupted: return "\(lead): the mirror was interrupted"
+        case .failures(let count): return "\(lead): \(plural(count, "item")) failed; run the mirror again"
+        case .overMaximum(let planned, let maximum): return "\(lead): \(planned) deletions planned, more than --max-delete \(maximum)"
+        case .notConfirmed(let count): return "\(lead): \(plural(count, "deletion")) not confirmed"
         }
     }
 

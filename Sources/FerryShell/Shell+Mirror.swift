@@ -123,11 +123,7 @@ extension Shell {
             var summary = TreeMirror.Summary()
             summary.skipped = plan.skipped
             summary.failed = plan.failed
-            if let blocked = plan.deletionsBlocked, !plan.deletions.isEmpty {
-                summary.deletionsRefused = "would delete nothing: \(blocked)"
-            } else if let most = request.options.maxDelete, plan.deletions.count > most {
-                summary.deletionsRefused = "would delete nothing: \(plan.deletions.count) deletions planned, more than --max-delete \(most)"
-            }
+            summary.deletionsRefused = mirror.deletionRefusal(for: plan)
             display.summary(summary, planned: plan, seconds: MonotonicClock.now - start)
             return summary.failed > 0 || summary.deletionsRefused != nil ? .failure("") : .success
         }
@@ -139,7 +135,7 @@ extension Shell {
         display.summary(summary, planned: nil, seconds: MonotonicClock.now - start)
         if up, summary.transferred + summary.deleted > 0 { client.forgetListings() }
         if summary.interrupted { return .failure("mirror: interrupted; run it again to continue") }
-        return summary.failed > 0 || summary.deletionsRefused != nil && !plan.deletions.isEmpty && allowed ? .failure("") : .success
+        return summary.failed > 0 || summary.deletionsRefused?.isFailure == true ? .failure("") : .success
     }
 
     private func askToDelete(_ count: Int, where side: String) -> Bool {
