@@ -134,10 +134,4 @@ extension Shell {
         guard let slash = word.lastIndex(of: "/") else { return ("", word) }
         return (String(word[...slash]), String(word[word.index(after: slash)...]))
     }
-
-    /// `~` and `~/x` with $HOME, as tnftp and lftp do.
-    static func expandingTilde(_ path: String) -> String {
-        guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
-        return String(cString: home) + path.dropFirst()
-    }
 }

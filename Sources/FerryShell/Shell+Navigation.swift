@@ -55,4 +55,10 @@ extension Shell {
         guard getcwd(&buffer, buffer.count) != nil else { return "?" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    /// `~` and `~/x` with $HOME, as tnftp and lftp do.
+    static func expandingTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
+        return String(cString: home) + path.dropFirst()
+    }
 }
