@@ -22,6 +22,15 @@ public struct CommandSpec: Sendable {
     public let secretsAfter: Int?
     /// The handler receives its own spec, so one function serves several commands by name (ls/dir, get/reget).
     private let body: @Sendable (Shell, [String], CommandSpec) -> CommandOutcome
+    /// The command is about a server reply (size, modtime, quote …): replies to SIZE, MDTM, FEAT … are shown.
+    private(set) var showsReplies = false
+    /// The arguments go to the server as one raw command line (quote): history keeps no PASS or ACCT argument.
+    private(set) var sendsRawLine = false
+    /// Options that take a value (`-P 4`): for TAB, the value is not an argument.
+    private(set) var valuedOptions: Set<String> = []
+    /// What an argument names for TAB, when the usage words cannot say (mirror's -R turns source and target round):
+    /// the words typed after the command and the argument's position.
+    private(set) var completionRule: (@Sendable ([String], Int) -> CompletionKind)?
 
     init(_ name: String, aliases: [String] = [], arguments: String = "", help: String, needsConnection: Bool = false,
          secretsAfter: Int? = nil, handler: @escaping @Sendable (Shell, [String], CommandSpec) -> CommandOutcome) {
@@ -38,6 +47,15 @@ public struct CommandSpec: Sendable {
          secretsAfter: Int? = nil, handler: @escaping @Sendable (Shell, [String]) -> CommandOutcome) {
         self.init(name, aliases: aliases, arguments: arguments, help: help, needsConnection: needsConnection,
                   secretsAfter: secretsAfter) { shell, arguments, _ in handler(shell, arguments) }
+    }
+
+    func showingReplies() -> CommandSpec { var spec = self; spec.showsReplies = true; return spec }
+    func sendingRawLine() -> CommandSpec { var spec = self; spec.sendsRawLine = true; spec.showsReplies = true; return spec }
+    func withValuedOptions(_ options: Set<String>) -> CommandSpec { var spec = self; spec.valuedOptions = options; return spec }
+    func completing(_ rule: @escaping @Sendable ([String], Int) -> CompletionKind) -> CommandSpec {
+        var spec = self
+        spec.completionRule = rule
+        return spec
     }
 
     /// Runs the handler on `arguments`.

@@ -3,12 +3,12 @@ extension CommandTable {
     static let settingCommands: [CommandSpec] = [
         CommandSpec("binary", aliases: ["image"], help: "set binary transfer type") { shell, args in
             args.isEmpty ? shell.setType(.image) : .usage
-        },
-        CommandSpec("ascii", help: "set ascii transfer type") { shell, args in args.isEmpty ? shell.setType(.ascii) : .usage },
+        }.showingReplies(),
+        CommandSpec("ascii", help: "set ascii transfer type") { shell, args in args.isEmpty ? shell.setType(.ascii) : .usage }.showingReplies(),
         CommandSpec("tenex", help: "set tenex file transfer type (the same as binary on 8-bit hosts)") { shell, args in
             args.isEmpty ? shell.setType(.image) : .usage
-        },
-        CommandSpec("type", arguments: "[ascii | binary | image | tenex]", help: "set file transfer type") { $0.type($1) },
+        }.showingReplies(),
+        CommandSpec("type", arguments: "[ascii | binary | image | tenex]", help: "set file transfer type") { $0.type($1) }.showingReplies(),
         CommandSpec("form", arguments: "[non-print]", help: "set file transfer format") {
             $0.onlyDefault($1, name: "form", value: "non-print")
         },

@@ -93,7 +93,7 @@ public final class EditLineReader: LineReader {
               case .found(let spec) = CommandTable.standard.lookup(first) else { return line }
         let arguments = words.dropFirst()
         // quote PASS … / quote ACCT …: the verb is kept, never what follows it.
-        if spec.name == "quote", let verb = arguments.joined(separator: " ").split(separator: " ").first?.uppercased(),
+        if spec.sendsRawLine, let verb = arguments.joined(separator: " ").split(separator: " ").first?.uppercased(),
            verb == "PASS" || verb == "ACCT" {
             return "\(spec.name) \(verb)"
         }

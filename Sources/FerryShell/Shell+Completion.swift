@@ -35,15 +35,9 @@ extension Shell {
         return Shell.completion(of: parsed, from: matches)
     }
 
-    /// Options that take a value, per command: the value is not an argument to complete.
-    static let optionsWithValues: [String: Set<String>] = [
-        "pget": ["-n"], "mget": ["-P"], "mput": ["-P"], "mreget": ["-P"],
-        "mirror": ["-P", "-X", "-I", "--max-delete", "--use-pget-n", "--exclude-glob", "--include-glob", "--parallel"],
-    ]
-
     /// What the next argument of `spec` names, given the words typed after the command.
     static func completionKind(_ spec: CommandSpec, words: [String]) -> CompletionKind {
-        let valued = optionsWithValues[spec.name] ?? []
+        let valued = spec.valuedOptions
         var position = 0
         var skip = false
         for word in words {
@@ -54,15 +48,7 @@ extension Shell {
             }
             position += 1
         }
-        if spec.name == "mirror" {
-            // mirror [source [target]]: a server folder then a local one; -R the other way round.
-            let reverse = words.contains("-R") || words.contains("--reverse") || words.contains { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("R") }
-            switch position {
-            case 0: return reverse ? .localFolder : .remoteFolder
-            case 1: return reverse ? .remoteFolder : .localFolder
-            default: return .nothing
-            }
-        }
+        if let rule = spec.completionRule { return rule(words, position) }
         return spec.completionKind(argument: position)
     }
 

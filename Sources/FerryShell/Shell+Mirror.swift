@@ -138,6 +138,16 @@ extension Shell {
         return summary.failed > 0 || summary.deletionsRefused?.isFailure == true ? .failure("") : .success
     }
 
+    /// TAB for mirror [source [target]]: a server folder then a local one; -R turns them round.
+    static func mirrorCompletion(words: [String], position: Int) -> CompletionKind {
+        let reverse = words.contains { $0 == "--reverse" || ($0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains("R")) }
+        switch position {
+        case 0: return reverse ? .localFolder : .remoteFolder
+        case 1: return reverse ? .remoteFolder : .localFolder
+        default: return .nothing
+        }
+    }
+
     private func askToDelete(_ count: Int, where side: String) -> Bool {
         askYesNo("Delete \(count) item\(count == 1 ? "" : "s") \(side) that the source does not have? [yn] ",
                  help: "Answer y (delete them) or n (keep them).")

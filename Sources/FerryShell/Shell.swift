@@ -26,7 +26,7 @@ public final class Shell {
     var lastActivity = 0.0
     /// The command running now (nil while logging in at start), and the verb of the last command sent: replies
     /// to what the client asks on its own (FEAT, OPTS, SIZE, MDTM, PWD) are shown only when asked for.
-    var runningCommand: String?
+    var runningCommand: CommandSpec?
     var lastSentVerb = ""
     /// Which file of a multiple-file command is moving, for the progress line ("[3/10] name").
     var jobPosition: (index: Int, count: Int)?
@@ -137,7 +137,7 @@ public final class Shell {
                 reader.remember(spec.name + " " + answer)
                 arguments = words
             }
-            runningCommand = spec.name
+            runningCommand = spec
             defer { runningCommand = nil }
             return perform(spec) { spec.handler($0, arguments) }
         }
@@ -206,15 +206,11 @@ public final class Shell {
     /// A reply to a command the client sent on its own, while a command that is not about it runs.
     private var isBackgroundReply: Bool {
         guard Shell.backgroundVerbs.contains(lastSentVerb) else { return false }
-        guard let running = runningCommand else { return true }
-        return !Shell.replyCommands.contains(running)
+        return runningCommand?.showsReplies != true
     }
 
     static let backgroundVerbs: Set<String> = ["FEAT", "OPTS", "SIZE", "MDTM", "PWD", "MLST", "TYPE"]
-    /// Commands whose purpose is a reply: theirs is always shown.
-    static let replyCommands: Set<String> = ["size", "modtime", "features", "quote", "site", "pwd", "mlst", "rstatus",
-                                             "system", "rhelp", "remopts", "idle", "umask", "status",
-                                             "type", "binary", "ascii", "image", "tenex"]
+
 
     private func show(_ event: ClientEvent) {
         if completing { return }
