@@ -12,19 +12,21 @@ extension Shell {
         var target: String?
     }
 
-    /// The options and paths of a mirror command line, or what is wrong with them (one line).
-    func mirrorRequest(_ args: [String]) -> Result<MirrorRequest, MirrorUsage> {
+    /// The options and paths of a mirror command line; a MirrorUsage says what is wrong with them (one line).
+    func mirrorRequest(_ args: [String]) throws(MirrorUsage) -> MirrorRequest {
         var request = MirrorRequest()
         request.options.parallel = settings.parallel
         var paths: [String] = []
         var words = args[...]
-        func count(_ text: String?, _ name: String, _ range: ClosedRange<Int>) -> Result<Int, MirrorUsage> {
-            guard let text else { return .failure(MirrorUsage("\(name) needs a number")) }
+        func count(_ text: String?, _ name: String, _ range: ClosedRange<Int>) throws(MirrorUsage) -> Int {
+            guard let text else { throw MirrorUsage("\(name) needs a number") }
             guard let value = Int(text), range.contains(value) else {
-                return .failure(MirrorUsage("\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'"))
+                throw MirrorUsage("\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
             }
-            return .success(value)
+            return value
         }
+        let switches: Set = ["-R", "--reverse", "--delete", "-e", "--dry-run", "-n", "--only-newer", "--verify",
+                             "--no-symlinks", "--json"]
         while let word = words.popFirst() {
             if word == "--" { paths += words; break }
             guard word.hasPrefix("-"), word != "-" else { paths.append(word); continue }
@@ -37,9 +39,7 @@ extension Shell {
             let name = word.hasPrefix("--") ? parts[0] : word
             let inline = word.hasPrefix("--") && parts.count == 2 ? parts[1] : nil
             func value() -> String? { inline ?? words.popFirst() }
-            let switches = ["-R", "--reverse", "--delete", "-e", "--dry-run", "-n", "--only-newer", "--verify",
-                            "--no-symlinks", "--json"]
-            if switches.contains(name), inline != nil { return .failure(MirrorUsage("\(name) takes no value")) }
+            if switches.contains(name), inline != nil { throw MirrorUsage("\(name) takes no value") }
             switch name {
             case "-R", "--reverse": request.options.direction = .upload
             case "--delete", "-e": request.options.delete = true
@@ -48,27 +48,23 @@ extension Shell {
             case "--verify": request.options.verify = true
             case "--no-symlinks": request.options.followSymlinks = false
             case "--json": request.json = true
-            case "-P", "--parallel":
-                switch count(value(), name, 1...16) { case .success(let n): request.options.parallel = n; case .failure(let e): return .failure(e) }
-            case _ where word.hasPrefix("-P"):
-                switch count(String(word.dropFirst(2)), "-P", 1...16) { case .success(let n): request.options.parallel = n; case .failure(let e): return .failure(e) }
-            case "--max-delete":
-                switch count(value(), name, 0...Int(Int32.max)) { case .success(let n): request.options.maxDelete = n; case .failure(let e): return .failure(e) }
-            case "--use-pget-n":
-                switch count(value(), name, 1...16) { case .success(let n): request.options.segments = n; case .failure(let e): return .failure(e) }
+            case "-P", "--parallel": request.options.parallel = try count(value(), name, 1...16)
+            case _ where word.hasPrefix("-P"): request.options.parallel = try count(String(word.dropFirst(2)), "-P", 1...16)
+            case "--max-delete": request.options.maxDelete = try count(value(), name, 0...Int(Int32.max))
+            case "--use-pget-n": request.options.segments = try count(value(), name, 1...16)
             case "-X", "--exclude-glob", "-I", "--include-glob":
                 // An empty pattern would match nothing or everything depending on the tool: refused (lftp #586).
-                guard let pattern = value(), !pattern.isEmpty else { return .failure(MirrorUsage("\(name) needs a non-empty pattern")) }
+                guard let pattern = value(), !pattern.isEmpty else { throw MirrorUsage("\(name) needs a non-empty pattern") }
                 if name == "-X" || name == "--exclude-glob" { request.options.excludes.append(pattern) } else { request.options.includes.append(pattern) }
             default:
-                return .failure(MirrorUsage("unknown option '\(Console.sanitize(word))' (see 'help mirror'; a path starting with '-' goes after --)"))
+                throw MirrorUsage("unknown option '\(Console.sanitize(word))' (see 'help mirror'; a path starting with '-' goes after --)")
             }
         }
-        guard paths.count <= 2 else { return .failure(MirrorUsage("at most a source and a target, not \(paths.count) paths")) }
-        guard !paths.contains(where: \.isEmpty) else { return .failure(MirrorUsage("an empty path")) }
+        guard paths.count <= 2 else { throw MirrorUsage("at most a source and a target, not \(paths.count) paths") }
+        guard !paths.contains(where: \.isEmpty) else { throw MirrorUsage("an empty path") }
         request.source = paths.first
         request.target = paths.count == 2 ? paths[1] : nil
-        return .success(request)
+        return request
     }
 
     struct MirrorUsage: Error {
@@ -78,10 +74,7 @@ extension Shell {
 
     func mirror(_ args: [String]) -> CommandOutcome {
         let request: MirrorRequest
-        switch mirrorRequest(args) {
-        case .success(let parsed): request = parsed
-        case .failure(let usage): return .failure("mirror: \(usage.message)")
-        }
+        do throws(MirrorUsage) { request = try mirrorRequest(args) } catch { return .failure("mirror: \(error.message)") }
         guard let session else { return .failure("Not connected.") }
         let up = request.options.direction == .upload
         // lftp's defaults: the source is the current folder; the target is named after the source, or is the
