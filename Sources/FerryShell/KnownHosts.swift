@@ -25,12 +25,7 @@ struct KnownHosts {
     }
 
     func remember(_ fingerprint: String, for key: String) -> Bool {
-        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-        var partial = ""
-        for component in directory.split(separator: "/") {
-            partial += "/" + component
-            mkdir(partial, 0o700)
-        }
+        SmallFile.makeFolders(for: path)
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
         defer { close(fd) }
