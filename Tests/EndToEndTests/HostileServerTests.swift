@@ -7,8 +7,7 @@ import Testing
 @Suite struct HostileServerTests {
     func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String,
              timeout: Double = 60) throws -> ProcessRunner.Result {
-        try Ferry.run(flags + ["-n", server.host, String(server.port)],
-                      script: "user \(server.user) \(server.password)\n" + script, timeout: timeout, directory: directory)
+        try Ferry.session(server, script, flags: flags, directory: directory, timeout: timeout)
     }
 
     func url(_ server: TestServer, _ path: String, password: String? = nil) -> String {

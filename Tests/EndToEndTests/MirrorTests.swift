@@ -6,8 +6,7 @@ import Testing
 /// server's own transfer log.
 @Suite struct MirrorTests {
     func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String) throws -> ProcessRunner.Result {
-        try Ferry.run(flags + ["-n", server.host, String(server.port)],
-                      script: "user \(server.user) \(server.password)\n" + script, timeout: 180, directory: directory)
+        try Ferry.session(server, script, flags: flags, directory: directory, timeout: 180)
     }
 
     /// Three levels, names with spaces and UTF-8, an empty folder, a few files of a MiB or more, and `.log` files.

@@ -7,8 +7,7 @@ import Testing
 /// and option words.
 @Suite struct MirrorTrustTests {
     func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String) throws -> ProcessRunner.Result {
-        try Ferry.run(flags + ["-n", server.host, String(server.port)],
-                      script: "user \(server.user) \(server.password)\n" + script, timeout: 120, directory: directory)
+        try Ferry.session(server, script, flags: flags, directory: directory, timeout: 120)
     }
 
     @Test func excludedAndNotIncludedFilesSurviveDelete() throws {

@@ -5,8 +5,7 @@ import Testing
 /// mget -P and mput -P on a pool of sessions (issue 10), against vsftpd with its strict defaults.
 @Suite struct ParallelTransferTests {
     func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String) throws -> ProcessRunner.Result {
-        try Ferry.run(flags + ["-n", server.host, String(server.port)],
-                      script: "user \(server.user) \(server.password)\n" + script, timeout: 120, directory: directory)
+        try Ferry.session(server, script, flags: flags, directory: directory, timeout: 120)
     }
 
     @Test func mgetOnFourSessionsFetches300FilesAndReportsTheOneItCouldNotRead() throws {

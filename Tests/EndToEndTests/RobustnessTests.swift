@@ -6,8 +6,7 @@ import Testing
 /// and that nothing hangs past its timeout.
 @Suite struct RobustnessTests {
     func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String) throws -> ProcessRunner.Result {
-        try Ferry.run(flags + ["-n", server.host, String(server.port)],
-                      script: "user \(server.user) \(server.password)\n" + script, timeout: 90, directory: directory)
+        try Ferry.session(server, script, flags: flags, directory: directory, timeout: 90)
     }
 
     @Test func cutDownloadsResumeToAnIdenticalFile() throws {

@@ -6,8 +6,7 @@ import Testing
 @Suite struct SegmentedDownloadTests {
     func run(_ server: TestServer, _ script: String, flags: [String] = [], directory: String,
              timeout: Double = 120) throws -> ProcessRunner.Result {
-        try Ferry.run(flags + ["-n", server.host, String(server.port)],
-                      script: "user \(server.user) \(server.password)\n" + script, timeout: timeout, directory: directory)
+        try Ferry.session(server, script, flags: flags, directory: directory, timeout: timeout)
     }
 
     /// 0 bytes, 1 byte, fewer bytes than segments, and an odd prime number of bytes (3 MiB and a bit).

@@ -80,6 +80,14 @@ public enum Ferry {
 
     /// Runs the binary on a pseudo-terminal through Tests/Fixtures/pty_session.py: `steps` are its "expect TEXT",
     /// "send TEXT", "interrupt" and "sleep S" lines, each expectation waiting up to `expectTimeout` seconds.
+    /// A script on standard input after `user NAME PASSWORD`, with `ferry FLAGS -n HOST PORT`: the batch session
+    /// most end-to-end tests run.
+    public static func session(_ server: TestServer, _ script: String, flags: [String] = [], directory: String,
+                               timeout: Double = 120) throws -> ProcessRunner.Result {
+        try run(flags + ["-n", server.host, String(server.port)],
+                script: "user \(server.user) \(server.password)\n" + script, timeout: timeout, directory: directory)
+    }
+
     /// `standardOutput`: a file (relative to `directory`) that ferry's standard output goes to instead of the terminal.
     public static func pty(_ arguments: [String], _ steps: [String], directory: String, expectTimeout: Int = 15,
                            environment extra: [String: String] = [:], standardOutput: String? = nil) throws -> ProcessRunner.Result {
