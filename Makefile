@@ -13,7 +13,6 @@ all: build
 # No daemon is started or enabled: scripts/install-packages.sh keeps vsftpd's package from starting it.
 deps:
 	@missing=""; \
-	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	[ -f /usr/include/histedit.h ] || missing="$$missing libedit-dev"; \
 	[ -f /usr/include/openssl/evp.h ] || missing="$$missing libssl-dev"; \
 	[ -x /usr/sbin/vsftpd ] || missing="$$missing vsftpd"; \
@@ -26,7 +25,7 @@ deps:
 
 build-deps:
 	@[ -f /usr/include/histedit.h ] && [ -f /usr/include/openssl/evp.h ] || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev libssl-dev pkg-config >/dev/null; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libedit-dev libssl-dev >/dev/null; }
 
 build: build-deps
 	$(SWIFT) build

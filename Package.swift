@@ -8,27 +8,20 @@ let package = Package(
         .executable(name: "ferry", targets: ["ferry"]),
         .library(name: "FerryClient", targets: ["FerryClient"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    ],
     targets: [
         // Pure protocol core: standard library only.
         .target(name: "FerryCore"),
         // Linux system calls that Glibc does not expose (splice, pipe sizes).
         .target(name: "CFerrySys"),
-        // System OpenSSL 3 (libssl-dev): SHA-256 with the CPU's SHA instructions now, TLS for FTPS later.
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // System OpenSSL 3 (headers from libssl-dev), loaded with dlopen on first use: FTPS and SHA-256.
+        .target(name: "COpenSSL"),
         .target(name: "FerryClient", dependencies: ["FerryCore", "CFerrySys", "COpenSSL"]),
-        .systemLibrary(
-            name: "CLibEdit",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"])]
-        ),
+        // libedit (headers from libedit-dev), loaded with dlopen when a terminal session starts.
+        .target(name: "CLibEdit"),
         .target(
             name: "FerryShell",
             dependencies: [
                 "FerryClient", "FerryCore", "CLibEdit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "ferry", dependencies: ["FerryShell"]),

@@ -53,7 +53,7 @@ extension FTPClient {
         let fd = WireText.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw FTPError(.localFile, "cannot read '\(path)': \(FTPError.systemMessage(errno))") }
         defer { Glibc.close(fd) }
-        var hasher: any StreamingChecksum = algorithm == .sha256 ? OpenSSLSHA256() : algorithm.makeHasher()
+        var hasher: any StreamingChecksum = algorithm == .sha256 ? OpenSSLSHA256.make() : algorithm.makeHasher()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
         defer { buffer.deallocate() }
         var remaining = length ?? Int64.max
@@ -79,26 +79,31 @@ extension Character {
 /// SHA-256 through OpenSSL's EVP interface, which uses the CPU's SHA instructions where it has them
 /// (about 10× FerryCore's portable implementation on this machine).
 final class OpenSSLSHA256: StreamingChecksum {
-    private let context: OpaquePointer?
-
-    init() {
-        context = EVP_MD_CTX_new()
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+    /// OpenSSL's SHA-256 when libcrypto can be loaded, else FerryCore's (slower, the same digest).
+    static func make() -> any StreamingChecksum {
+        ferry_openssl_available() == 1 ? OpenSSLSHA256() : ChecksumAlgorithm.sha256.makeHasher()
     }
 
-    deinit { EVP_MD_CTX_free(context) }
+    private let context: OpaquePointer?
+
+    private init() {
+        context = ferry_EVP_MD_CTX_new()
+        ferry_EVP_DigestInit_ex(context, ferry_EVP_sha256(), nil)
+    }
+
+    deinit { ferry_EVP_MD_CTX_free(context) }
 
     func update(_ bytes: UnsafeRawBufferPointer) {
-        if let base = bytes.baseAddress { EVP_DigestUpdate(context, base, bytes.count) }
+        if let base = bytes.baseAddress { ferry_EVP_DigestUpdate(context, base, bytes.count) }
     }
 
     func hexDigest() -> String {
-        guard let copy = EVP_MD_CTX_new() else { return "" }
-        defer { EVP_MD_CTX_free(copy) }
-        EVP_MD_CTX_copy_ex(copy, context)
+        guard let copy = ferry_EVP_MD_CTX_new() else { return "" }
+        defer { ferry_EVP_MD_CTX_free(copy) }
+        ferry_EVP_MD_CTX_copy_ex(copy, context)
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        EVP_DigestFinal_ex(copy, &digest, &length)
+        ferry_EVP_DigestFinal_ex(copy, &digest, &length)
         return digest.prefix(Int(length)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

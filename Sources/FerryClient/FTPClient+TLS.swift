@@ -118,7 +118,7 @@ extension FTPClient {
     }
 
     func replaceControlSession(_ session: OpaquePointer?) {
-        if let old = controlSession { SSL_SESSION_free(old) }
+        if let old = controlSession { ferry_SSL_SESSION_free(old) }
         controlSession = session
     }
 

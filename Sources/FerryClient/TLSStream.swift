@@ -51,10 +51,10 @@ final class TLSStream {
     private let ssl: OpaquePointer
 
     init(socket: Socket, context: OpaquePointer) throws(FTPError) {
-        guard let ssl = SSL_new(context) else { throw TLSStream.error("cannot create a TLS session") }
+        guard let ssl = ferry_SSL_new(context) else { throw TLSStream.error("cannot create a TLS session") }
         self.socket = socket
         self.ssl = ssl
-        SSL_set_fd(ssl, socket.descriptor)
+        ferry_SSL_set_fd(ssl, socket.descriptor)
         let flags = fcntl(socket.descriptor, F_GETFL)
         _ = fcntl(socket.descriptor, F_SETFL, flags | O_NONBLOCK)
     }
@@ -63,8 +63,8 @@ final class TLSStream {
         // Freeing an SSL that never recorded a shutdown makes OpenSSL mark its session not resumable — and a data
         // connection's session is the control connection's, so the next data connection could not resume it
         // (TLS 1.2: vsftpd answers 522). The stream's end was judged already (reply code, SIZE, checksum).
-        SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_SENT_SHUTDOWN)
-        SSL_free(ssl)
+        ferry_SSL_set_shutdown(ssl, ferry_SSL_get_shutdown(ssl) | SSL_SENT_SHUTDOWN)
+        ferry_SSL_free(ssl)
     }
 
     /// Client handshake. `host` sets SNI and the name the certificate must match; `resume` reuses a session
@@ -72,39 +72,39 @@ final class TLSStream {
     func handshake(host: String?, resume: OpaquePointer?, timeout: Double) throws(FTPError) {
         if let host, !host.isEmpty {
             if SocketAddress(ip: host, port: 0) != nil {
-                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host)
+                ferry_X509_VERIFY_PARAM_set1_ip_asc(ferry_SSL_get0_param(ssl), host)
             } else {
                 _ = ferry_ssl_set_sni(ssl, host)
-                SSL_set1_host(ssl, host)
+                ferry_SSL_set1_host(ssl, host)
             }
         }
-        if let resume { SSL_set_session(ssl, resume) }
-        try drive(timeout: timeout, what: "TLS handshake") { SSL_connect($0) }
+        if let resume { ferry_SSL_set_session(ssl, resume) }
+        try drive(timeout: timeout, what: "TLS handshake") { ferry_SSL_connect($0) }
     }
 
     /// The chain/name verdict (computed even when verification does not stop the handshake) and the fingerprint.
     var certificateCheck: CertificateCheck {
         var problem: String?
-        let result = SSL_get_verify_result(ssl)
-        if result != X509_V_OK { problem = String(cString: X509_verify_cert_error_string(result)) }
-        guard let certificate = SSL_get1_peer_certificate(ssl) else {
+        let result = ferry_SSL_get_verify_result(ssl)
+        if result != X509_V_OK { problem = String(cString: ferry_X509_verify_cert_error_string(result)) }
+        guard let certificate = ferry_SSL_get1_peer_certificate(ssl) else {
             return CertificateCheck(fingerprint: "", problem: problem ?? "the server sent no certificate")
         }
-        defer { X509_free(certificate) }
+        defer { ferry_X509_free(certificate) }
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        X509_digest(certificate, EVP_sha256(), &digest, &length)
+        ferry_X509_digest(certificate, ferry_EVP_sha256(), &digest, &length)
         return CertificateCheck(fingerprint: digest.prefix(Int(length)).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(),
                                 problem: problem)
     }
 
-    var version: String { String(cString: SSL_get_version(ssl)) }
+    var version: String { String(cString: ferry_SSL_get_version(ssl)) }
 
     /// The handshake resumed the offered session (so the peer proved it holds the control connection's keys).
-    var sessionReused: Bool { SSL_session_reused(ssl) == 1 }
+    var sessionReused: Bool { ferry_SSL_session_reused(ssl) == 1 }
 
     /// A session to resume on data connections (+1 reference: free with SSL_SESSION_free).
-    func copySession() -> OpaquePointer? { SSL_get1_session(ssl) }
+    func copySession() -> OpaquePointer? { ferry_SSL_get1_session(ssl) }
 
     /// Reads at least one record (waiting up to `timeout`), then whatever else is already there, up to 256 KiB,
     /// so a file gets large writes rather than one per 16 KiB TLS record.
@@ -114,11 +114,11 @@ final class TLSStream {
         let target = min(buffer.count, 256 * 1024)
         while total < target {
             var more = 0
-            ERR_clear_error()
-            if SSL_read_ex(ssl, buffer.baseAddress! + total, buffer.count - total, &more) != 1 { break }
+            ferry_ERR_clear_error()
+            if ferry_SSL_read_ex(ssl, buffer.baseAddress! + total, buffer.count - total, &more) != 1 { break }
             total += more
         }
-        ERR_clear_error()
+        ferry_ERR_clear_error()
         return total
     }
 
@@ -127,7 +127,7 @@ final class TLSStream {
         do throws(FTPError) {
             try drive(timeout: timeout, what: what) { ssl in
                 var done = 0
-                let result = SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &done)
+                let result = ferry_SSL_read_ex(ssl, buffer.baseAddress, buffer.count, &done)
                 count = done
                 return result
             }
@@ -142,7 +142,7 @@ final class TLSStream {
         while offset < bytes.count {
             var written = 0
             try drive(timeout: timeout, what: what) { ssl in
-                SSL_write_ex(ssl, bytes.baseAddress! + offset, bytes.count - offset, &written)
+                ferry_SSL_write_ex(ssl, bytes.baseAddress! + offset, bytes.count - offset, &written)
             }
             offset += written
         }
@@ -152,10 +152,10 @@ final class TLSStream {
     func shutdown(timeout: Double) {
         let deadline = MonotonicClock.now + timeout
         while MonotonicClock.now < deadline {
-            let result = SSL_shutdown(ssl)
+            let result = ferry_SSL_shutdown(ssl)
             if result == 1 { return }
             if result == 0 { continue }
-            let code = SSL_get_error(ssl, result)
+            let code = ferry_SSL_get_error(ssl, result)
             let events = code == SSL_ERROR_WANT_WRITE ? Int16(POLLOUT) : Int16(POLLIN)
             guard code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE,
                   (try? socket.wait(for: events, timeout: max(0, deadline - MonotonicClock.now))) == true else { return }
@@ -168,10 +168,10 @@ final class TLSStream {
         while true {
             // TLS often has bytes buffered and never reaches poll(): a Ctrl-C must be seen here too.
             if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
-            ERR_clear_error()
+            ferry_ERR_clear_error()
             let result = call(ssl)
             if result > 0 { return }
-            let code = SSL_get_error(ssl, result)
+            let code = ferry_SSL_get_error(ssl, result)
             switch code {
             case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
                 let events = code == SSL_ERROR_WANT_READ ? Int16(POLLIN) : Int16(POLLOUT)
@@ -180,10 +180,10 @@ final class TLSStream {
                 }
             case SSL_ERROR_ZERO_RETURN:
                 throw FTPError(.connectionClosed, "\(what): the server closed TLS [eof]")
-            case SSL_ERROR_SYSCALL where ERR_peek_error() == 0 && (errno == 0 || errno == EAGAIN):
+            case SSL_ERROR_SYSCALL where ferry_ERR_peek_error() == 0 && (errno == 0 || errno == EAGAIN):
                 throw FTPError(.connectionClosed, "\(what): the server closed the connection [eof]")
             default:
-                throw TLSStream.error("\(what) failed", verify: SSL_get_verify_result(ssl))
+                throw TLSStream.error("\(what) failed", verify: ferry_SSL_get_verify_result(ssl))
             }
         }
     }
@@ -191,13 +191,13 @@ final class TLSStream {
     static func error(_ what: String, verify: Int = Int(X509_V_OK)) -> FTPError {
         var reasons: [String] = []
         while true {
-            let code = ERR_get_error()
+            let code = ferry_ERR_get_error()
             if code == 0 { break }
             var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
+            ferry_ERR_error_string_n(code, &buffer, buffer.count)
             reasons.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
-        if verify != X509_V_OK { reasons.append(String(cString: X509_verify_cert_error_string(verify))) }
+        if verify != X509_V_OK { reasons.append(String(cString: ferry_X509_verify_cert_error_string(verify))) }
         return FTPError(.connectionFailed, "\(what): \(reasons.last ?? "unknown TLS error")")
     }
 }
@@ -207,7 +207,11 @@ final class TLSContext {
     let context: OpaquePointer
 
     init(_ configuration: TLSConfiguration) throws(FTPError) {
-        guard let context = SSL_CTX_new(TLS_client_method()) else { throw TLSStream.error("cannot set up TLS") }
+        guard ferry_openssl_available() == 1 else {
+            let reason = ferry_openssl_load_error().map { String(cString: $0) } ?? "not found"
+            throw FTPError(.connectionFailed, "TLS needs OpenSSL 3 (libssl.so.3: \(reason)); install the libssl3 package")
+        }
+        guard let context = ferry_SSL_CTX_new(ferry_TLS_client_method()) else { throw TLSStream.error("cannot set up TLS") }
         self.context = context
         _ = ferry_ssl_ctx_set_min_version(context, FERRY_TLS1_2_VERSION)
         if configuration.maximumVersion == .tls12 { _ = ferry_ssl_ctx_set_max_version(context, FERRY_TLS1_2_VERSION) }
@@ -215,14 +219,14 @@ final class TLSContext {
         // second data connection would fail servers that require reuse (vsftpd: 522).
         _ = ferry_ssl_ctx_session_cache_off(context)
         _ = ferry_ssl_ctx_ignore_unexpected_eof(context)
-        SSL_CTX_set_default_verify_paths(context)
-        if let caFile = configuration.caFile, SSL_CTX_load_verify_locations(context, caFile, nil) != 1 {
+        ferry_SSL_CTX_set_default_verify_paths(context)
+        if let caFile = configuration.caFile, ferry_SSL_CTX_load_verify_locations(context, caFile, nil) != 1 {
             throw FTPError(.localFile, "cannot read the certificates in '\(caFile)'; give a PEM file")
         }
         // Verification is judged after the handshake (certificateCheck), so a pinned fingerprint can stand
         // in for a chain the system does not trust.
-        SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
+        ferry_SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
     }
 
-    deinit { SSL_CTX_free(context) }
+    deinit { ferry_SSL_CTX_free(context) }
 }

@@ -19,9 +19,11 @@ public final class EditLineReader: LineReader {
     public init?(programName: String = "ferry", historyPath: String? = nil) {
         EditLineReader.ensureUTF8Locale()
         // The prompt and the editing go to the terminal: standard error when standard output is a file or pipe.
-        guard let editor = el_init(programName, stdin, isatty(1) == 1 ? stdout : stderr, stderr) else { return nil }
-        guard let history = history_init() else {
-            el_end(editor)
+        // Without libedit.so.2 the shell reads plain lines (the caller falls back).
+        guard ferry_libedit_available() == 1,
+              let editor = ferry_el_init(programName, stdin, isatty(1) == 1 ? stdout : stderr, stderr) else { return nil }
+        guard let history = ferry_history_init() else {
+            ferry_el_end(editor)
             return nil
         }
         self.editor = editor
@@ -46,12 +48,12 @@ public final class EditLineReader: LineReader {
         }
         ferry_el_bind(editor, "^I", "ferry-complete")
         // ~/.editrc last, as tnftp does: the user's bindings win.
-        el_source(editor, nil)
+        ferry_el_source(editor, nil)
     }
 
     deinit {
-        history_end(history)
-        el_end(editor)
+        ferry_history_end(history)
+        ferry_el_end(editor)
         free(promptText)
     }
 
@@ -73,7 +75,7 @@ public final class EditLineReader: LineReader {
         free(promptText)
         promptText = strdup(prompt)
         var count: Int32 = 0
-        guard let raw = el_gets(editor, &count) else {
+        guard let raw = ferry_el_gets(editor, &count) else {
             if count == -1 && errno == EINTR {
                 Console.write(1, "\n")
                 return .interrupted
@@ -122,13 +124,13 @@ public final class EditLineReader: LineReader {
     /// TAB: the shell's completion of the word before the cursor. One match is put in; several put in what they
     /// share, and when that is nothing more, a second TAB lists them in columns under the line.
     private func complete() -> UInt8 {
-        guard let completer, let info = el_line(editor) else { return FERRY_CC_ERROR }
+        guard let completer, let info = ferry_el_line(editor) else { return FERRY_CC_ERROR }
         let start = UnsafeRawPointer(info.pointee.buffer!), cursor = UnsafeRawPointer(info.pointee.cursor!)
         let before = String(decoding: UnsafeRawBufferPointer(start: start, count: cursor - start), as: UTF8.self)
         let result = completer(before)
         if !result.insert.isEmpty {
-            el_deletestr(editor, Int32(result.replace))
-            el_insertstr(editor, result.insert)
+            ferry_el_deletestr(editor, Int32(result.replace))
+            ferry_el_insertstr(editor, result.insert)
             // What several names share went in: the next TAB here lists them at once.
             let scalars = Array(before.unicodeScalars)
             lastCompletion = result.ambiguous

@@ -1,4 +1,3 @@
-import ArgumentParser
 import CFerrySys
 import FerryClient
 #if canImport(Glibc)
@@ -16,18 +15,15 @@ public enum FerryMain {
         signal(SIGPIPE, SIG_IGN)
         let options: FerryOptions
         do {
-            options = try FerryOptions.parse(arguments)
-        } catch {
-            let code = FerryOptions.exitCode(for: error)
-            let message = FerryOptions.fullMessage(for: error)
-            if code == .success {
-                Console.write(1, message + "\n")
+            let parsed = try FerryOptions.parseOrHelp(arguments)
+            if parsed.wantsHelp {
+                Console.write(1, FerryOptions.helpText)
                 return 0
             }
+            options = parsed.options
+        } catch {
             // One line that says what was wrong, then where to look (not the whole usage block).
-            var reason = FerryOptions.message(for: error)
-            if reason.hasPrefix("Error: ") { reason.removeFirst(7) }
-            if reason.hasSuffix(".") { reason.removeLast() }
+            let reason = (error as? CommandLineError)?.reason ?? "\(error)"
             Console.write(2, "ferry: \(reason); try 'ferry --help'\n")
             return 2
         }

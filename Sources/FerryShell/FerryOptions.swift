@@ -1,17 +1,13 @@
-import ArgumentParser
-
 /// The command line, with tnftp's flags and meanings.
-struct FerryOptions: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ferry",
-        abstract: "A command-line FTP client: classic ftp commands, interactive or from a script.",
-        usage: """
+struct FerryOptions {
+    static let overview = "OVERVIEW: A command-line FTP client: classic ftp commands, interactive or from a script."
+    static let usage = """
         ferry [options] [[user@]host [port]]
-          ferry [options] ftp://[user[:password]@]host[:port]/path/file[;type=a|i] ...
-          ferry [options] ftp://[user[:password]@]host[:port]/path/
-          ferry [options] -u ftp://[user[:password]@]host[:port]/path/ file ...
-        """,
-        discussion: """
+               ferry [options] ftp://[user[:password]@]host[:port]/path/file[;type=a|i] ...
+               ferry [options] ftp://[user[:password]@]host[:port]/path/
+               ferry [options] -u ftp://[user[:password]@]host[:port]/path/ file ...
+        """
+    static let discussion = """
         With a host, Ferry connects at start. On a terminal it asks for a user name and password (unless -n or \
         a .netrc entry logs in); with a script on standard input it never asks: log in with 'user' in the script.
 
@@ -20,90 +16,160 @@ struct FerryOptions: ParsableCommand {
 
         Exit status: 0 when every command succeeded, 1 when any failed, 2 for a bad command line.
         """
-    )
 
-    @Flag(name: .customShort("4"), help: "Use only IPv4 addresses.") var ipv4 = false
-    @Flag(name: .customShort("6"), help: "Use only IPv6 addresses.") var ipv6 = false
-    @Flag(name: .customShort("A"), help: "Active mode (EPRT, then PORT), with no fallback to passive.") var active = false
-    @Flag(name: .customShort("a"), help: "Log in as anonymous.") var anonymous = false
-    @Flag(name: .customShort("d"), help: "Debugging: show every command sent (passwords as XXXX).") var debug = false
-    @Flag(name: .customShort("e"), help: "No command-line editing, even on a terminal.") var noEditing = false
-    @Flag(name: .customShort("g"), help: "No file-name globbing.") var noGlob = false
-    @Flag(name: .customShort("i"), help: "No interactive prompting during multiple-file transfers.") var noPrompt = false
-    @Option(name: .customShort("N"), help: ArgumentHelp("Use this file instead of ~/.netrc.", valueName: "netrc")) var netrc: String?
-    @Flag(name: .customShort("n"), help: "No auto-login on connect (no .netrc, no Name prompt).") var noAutoLogin = false
-    @Option(name: .customShort("o"), help: ArgumentHelp("Where a URL download goes ('-' for standard output).", valueName: "output"))
+    var ipv4 = false
+    var ipv6 = false
+    var active = false
+    var anonymous = false
+    var debug = false
+    var noEditing = false
+    var noGlob = false
+    var noPrompt = false
+    var netrc: String?
+    var noAutoLogin = false
     var output: String?
-    @Option(name: .customShort("P"), help: ArgumentHelp("Port of the server.", valueName: "port")) var port: UInt16?
-    @Flag(name: .customShort("p"), help: "Passive mode (EPSV, then PASV), with no fallback to active.") var passive = false
-    @Option(name: .customShort("q"), help: ArgumentHelp("Give up when the connection stalls this many seconds.", valueName: "quittime"))
+    var port: UInt16?
+    var passive = false
     var quitTime: Double?
-    @Flag(name: .customShort("R"), help: "Restart (reget) URL downloads that were cut short.") var restart = false
-    @Option(name: .customShort("r"), help: ArgumentHelp("Retry a failed connection every this many seconds (10 tries).", valueName: "wait"))
+    var restart = false
     var retryWait: Double?
-    @Option(name: .customShort("s"), help: ArgumentHelp("Local address to connect from.", valueName: "srcaddr")) var sourceAddress: String?
-    @Flag(name: .customShort("t"), help: "Packet tracing.") var trace = false
-    @Option(name: .customShort("T"), help: ArgumentHelp("Rate limit: get, put or all, bytes per second (increment ignored).",
-                                                        valueName: "dir,max[,inc]")) var throttle: String?
-    @Option(name: .customShort("u"), help: ArgumentHelp("Upload the files after the other arguments to this URL.", valueName: "url"))
+    var sourceAddress: String?
+    var trace = false
+    var throttle: String?
     var uploadURL: String?
-    @Flag(name: .customShort("v"), help: "Verbose: show server replies and transfer statistics.") var verbose = false
-    @Flag(name: .customShort("V"), help: "Not verbose, even on a terminal; no progress display.") var quiet = false
-    @Option(name: .customShort("x"), help: ArgumentHelp("Socket send and receive buffer size.", valueName: "size")) var bufferSize: Int?
-    @Flag(name: .long, help: "Stop a script at the first command that fails.") var exitOnError = false
-    @Option(name: .long, help: ArgumentHelp("Download each file over this many connections at once (pget), 1 to 16.",
-                                            valueName: "n")) var segments: Int?
-    @Flag(name: .long, help: "With a folder URL: print its parsed listing as one JSON object per entry, then exit.")
+    var verbose = false
+    var quiet = false
+    var bufferSize: Int?
+    var exitOnError = false
+    var segments: Int?
     var json = false
-    @Flag(name: .long, help: "Require TLS (AUTH TLS); a server that refuses it is an error, the password never goes in clear.")
     var tls = false
-    @Flag(name: .long, help: "Use TLS when the server offers it; say so plainly when the session stays in clear text.")
     var tlsTry = false
-    @Flag(name: .long, help: "Implicit TLS from the first byte (what ftps:// URLs use; port 990 by default).")
     var tlsImplicit = false
-    @Option(name: .long, help: ArgumentHelp("Trust the certificates in this PEM file too.", valueName: "file")) var cacert: String?
-    @Flag(name: .long, help: "Do not verify the server's certificate (warns once).") var insecure = false
-    @Option(name: .long, help: ArgumentHelp("Highest TLS version to offer: 1.2 or 1.3.", valueName: "version")) var tlsMax: String?
-    @Flag(name: .long, help: "Print the version and exit.") var version = false
-    @Flag(name: .long, help: .hidden) var commandReference = false
-    @Flag(name: .long, help: .hidden) var manPage = false
-
-    @Argument(help: ArgumentHelp("A host (with an optional port), ftp:// URLs, or with -u the files to upload.",
-                                 valueName: "host-or-url"))
+    var cacert: String?
+    var insecure = false
+    var tlsMax: String?
+    var version = false
+    var commandReference = false
+    var manPage = false
+    /// A host (and port), URLs, or with -u the files to upload.
     var targets: [String] = []
 
+    /// Every flag and option, in the order `--help` lists them.
+    static let table: [CommandLineOption] = [
+        .flag("4", "Use only IPv4 addresses.") { $0.ipv4 = true },
+        .flag("6", "Use only IPv6 addresses.") { $0.ipv6 = true },
+        .flag("A", "Active mode (EPRT, then PORT), with no fallback to passive.") { $0.active = true },
+        .flag("a", "Log in as anonymous.") { $0.anonymous = true },
+        .flag("d", "Debugging: show every command sent (passwords as XXXX).") { $0.debug = true },
+        .flag("e", "No command-line editing, even on a terminal.") { $0.noEditing = true },
+        .flag("g", "No file-name globbing.") { $0.noGlob = true },
+        .flag("i", "No interactive prompting during multiple-file transfers.") { $0.noPrompt = true },
+        .option("N", value: "netrc", "Use this file instead of ~/.netrc.") { $0.netrc = $1 },
+        .flag("n", "No auto-login on connect (no .netrc, no Name prompt).") { $0.noAutoLogin = true },
+        .option("o", value: "output", "Where a URL download goes ('-' for standard output).") { $0.output = $1 },
+        .option("P", value: "port", "Port of the server.") {
+            guard let port = UInt16($1), port > 0 else { throw CommandLineError("-P takes a port from 1 to 65535") }
+            $0.port = port
+        },
+        .flag("p", "Passive mode (EPSV, then PASV), with no fallback to active.") { $0.passive = true },
+        .option("q", value: "quittime", "Give up when the connection stalls this many seconds.") {
+            $0.quitTime = try seconds($1, "-q", upTo: 86_400)
+        },
+        .flag("R", "Restart (reget) URL downloads that were cut short.") { $0.restart = true },
+        .option("r", value: "wait", "Retry a failed connection every this many seconds (10 tries).") {
+            $0.retryWait = try seconds($1, "-r", upTo: 3_600)
+        },
+        .option("s", value: "srcaddr", "Local address to connect from.") { $0.sourceAddress = $1 },
+        .flag("t", "Packet tracing.") { $0.trace = true },
+        .option("T", value: "dir,max[,inc]", "Rate limit: get, put or all, bytes per second (increment ignored).") {
+            guard parseThrottle($1) != nil else { throw CommandLineError("-T takes get|put|all,max[,inc], e.g. -T get,100000") }
+            $0.throttle = $1
+        },
+        .option("u", value: "url", "Upload the files after the other arguments to this URL.") { $0.uploadURL = $1 },
+        .flag("v", "Verbose: show server replies and transfer statistics.") { $0.verbose = true },
+        .flag("V", "Not verbose, even on a terminal; no progress display.") { $0.quiet = true },
+        .option("x", value: "size", "Socket send and receive buffer size.") {
+            guard let size = Int($1), (1...maximumSocketBuffer).contains(size) else {
+                throw CommandLineError("-x takes a size from 1 to \(maximumSocketBuffer)")
+            }
+            $0.bufferSize = size
+        },
+        .flag(long: "exit-on-error", "Stop a script at the first command that fails.") { $0.exitOnError = true },
+        .option(long: "segments", value: "n", "Download each file over this many connections at once (pget), 1 to 16.") {
+            guard let count = Int($1), (1...16).contains(count) else { throw CommandLineError("--segments takes a number from 1 to 16") }
+            $0.segments = count
+        },
+        .flag(long: "json", "With a folder URL: print its parsed listing as one JSON object per entry, then exit.") { $0.json = true },
+        .flag(long: "tls", "Require TLS (AUTH TLS); a server that refuses it is an error, the password never goes in clear.") {
+            $0.tls = true
+        },
+        .flag(long: "tls-try", "Use TLS when the server offers it; say so plainly when the session stays in clear text.") {
+            $0.tlsTry = true
+        },
+        .flag(long: "tls-implicit", "Implicit TLS from the first byte (what ftps:// URLs use; port 990 by default).") {
+            $0.tlsImplicit = true
+        },
+        .option(long: "cacert", value: "file", "Trust the certificates in this PEM file too.") { $0.cacert = $1 },
+        .flag(long: "insecure", "Do not verify the server's certificate (warns once).") { $0.insecure = true },
+        .option(long: "tls-max", value: "version", "Highest TLS version to offer: 1.2 or 1.3.") {
+            guard $1 == "1.2" || $1 == "1.3" else { throw CommandLineError("--tls-max takes 1.2 or 1.3") }
+            $0.tlsMax = $1
+        },
+        .flag(long: "version", "Print the version and exit.") { $0.version = true },
+        .flag(long: "command-reference", hidden: true, "") { $0.commandReference = true },
+        .flag(long: "man-page", hidden: true, "") { $0.manPage = true },
+    ]
+
+    /// A number of seconds above 0 and at most `limit`; NaN and infinities are not (they would trap where a wait
+    /// becomes an integer).
+    private static func seconds(_ text: String, _ flag: String, upTo limit: Double) throws -> Double {
+        guard let value = Double(text), value > 0, value <= limit else {
+            throw CommandLineError("\(flag) takes a number of seconds from above 0 to \(Int(limit))")
+        }
+        return value
+    }
+
+    /// The options of `arguments` (without the program name), checked together; `.help` when -h or --help was given.
+    static func parse(_ arguments: [String]) throws -> FerryOptions {
+        try parseOrHelp(arguments).options
+    }
+
+    static func parseOrHelp(_ arguments: [String]) throws -> (options: FerryOptions, wantsHelp: Bool) {
+        var options = FerryOptions()
+        let outcome = try CommandLineParser.parse(arguments, into: &options, table: table)
+        if outcome == .help { return (options, true) }
+        try options.validate()
+        return (options, false)
+    }
+
+    static var helpText: String {
+        CommandLineParser.help(overview: overview, usage: usage, discussion: discussion,
+                               argument: ("host-or-url", "A host (with an optional port), ftp:// URLs, or with -u the files to upload."),
+                               table: table)
+    }
+
+    /// What the options say together (each value was checked as it was read).
     func validate() throws {
-        if ipv4 && ipv6 { throw ValidationError("-4 and -6 cannot be used together") }
-        if [tls, tlsTry, tlsImplicit].filter({ $0 }).count > 1 { throw ValidationError("choose one of --tls, --tls-try and --tls-implicit") }
-        if let tlsMax, tlsMax != "1.2", tlsMax != "1.3" { throw ValidationError("--tls-max takes 1.2 or 1.3") }
-        if active && passive { throw ValidationError("-A and -p cannot be used together") }
-        if port == 0 { throw ValidationError("the port must be from 1 to 65535") }
-        // NaN and infinities are not numbers of seconds (they would trap where a wait becomes an integer).
-        if let quitTime, !(quitTime > 0 && quitTime <= 86_400) { throw ValidationError("-q takes a number of seconds from above 0 to 86400") }
-        if let retryWait, !(retryWait > 0 && retryWait <= 3_600) { throw ValidationError("-r takes a number of seconds from above 0 to 3600") }
-        if let bufferSize, !(1...FerryOptions.maximumSocketBuffer).contains(bufferSize) {
-            throw ValidationError("-x takes a size from 1 to \(FerryOptions.maximumSocketBuffer)")
-        }
-        if let segments, !(1...16).contains(segments) { throw ValidationError("--segments takes a number from 1 to 16") }
-        if let throttle, FerryOptions.parseThrottle(throttle) == nil {
-            throw ValidationError("-T takes get|put|all,max[,inc], e.g. -T get,100000")
-        }
-        if uploadURL != nil, targets.isEmpty { throw ValidationError("-u needs the files to upload") }
+        if ipv4 && ipv6 { throw CommandLineError("-4 and -6 cannot be used together") }
+        if [tls, tlsTry, tlsImplicit].filter({ $0 }).count > 1 { throw CommandLineError("choose one of --tls, --tls-try and --tls-implicit") }
+        if active && passive { throw CommandLineError("-A and -p cannot be used together") }
+        if uploadURL != nil, targets.isEmpty { throw CommandLineError("-u needs the files to upload") }
         let urls = targets.filter { $0.lowercased().hasPrefix("ftp://") || $0.lowercased().hasPrefix("ftps://") }
         if uploadURL == nil, !urls.isEmpty, urls.count != targets.count {
-            throw ValidationError("give either a host [port] or ftp:// URLs, not both")
+            throw CommandLineError("give either a host [port] or ftp:// URLs, not both")
         }
         if uploadURL == nil, urls.isEmpty {
-            if targets.count > 2 { throw ValidationError("too many arguments: give a host and at most a port") }
+            if targets.count > 2 { throw CommandLineError("too many arguments: give a host and at most a port") }
             if targets.count == 2, UInt16(targets[1]).map({ $0 > 0 }) != true {
-                throw ValidationError("the port must be from 1 to 65535")
+                throw CommandLineError("the port must be from 1 to 65535")
             }
         }
-        if output != nil, urls.isEmpty { throw ValidationError("-o is for URL downloads") }
+        if output != nil, urls.isEmpty { throw CommandLineError("-o is for URL downloads") }
         if let output, output != "-", urls.count > 1 {
-            throw ValidationError("-o names one file: give one URL with it (or -o - for standard output)")
+            throw CommandLineError("-o names one file: give one URL with it (or -o - for standard output)")
         }
-        if json, urls.isEmpty || uploadURL != nil { throw ValidationError("--json lists a folder URL: ferry --json ftp://host/dir/") }
+        if json, urls.isEmpty || uploadURL != nil { throw CommandLineError("--json lists a folder URL: ferry --json ftp://host/dir/") }
     }
 
     /// The largest socket buffer that -x, xferbuf, rcvbuf and sndbuf take (1 GiB).

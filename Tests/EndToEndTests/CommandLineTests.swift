@@ -27,6 +27,27 @@ import Testing
         #expect(badPort.status == 2)
     }
 
+    /// OpenSSL and libedit are loaded when first needed: a script that moves a file over plain FTP maps neither
+    /// (2.6 MiB of resident memory); a transfer checked with SHA-256 loads libcrypto.
+    @Test func aPlainFTPScriptMapsNeitherOpenSSLNorLibedit() throws {
+        let server = try PyFTPServer()
+        try TestFiles.writeRandom(server.path("a.bin"), size: 100_000)
+        let work = try TemporaryDirectory("ferry-lazy")
+        let maps = "!echo mapped: $(grep -o -E 'lib(ssl|crypto|edit)[.]so' /proc/$PPID/maps | sort -u)\n"
+        let plain = try Ferry.session(server, "get a.bin\n" + maps, directory: work.path)
+        #expect(plain.status == 0, "\(plain.output)")
+        #expect(plain.stdout.split(separator: "\n").last == "mapped:", "\(plain.stdout)")
+        #expect(try TestFiles.sha256(work.file("a.bin")) == TestFiles.sha256(server.path("a.bin")))
+        var options = ServerOptions()
+        options.hash = true
+        let hashing = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(hashing.path("b.bin"), size: 100_000)
+        let hashed = try Ferry.session(hashing, "get b.bin\n" + maps, directory: work.path)
+        #expect(hashed.status == 0, "\(hashed.output)")
+        #expect(hashed.stdout.split(separator: "\n").last == "mapped: libcrypto.so libssl.so", "\(hashed.stdout)")
+        #expect(try TestFiles.sha256(work.file("b.bin")) == TestFiles.sha256(hashing.path("b.bin")))
+    }
+
     @Test func shellCommandsGetDefaultSignalsBack() throws {
         // Ferry ignores SIGPIPE for its sockets; `yes` must still stop when `head` closes the pipe.
         let result = try Ferry.run([], script: "!yes | head -1\nlpwd\n", timeout: 20)

@@ -71,19 +71,13 @@ func committedDoc(_ name: String) throws -> String {
     }
 
     /// Every name of every flag and option that `ferry --help` shows, with an option's value name, from the
-    /// argument parser's own description of FerryOptions.
+    /// table the command line is parsed with.
     func commandLineFlags() throws -> [String: String?] {
-        let dump = try JSONSerialization.jsonObject(with: Data(FerryOptions._dumpHelp().utf8)) as? [String: Any]
-        let command = try #require(dump?["command"] as? [String: Any])
-        let arguments = try #require(command["arguments"] as? [[String: Any]])
-        var flags: [String: String?] = [:]
-        for argument in arguments where argument["shouldDisplay"] as? Bool == true {
-            let value = argument["kind"] as? String == "option" ? argument["valueName"] as? String : nil
-            for name in argument["names"] as? [[String: Any]] ?? [] {
-                guard let kind = name["kind"] as? String, let text = name["name"] as? String else { continue }
-                flags[(kind == "long" ? "--" : "-") + text] = value
-            }
+        var flags: [String: String?] = ["-h": nil, "--help": nil]
+        for option in FerryOptions.table where !option.hidden {
+            for name in option.names { flags[name] = option.valueName }
         }
+        #expect(FerryOptions.helpText.contains("--tls-max <version>"), "--help shows the same table")
         return flags
     }
 

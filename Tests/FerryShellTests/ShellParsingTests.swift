@@ -35,6 +35,29 @@ import Testing
         #expect(!settings.prompt && !settings.autoLogin && settings.verbose)
     }
 
+    @Test func commandLinesReadAsGetoptDoes() throws {
+        let clustered = try FerryOptions.parse(["-iP2121", "--segments=4", "--tls-max", "1.2", "host", "-v"])
+        #expect(clustered.noPrompt && clustered.port == 2121 && clustered.segments == 4 && clustered.tlsMax == "1.2")
+        #expect(clustered.verbose && clustered.targets == ["host"], "an option after the host still counts")
+        let ended = try FerryOptions.parse(["-u", "ftp://h/d/", "--", "-v", "-"])
+        #expect(!ended.verbose && ended.targets == ["-v", "-"], "after -- every word is a file")
+        #expect(try FerryOptions.parseOrHelp(["-ih"]).wantsHelp)
+        #expect(try FerryOptions.parseOrHelp(["--help", "-A", "-p"]).wantsHelp, "help wins over a contradiction")
+    }
+
+    @Test func badCommandLinesSayWhatIsWrongInOneLine() {
+        let cases: [([String], String)] = [
+            (["-z"], "unknown option '-z'"), (["--bogus"], "unknown option '--bogus'"),
+            (["-P"], "-P needs a value (port)"), (["-P", "0"], "-P takes a port from 1 to 65535"),
+            (["--json=yes"], "--json takes no value"), (["-q", "inf"], "-q takes a number of seconds from above 0 to 86400"),
+            (["-x", "0"], "-x takes a size from 1 to 1073741824"), (["--segments", "17"], "--segments takes a number from 1 to 16"),
+            (["-\u{1b}[2J"], "unknown option '-^['"),
+        ]
+        for (arguments, reason) in cases {
+            #expect(throws: CommandLineError(reason), "\(arguments)") { try FerryOptions.parse(arguments) }
+        }
+    }
+
     @Test func contradictoryOrIncompleteCommandLinesAreRefused() {
         #expect(throws: (any Error).self) { try FerryOptions.parse(["-A", "-p", "host"]) }
         #expect(throws: (any Error).self) { try FerryOptions.parse(["-u", "ftp://h/"]) }
