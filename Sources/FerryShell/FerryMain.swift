@@ -41,8 +41,8 @@ public enum FerryMain {
         }
         let interactive = isatty(0) == 1
         let console = Console.standard()
-        let settings = settings(from: options, interactive: interactive, console: console)
-        let shell = Shell(settings: settings, console: console,
+        let (settings, configuration) = settings(from: options, interactive: interactive, console: console)
+        let shell = Shell(settings: settings, configuration: configuration, console: console,
                           reader: reader(interactive: interactive && !options.noEditing), interactive: interactive)
         // The line reader is made before the shell; completion reaches the shell's session from here on.
         (shell.reader as? EditLineReader)?.completer = { [unowned shell] in shell.complete($0) }
@@ -83,8 +83,11 @@ public enum FerryMain {
         }
     }
 
-    static func settings(from options: FerryOptions, interactive: Bool, console: Console) -> Settings {
+    /// The shell's settings and the client's configuration the command line and the environment ask for.
+    static func settings(from options: FerryOptions, interactive: Bool,
+                         console: Console) -> (Settings, ClientConfiguration) {
         var settings = Settings()
+        var client = ClientConfiguration()
         settings.verbose = options.verbose || (!options.quiet && console.outputIsTerminal)
         settings.allReplies = options.verbose
         // Progress goes to standard error: shown whenever that is a terminal, also with standard output in a file.
@@ -104,37 +107,37 @@ public enum FerryMain {
         if let pager = getenv("PAGER"), pager.pointee != 0 { settings.pager = String(cString: pager) }
         if let anonymous = getenv("FTPANONPASS") { settings.anonymousPassword = String(cString: anonymous) }
         if let prompt = getenv("FTPPROMPT") { settings.promptText = String(cString: prompt) }
-        if options.ipv4 { settings.client.addressFamily = .ipv4 }
-        if options.ipv6 { settings.client.addressFamily = .ipv6 }
+        if options.ipv4 { client.addressFamily = .ipv4 }
+        if options.ipv6 { client.addressFamily = .ipv6 }
         if let mode = getenv("FTPMODE").map({ String(cString: $0) }) {
-            if mode == "active" { settings.client.dataMode = .active; settings.client.fallback = false }
-            if mode == "passive" { settings.client.dataMode = .passive; settings.client.fallback = false }
+            if mode == "active" { client.dataMode = .active; client.fallback = false }
+            if mode == "passive" { client.dataMode = .passive; client.fallback = false }
         }
         if options.active {
-            settings.client.dataMode = .active
-            settings.client.fallback = false
+            client.dataMode = .active
+            client.fallback = false
         }
         if options.passive {
-            settings.client.dataMode = .passive
-            settings.client.fallback = false
+            client.dataMode = .passive
+            client.fallback = false
         }
         if let quitTime = options.quitTime {
-            settings.client.stallTimeout = quitTime
-            settings.client.replyTimeout = quitTime
+            client.stallTimeout = quitTime
+            client.replyTimeout = quitTime
         }
         if let throttle = options.throttle.flatMap(FerryOptions.parseThrottle) {
-            settings.client.downloadRateLimit = throttle.get.flatMap { $0 > 0 ? $0 : nil }
-            settings.client.uploadRateLimit = throttle.put.flatMap { $0 > 0 ? $0 : nil }
+            client.downloadRateLimit = throttle.get.flatMap { $0 > 0 ? $0 : nil }
+            client.uploadRateLimit = throttle.put.flatMap { $0 > 0 ? $0 : nil }
         }
-        settings.client.socketBufferSize = options.bufferSize
-        if options.tls { settings.client.tls.mode = .required }
-        if options.tlsTry { settings.client.tls.mode = .opportunistic }
-        if options.tlsImplicit { settings.client.tls.mode = .implicit }
-        settings.client.tls.caFile = options.cacert
-        settings.client.tls.verifyPeer = !options.insecure
-        if options.tlsMax == "1.2" { settings.client.tls.maximumVersion = .tls12 }
-        settings.client.sourceAddress = options.sourceAddress
-        return settings
+        client.socketBufferSize = options.bufferSize
+        if options.tls { client.tls.mode = .required }
+        if options.tlsTry { client.tls.mode = .opportunistic }
+        if options.tlsImplicit { client.tls.mode = .implicit }
+        client.tls.caFile = options.cacert
+        client.tls.verifyPeer = !options.insecure
+        if options.tlsMax == "1.2" { client.tls.maximumVersion = .tls12 }
+        client.sourceAddress = options.sourceAddress
+        return (settings, client)
     }
 
     static func reader(interactive: Bool) -> LineReader {

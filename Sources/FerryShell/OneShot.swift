@@ -86,7 +86,7 @@ final class OneShot {
     /// Opens, logs in (URL credentials, .netrc, else anonymous) and changes to the URL's folder.
     private func connect(_ url: FTPURL) -> Bool {
         shell.settings.autoLogin = false
-        if url.implicitTLS { shell.settings.client.tls.mode = .implicit }
+        if url.implicitTLS { shell.configuration.tls.mode = .implicit }
         if shell.client.isConnected { shell.client.quit() }
         FerryMain.connect(shell, host: url.host.contains(":") ? "[\(url.host)]" : url.host, port: String(url.port),
                           retryWait: options.retryWait)

@@ -66,8 +66,6 @@ public struct Settings: Sendable, Equatable {
     public var macros: [String: [String]] = [:]
     /// The .netrc to read (-N, $NETRC, ~/.netrc).
     public var netrcPath: String?
-    /// Timeouts, data-channel mode and buffers, handed to each client.
-    public var client = ClientConfiguration()
 
     public init() {}
 }

@@ -95,7 +95,7 @@ extension Shell {
         display.targetName = target
         let mirror: TreeMirror
         do throws(FTPError) {
-            mirror = try TreeMirror(client: client, recipe: recipe, configuration: settings.client, options: request.options,
+            mirror = try TreeMirror(client: client, recipe: recipe, configuration: configuration, options: request.options,
                                 remote: up ? target : source, local: up ? source : target) { display.handle($0) }
         } catch { return failure("mirror", error) }
         mirror.policy.retries = settings.retries

@@ -18,8 +18,8 @@ extension Shell {
     }
 
     func carriageReturn(_ args: [String]) -> CommandOutcome {
-        guard args.count <= 1, let value = Shell.toggle(settings.client.convertLineEnds, args.first) else { return .usage }
-        settings.client.convertLineEnds = value
+        guard args.count <= 1, let value = Shell.toggle(configuration.convertLineEnds, args.first) else { return .usage }
+        configuration.convertLineEnds = value
         console.line("Carriage Return stripping: \(value ? "on" : "off").")
         return .success
     }
@@ -34,12 +34,12 @@ extension Shell {
                 return .failure("rate: '\(args[1])' is not a number of bytes (or off)")
             }
             let value = limit > 0 ? limit : nil
-            if direction != "put" { settings.client.downloadRateLimit = value }
-            if direction != "get" { settings.client.uploadRateLimit = value }
+            if direction != "put" { configuration.downloadRateLimit = value }
+            if direction != "get" { configuration.uploadRateLimit = value }
         }
         func describe(_ value: Int?) -> String { value.map { "\($0) bytes/s" } ?? "off" }
-        if direction != "put" { console.line("Get transfer rate throttle: \(describe(settings.client.downloadRateLimit)).") }
-        if direction != "get" { console.line("Put transfer rate throttle: \(describe(settings.client.uploadRateLimit)).") }
+        if direction != "put" { console.line("Get transfer rate throttle: \(describe(configuration.downloadRateLimit)).") }
+        if direction != "get" { console.line("Put transfer rate throttle: \(describe(configuration.uploadRateLimit)).") }
         return .success
     }
 
@@ -49,9 +49,9 @@ extension Shell {
             guard let size = Shell.byteCount(word), size > 0, size <= FerryOptions.maximumSocketBuffer else {
                 return .failure("\(command): '\(word)' is not a size from 1 to 1g")
             }
-            settings.client.socketBufferSize = size
+            configuration.socketBufferSize = size
         }
-        console.line("Socket buffer sizes: \(settings.client.socketBufferSize.map { "\($0) bytes" } ?? "system default").")
+        console.line("Socket buffer sizes: \(configuration.socketBufferSize.map { "\($0) bytes" } ?? "system default").")
         return .success
     }
 
@@ -84,7 +84,7 @@ extension Shell {
     func status(_ args: [String]) -> CommandOutcome {
         guard args.isEmpty else { return .usage }
         func onOff(_ value: Bool) -> String { value ? "on" : "off" }
-        let config = settings.client
+        let config = configuration
         if client.isConnected {
             console.line("Connected to \(client.host ?? "?")\(client.isLoggedIn ? "" : " (not logged in)").")
         } else {

@@ -91,7 +91,7 @@ extension Shell {
         let names = items.map { $0.direction == .download ? $0.remote : $0.local }
         let progress = JobProgress(console: console, command: command, names: names, sizes: items.map(\.size),
                                    showsLine: showsProgress)
-        let pool = TransferPool(items, settings: job, recipe: recipe, configuration: settings.client) { progress.handle($0) }
+        let pool = TransferPool(items, settings: job, recipe: recipe, configuration: configuration) { progress.handle($0) }
         // One overall line for the job: the main session's replies stay off it (debug still shows them).
         quietReplies = true
         defer { quietReplies = false }

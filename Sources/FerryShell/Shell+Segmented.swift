@@ -58,7 +58,7 @@ extension Shell {
         let display = SharedProgress(line: showsProgress && settings.hashBytes == nil ? ProgressLine(console: console, name: LocalName.lastComponent(remote)) : nil,
                                      console: console, command: command)
         let download = SegmentedDownload(remote, toPath: local, segments: segments, recipe: recipe,
-                                         configuration: settings.client, options: options, policy: policy) { display.handle($0) }
+                                         configuration: configuration, options: options, policy: policy) { display.handle($0) }
         var report: FTPClient.DownloadReport?
         // The segments' ABOR replies (426, 225/226) are the job's own business, not lines over the progress.
         quietReplies = true

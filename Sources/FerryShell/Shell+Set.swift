@@ -3,11 +3,29 @@ import FerryCore
 
 /// set / unset: named options with typed values.
 extension Shell {
+    /// A named option: the shell's own (Settings) or the client's (its ClientConfiguration, which lives in the
+    /// client alone).
     struct Option: Sendable {
         let name: String
         let help: String
-        let get: @Sendable (Settings) -> String
-        let set: @Sendable (inout Settings, String) -> Bool
+        let get: @Sendable (Settings, ClientConfiguration) -> String
+        let set: @Sendable (inout Settings, inout ClientConfiguration, String) -> Bool
+
+        init(name: String, help: String, get: @escaping @Sendable (Settings) -> String,
+             set: @escaping @Sendable (inout Settings, String) -> Bool) {
+            self.name = name
+            self.help = help
+            self.get = { settings, _ in get(settings) }
+            self.set = { settings, _, value in set(&settings, value) }
+        }
+
+        init(client name: String, help: String, get: @escaping @Sendable (ClientConfiguration) -> String,
+             set: @escaping @Sendable (inout ClientConfiguration, String) -> Bool) {
+            self.name = name
+            self.help = help
+            self.get = { _, config in get(config) }
+            self.set = { _, config, value in set(&config, value) }
+        }
     }
 
     static let options: [Option] = [
@@ -18,24 +36,24 @@ extension Shell {
         Option(name: "exit-on-error", help: "stop a script at the first failure (on/off)",
                get: { $0.exitOnError ? "on" : "off" },
                set: { settings, value in Shell.toggle(false, value).map { settings.exitOnError = $0 } != nil }),
-        Option(name: "fallback", help: "use the other data-connection mode when the chosen one fails or is refused (on/off)",
-               get: { $0.client.fallbackOnRefusal ? "on" : "off" },
-               set: { settings, value in
+        Option(client: "fallback", help: "use the other data-connection mode when the chosen one fails or is refused (on/off)",
+               get: { $0.fallbackOnRefusal ? "on" : "off" },
+               set: { config, value in
                    guard let on = Shell.toggle(false, value) else { return false }
-                   settings.client.fallbackOnRefusal = on
-                   settings.client.fallback = on
+                   config.fallbackOnRefusal = on
+                   config.fallback = on
                    return true
                }),
-        Option(name: "trust-pasv", help: "dial the address in PASV replies (on/off)",
-               get: { $0.client.trustPassiveAddress ? "on" : "off" },
-               set: { settings, value in Shell.toggle(false, value).map { settings.client.trustPassiveAddress = $0 } != nil }),
-        Option(name: "tls", help: "TLS for the next open: off, required, try (opportunistic) or implicit",
-               get: { $0.client.tls.mode == .opportunistic ? "try" : $0.client.tls.mode.rawValue },
-               set: { settings, value in
+        Option(client: "trust-pasv", help: "dial the address in PASV replies (on/off)",
+               get: { $0.trustPassiveAddress ? "on" : "off" },
+               set: { config, value in Shell.toggle(false, value).map { config.trustPassiveAddress = $0 } != nil }),
+        Option(client: "tls", help: "TLS for the next open: off, required, try (opportunistic) or implicit",
+               get: { $0.tls.mode == .opportunistic ? "try" : $0.tls.mode.rawValue },
+               set: { config, value in
                    let modes: [String: TLSConfiguration.Mode] = ["off": .off, "required": .required, "on": .required,
                                                                  "try": .opportunistic, "implicit": .implicit]
                    guard let mode = modes[value.lowercased()] else { return false }
-                   settings.client.tls.mode = mode
+                   config.tls.mode = mode
                    return true
                }),
         Option(name: "temp-file", help: "download into .name.part, rename on success (on/off)",
@@ -61,43 +79,45 @@ extension Shell {
                    settings.noopInterval = seconds > 0 ? seconds : nil
                    return true
                }),
-        Option(name: "active-port-range", help: "local ports for active mode, as low-high (empty: any)",
-               get: { $0.client.activePortRange.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "" },
-               set: { settings, value in
-                   if value.isEmpty { settings.client.activePortRange = nil; return true }
+        Option(client: "active-port-range", help: "local ports for active mode, as low-high (empty: any)",
+               get: { $0.activePortRange.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "" },
+               set: { config, value in
+                   if value.isEmpty { config.activePortRange = nil; return true }
                    let parts = value.split(separator: "-").compactMap { UInt16($0) }
                    guard parts.count == 2, parts[0] > 0, parts[0] <= parts[1] else { return false }
-                   settings.client.activePortRange = parts[0]...parts[1]
+                   config.activePortRange = parts[0]...parts[1]
                    return true
                }),
-        Option(name: "active-address", help: "IPv4 address to name in PORT/EPRT, for clients behind NAT (empty: our own)",
-               get: { $0.client.activeAddress ?? "" },
-               set: { settings, value in
-                   if value.isEmpty { settings.client.activeAddress = nil; return true }
+        Option(client: "active-address", help: "IPv4 address to name in PORT/EPRT, for clients behind NAT (empty: our own)",
+               get: { $0.activeAddress ?? "" },
+               set: { config, value in
+                   if value.isEmpty { config.activeAddress = nil; return true }
                    guard IPv4Endpoint(address: value, port: 1) != nil else { return false }
-                   settings.client.activeAddress = value
+                   config.activeAddress = value
                    return true
                }),
-        Option(name: "connect-timeout", help: "seconds to wait for a connection", get: { "\($0.client.connectTimeout)" },
-               set: { settings, value in Shell.seconds(value).map { settings.client.connectTimeout = $0 } != nil }),
-        Option(name: "reply-timeout", help: "seconds to wait for each reply", get: { "\($0.client.replyTimeout)" },
-               set: { settings, value in Shell.seconds(value).map { settings.client.replyTimeout = $0 } != nil }),
-        Option(name: "data-timeout", help: "seconds to wait for a data connection", get: { "\($0.client.dataConnectTimeout)" },
-               set: { settings, value in Shell.seconds(value).map { settings.client.dataConnectTimeout = $0 } != nil }),
-        Option(name: "stall-timeout", help: "seconds a transfer may move nothing", get: { "\($0.client.stallTimeout)" },
-               set: { settings, value in Shell.seconds(value).map { settings.client.stallTimeout = $0 } != nil }),
+        Option(client: "connect-timeout", help: "seconds to wait for a connection", get: { "\($0.connectTimeout)" },
+               set: { config, value in Shell.seconds(value).map { config.connectTimeout = $0 } != nil }),
+        Option(client: "reply-timeout", help: "seconds to wait for each reply", get: { "\($0.replyTimeout)" },
+               set: { config, value in Shell.seconds(value).map { config.replyTimeout = $0 } != nil }),
+        Option(client: "data-timeout", help: "seconds to wait for a data connection", get: { "\($0.dataConnectTimeout)" },
+               set: { config, value in Shell.seconds(value).map { config.dataConnectTimeout = $0 } != nil }),
+        Option(client: "stall-timeout", help: "seconds a transfer may move nothing", get: { "\($0.stallTimeout)" },
+               set: { config, value in Shell.seconds(value).map { config.stallTimeout = $0 } != nil }),
     ]
 
     func set(_ args: [String]) -> CommandOutcome {
         if args.isEmpty {
-            for option in Shell.options { console.line("\(option.name.padding(to: 16))\(option.get(settings))") }
+            for option in Shell.options { console.line("\(option.name.padding(to: 16))\(option.get(settings, configuration))") }
             return .success
         }
         guard args.count == 2 else { return .usage }
         guard let option = Shell.options.first(where: { $0.name == args[0].lowercased() }) else {
             return .failure("set: unknown option '\(args[0])'; 'set' lists them")
         }
-        guard option.set(&settings, args[1]) else { return .failure("set: '\(args[1])' is not a value for \(option.name)") }
+        var (changed, config) = (settings, configuration)
+        guard option.set(&changed, &config, args[1]) else { return .failure("set: '\(args[1])' is not a value for \(option.name)") }
+        (settings, configuration) = (changed, config)
         return .success
     }
 
@@ -106,7 +126,9 @@ extension Shell {
         guard let option = Shell.options.first(where: { $0.name == args[0].lowercased() }) else {
             return .failure("unset: unknown option '\(args[0])'; 'set' lists them")
         }
-        _ = option.set(&settings, option.get(Settings()))
+        var (changed, config) = (settings, configuration)
+        _ = option.set(&changed, &config, option.get(Settings(), ClientConfiguration()))
+        (settings, configuration) = (changed, config)
         return .success
     }
 

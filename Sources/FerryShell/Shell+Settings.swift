@@ -32,7 +32,7 @@ extension Shell {
     /// passive [on|off|auto]: no argument toggles; `auto` is passive with fallback to active.
     func passive(_ args: [String]) -> CommandOutcome {
         guard args.count <= 1 else { return .usage }
-        var config = settings.client
+        var config = configuration
         switch args.first?.lowercased() {
         case nil: config.dataMode = config.dataMode == .passive ? .active : .passive
         case "on": config.dataMode = .passive; config.fallback = false
@@ -40,7 +40,7 @@ extension Shell {
         case "auto": config.dataMode = .passive; config.fallback = true
         default: return .usage
         }
-        settings.client = config
+        configuration = config
         console.line("Passive mode: \(config.dataMode == .passive ? "on" : "off"); fallback to \(config.dataMode == .passive ? "active" : "passive") mode: \(config.fallback ? "on" : "off").")
         return .success
     }
@@ -48,10 +48,10 @@ extension Shell {
     /// epsv, epsv4, epsv6 [on|off]: EPSV/EPRT for both families, IPv4 only, IPv6 only.
     func extended(_ args: [String], v4: Bool, v6: Bool, label: String) -> CommandOutcome {
         guard args.count <= 1 else { return .usage }
-        let current = v4 ? settings.client.extendedOnIPv4 : settings.client.extendedOnIPv6
+        let current = v4 ? configuration.extendedOnIPv4 : configuration.extendedOnIPv6
         guard let value = Shell.toggle(current, args.first) else { return .usage }
-        if v4 { settings.client.extendedOnIPv4 = value }
-        if v6 { settings.client.extendedOnIPv6 = value }
+        if v4 { configuration.extendedOnIPv4 = value }
+        if v6 { configuration.extendedOnIPv6 = value }
         console.line("EPSV/EPRT on \(label): \(value ? "on" : "off").")
         return .success
     }

@@ -5,10 +5,9 @@ import FerryCore
 extension Shell {
     /// Before connecting: the fingerprints this user trusted for host:port.
     func prepareTLS(host: String, port: UInt16) {
-        guard settings.client.tls.mode != .off, let store = KnownHosts.standard() else { return }
+        guard configuration.tls.mode != .off, let store = KnownHosts.standard() else { return }
         let key = "\(host):\(port)"
-        settings.client.tls.pinnedFingerprints = store.fingerprints(for: key)
-        client.configuration = settings.client
+        configuration.tls.pinnedFingerprints = store.fingerprints(for: key)
         client.certificateDecision = { [unowned self] _, check in
             let known = store.fingerprints(for: key)
             if !known.isEmpty {
@@ -39,7 +38,7 @@ extension Shell {
         case "clear", "c", "off": protect = false
         default: return .usage
         }
-        settings.client.tls.protectData = protect
+        configuration.tls.protectData = protect
         if client.isConnected {
             do throws(FTPError) { try client.setDataProtection(protect) } catch { return failure("prot", error) }
         }

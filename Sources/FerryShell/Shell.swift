@@ -43,14 +43,21 @@ public final class Shell {
     /// TAB is fetching a listing: the session's chatter stays off the line being edited.
     var completing = false
 
-    public init(settings: Settings, console: Console, reader: LineReader, interactive: Bool,
-                table: CommandTable = CommandTable.standard) {
+    /// The client's timeouts, data-channel mode, buffers and TLS: one copy, in the client, which `set`, `passive`,
+    /// `prot` and the rest change in place; extra sessions (mget -P, pget, mirror) start from it.
+    public var configuration: ClientConfiguration {
+        get { client.configuration }
+        set { client.configuration = newValue }
+    }
+
+    public init(settings: Settings, configuration: ClientConfiguration = ClientConfiguration(), console: Console,
+                reader: LineReader, interactive: Bool, table: CommandTable = CommandTable.standard) {
         self.settings = settings
         self.console = console
         self.reader = reader
         self.interactive = interactive
         self.table = table
-        self.client = FTPClient(configuration: settings.client)
+        self.client = FTPClient(configuration: configuration)
         client.onEvent = { [unowned self] in self.show($0) }
     }
 
@@ -120,7 +127,6 @@ public final class Shell {
                     ? "A listing for TAB did not come in time, so the connection was closed; reconnecting."
                     : "The last reply timed out, so the connection was closed; reconnecting.")
                 completionDroppedConnection = false
-                client.configuration = settings.client
                 if case .failure(let message) = reconnect() { return report(.failure(message), command: nil) }
             }
             if spec.needsConnection { keepAliveIfIdle() }
@@ -143,11 +149,10 @@ public final class Shell {
         }
     }
 
-    /// Runs a handler as a typed command runs: current settings in the client, the outcome printed and counted,
-    /// the idle clock reset when the server was involved. The one-shot modes call handlers through this too.
+    /// Runs a handler as a typed command runs: the outcome printed and counted, the idle clock reset when the
+    /// server was involved. The one-shot modes call handlers through this too.
     @discardableResult
     func perform(_ spec: CommandSpec? = nil, _ handler: (Shell) -> CommandOutcome) -> CommandOutcome {
-        client.configuration = settings.client
         let wasConnected = client.isConnected
         defer { if (spec?.needsConnection ?? false) || (!wasConnected && client.isConnected) { markActivity() } }
         return report(handler(self), command: spec)

@@ -9,10 +9,10 @@ import Testing
         let server = try PyFTPServer()   // no TLS: it refuses AUTH TLS
         var settings = Settings()
         settings.debug = true
-        settings.client.tls.mode = .opportunistic
-        let scripted = ScriptedShell(settings: settings)
+        var configuration = ClientConfiguration()
+        configuration.tls.mode = .opportunistic
+        let scripted = ScriptedShell(settings: settings, configuration: configuration)
         let shell = scripted.shell!
-        shell.client.configuration = settings.client
         shell.session = SessionRecipe(host: server.host, port: server.port, user: server.user, password: server.password,
                                       protected: true)
         let outcome = shell.reconnect()
@@ -22,7 +22,7 @@ import Testing
         #expect(!scripted.out.contains("---> USER"), "nothing was sent after TLS was refused: \(scripted.out)")
 
         // A session that was in clear text from the start (--tls-try, as asked) reconnects as it was.
-        shell.client.configuration = settings.client
+        shell.configuration = configuration
         shell.session = SessionRecipe(host: server.host, port: server.port, user: server.user, password: server.password)
         #expect(shell.reconnect() == .success)
         #expect(shell.client.isLoggedIn)

@@ -7,18 +7,19 @@ import Testing
         let scripted = ScriptedShell(["ascii", "passive off", "epsv4 off", "verbose", "debug on", "type binary", "quit"])
         #expect(scripted.shell.run() == 0)
         let settings = scripted.shell.settings
+        let client = scripted.shell.client.configuration
         #expect(settings.transferType == .image)
-        #expect(settings.client.dataMode == .active)
-        #expect(!settings.client.extendedOnIPv4)
-        #expect(settings.client.extendedOnIPv6)
+        #expect(client.dataMode == .active)
+        #expect(!client.extendedOnIPv4)
+        #expect(client.extendedOnIPv6)
         #expect(settings.verbose && settings.debug)
     }
 
     @Test func passiveAutoTurnsFallbackOn() {
         let scripted = ScriptedShell(["passive on", "passive auto"])
         _ = scripted.shell.run()
-        #expect(scripted.shell.settings.client.dataMode == .passive)
-        #expect(scripted.shell.settings.client.fallback)
+        #expect(scripted.shell.client.configuration.dataMode == .passive)
+        #expect(scripted.shell.client.configuration.fallback)
         #expect(scripted.out.contains("fallback to active mode: on"))
     }
 

@@ -29,9 +29,10 @@ import Testing
         #expect(options.noPrompt && options.noAutoLogin && options.verbose)
         #expect(options.port == 2121 && options.quitTime == 5)
         #expect(options.targets == ["host"])
-        let settings = FerryMain.settings(from: options, interactive: false, console: Console(out: { _ in }, error: { _ in }))
-        #expect(settings.client.uploadRateLimit == 100 && settings.client.downloadRateLimit == nil)
-        #expect(settings.client.stallTimeout == 5 && settings.client.replyTimeout == 5)
+        let (settings, client) = FerryMain.settings(from: options, interactive: false,
+                                                    console: Console(out: { _ in }, error: { _ in }))
+        #expect(client.uploadRateLimit == 100 && client.downloadRateLimit == nil)
+        #expect(client.stallTimeout == 5 && client.replyTimeout == 5)
         #expect(!settings.prompt && !settings.autoLogin && settings.verbose)
     }
 

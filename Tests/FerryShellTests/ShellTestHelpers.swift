@@ -1,3 +1,4 @@
+import FerryClient
 import FerryShell
 import Foundation
 
@@ -15,8 +16,8 @@ final class ScriptedShell: @unchecked Sendable {
     private(set) var err = ""
     var shell: Shell!
 
-    init(_ script: [String] = [], settings: Settings = Settings()) {
+    init(_ script: [String] = [], settings: Settings = Settings(), configuration: ClientConfiguration = ClientConfiguration()) {
         let console = Console(out: { [unowned self] in self.out += $0 }, error: { [unowned self] in self.err += $0 })
-        shell = Shell(settings: settings, console: console, reader: Lines(script), interactive: false)
+        shell = Shell(settings: settings, configuration: configuration, console: console, reader: Lines(script), interactive: false)
     }
 }
