@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN     := .build/debug/ferry
 RELEASE := .build/release/ferry
 
-.PHONY: all build build-deps release test deps demo docs bench fuzz capture-listings install clean
+.PHONY: all build build-deps release symbol-order test deps demo docs bench fuzz capture-listings install clean
 
 all: build
 
@@ -30,8 +30,23 @@ build-deps:
 build: build-deps
 	$(SWIFT) build
 
+# The release link: lld with relative relocations packed (DT_RELR, glibc 2.36 and later) and the functions a session
+# runs placed side by side (scripts/ferry.symbol-order, from `make symbol-order`). The kernel maps an executable
+# 64 KiB around each page first touched: scattered, the hot code cost 4.2 MiB resident; packed, 2.6 MiB (the rest
+# is the standard library's own undivided text). Without lld or with an older glibc, the default link.
+SWIFT_BIN  := $(shell dirname "$$(readlink -f "$$(command -v $(SWIFT))")" 2>/dev/null)
+HAS_LLD    := $(shell [ -x "$(SWIFT_BIN)/ld.lld" ] && echo yes)
+HAS_RELR   := $(shell getconf GNU_LIBC_VERSION 2>/dev/null | awk '{split($$2, v, "."); if (v[1] > 2 || (v[1] == 2 && v[2] >= 36)) print "yes"}')
+RELEASE_LINK := $(if $(and $(HAS_LLD),$(HAS_RELR)),-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+	-Xlinker --gc-sections -Xlinker --symbol-ordering-file=$(CURDIR)/scripts/ferry.symbol-order \
+	-Xlinker --no-warn-symbol-ordering)
+
 release: build-deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_LINK)
+
+# Records which functions a batch session runs (valgrind, pyftpdlib on 127.0.0.1) into scripts/ferry.symbol-order.
+symbol-order: deps release
+	./scripts/symbol-order.sh $(RELEASE)
 
 # The vsftpd tests create a local account and a PAM file; scripts/test-cleanup.sh removes them after the tests,
 # pass or fail (Ctrl-C included). The target's status is swift test's.
