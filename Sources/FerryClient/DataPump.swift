@@ -122,15 +122,22 @@ final class DataPump {
         if due > elapsed { usleep(UInt32(min(due - elapsed, 10) * 1_000_000)) }
     }
 
+    /// The most an upload reads and writes at once. The server copies out of its socket what we copied in; in
+    /// pieces of 256 KiB those bytes are still in the CPU's cache when it does, in pieces of 1 MiB (or with
+    /// sendfile straight from the page cache) they are not: vsftpd spent 0.77 against 0.85-0.87 CPU-s receiving
+    /// 1 GiB, and the put took 1.19 against 1.29-1.35 s (lftp 1.16, curl 1.18; 9 interleaved runs).
+    static let sendPiece = 256 << 10
+
     /// `input` → data socket until end of file; the caller closes the socket to mark the end.
     func send(from input: Int32, to stream: ByteStream, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
         var converter = type == .ascii ? LineEndingConverter(.toWire) : nil
         var converted: [UInt8] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+        let piece = min(chunkSize, DataPump.sendPiece)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
         defer { buffer.deallocate() }
         while true {
-            let count = Glibc.read(input, buffer.baseAddress, chunkSize)
+            let count = Glibc.read(input, buffer.baseAddress, piece)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FTPError(.localFile, "cannot read the local file: \(FTPError.systemMessage(errno))")
