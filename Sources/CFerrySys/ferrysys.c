@@ -38,3 +38,7 @@ int ferry_accept_cloexec(int fd) {
 int ferry_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }
+
+int ferry_start_writeback(int fd) {
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}

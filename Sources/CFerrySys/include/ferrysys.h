@@ -10,6 +10,9 @@ ssize_t ferry_splice(int fd_in, int fd_out, size_t len, int more);
 int ferry_pipe_set_size(int fd, int size);
 /* sigaction for SIGINT without SA_RESTART, so blocking calls return EINTR; the handler only sets a flag. */
 int ferry_install_interrupt_handler(void (*handler)(int));
+/* Starts writing a file's dirty pages to disk without waiting (sync_file_range SYNC_FILE_RANGE_WRITE), so that a
+   later fsync has little left to wait for. */
+int ferry_start_writeback(int fd);
 #endif
 #ifndef FERRY_SYS_H_MORE
 #define FERRY_SYS_H_MORE
