@@ -30,16 +30,17 @@ build-deps:
 build: build-deps
 	$(SWIFT) build
 
-# The release link: lld with relative relocations packed (DT_RELR, glibc 2.36 and later) and the functions a session
-# runs placed side by side (scripts/ferry.symbol-order, from `make symbol-order`). The kernel maps an executable
-# 64 KiB around each page first touched: scattered, the hot code cost 4.2 MiB resident; packed, 2.6 MiB (the rest
-# is the standard library's own undivided text). Without lld or with an older glibc, the default link.
+# The release link: with lld (shipped with the Swift toolchain), the functions a session runs placed side by side
+# (scripts/ferry.symbol-order, from `make symbol-order`) and unused sections dropped; with glibc 2.36 or later also
+# the relative relocations packed (DT_RELR; the binary then needs glibc 2.36 where it runs, as it is built there).
+# The kernel maps an executable 64 KiB around each page first touched: scattered, the hot code cost 4.2 MiB
+# resident; packed, 2.6 MiB (the rest is the standard library's own undivided text). Else the default link.
 SWIFT_BIN  := $(shell dirname "$$(readlink -f "$$(command -v $(SWIFT))")" 2>/dev/null)
 HAS_LLD    := $(shell [ -x "$(SWIFT_BIN)/ld.lld" ] && echo yes)
 HAS_RELR   := $(shell getconf GNU_LIBC_VERSION 2>/dev/null | awk '{split($$2, v, "."); if (v[1] > 2 || (v[1] == 2 && v[2] >= 36)) print "yes"}')
-RELEASE_LINK := $(if $(and $(HAS_LLD),$(HAS_RELR)),-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
-	-Xlinker --gc-sections -Xlinker --symbol-ordering-file=$(CURDIR)/scripts/ferry.symbol-order \
-	-Xlinker --no-warn-symbol-ordering)
+RELEASE_LINK := $(if $(HAS_LLD),-Xswiftc -use-ld=lld -Xlinker --gc-sections \
+	-Xlinker "--symbol-ordering-file=$(CURDIR)/scripts/ferry.symbol-order" -Xlinker --no-warn-symbol-ordering \
+	$(if $(HAS_RELR),-Xlinker -z -Xlinker pack-relative-relocs))
 
 release: build-deps
 	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_LINK)

@@ -30,7 +30,8 @@ done
 [ -n "${port:-}" ] || { echo "symbol-order: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
 # valgrind cannot read the toolchain's DWARF; the symbol table is all it needs.
 strip --strip-debug -o "$work/ferry" "$binary"
-record() { valgrind --tool=callgrind --demangle=no --compress-strings=no --dump-instr=no \
+# Each run is bounded: a server that stops answering must not hang the make.
+record() { timeout 300 valgrind --tool=callgrind --demangle=no --compress-strings=no --dump-instr=no \
     --callgrind-out-file="$work/calls.%p" "$work/ferry" "$@" > "$work/ferry.log" 2>&1; }
 (cd "$work/here" && record -n 127.0.0.1 "$port" <<EOF
 user tester secret
@@ -66,5 +67,8 @@ EOF
 (cd "$work/here" && record --version)
 # Functions of the executable only (libc's are not ours to place), named as the linker knows them.
 nm --defined-only "$work/ferry" | awk '{print $3}' | sort -u > "$work/defined"
-sed -n 's/^fn=\(([0-9]*) \)\{0,1\}//p' "$work"/calls.* | sort -u | comm -12 - "$work/defined" > "$out"
+# Written beside and moved into place: a failed run leaves the committed list as it was.
+sed -n 's/^fn=\(([0-9]*) \)\{0,1\}//p' "$work"/calls.* | sort -u | comm -12 - "$work/defined" > "$work/order"
+[ -s "$work/order" ] || { echo "symbol-order: no functions recorded" >&2; exit 1; }
+mv "$work/order" "$out"
 echo "symbol-order: $(wc -l < "$out") functions in $out"

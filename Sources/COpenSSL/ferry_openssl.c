@@ -2,6 +2,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* Every function pointer, typed by OpenSSL's own declaration of the function it points to. */
@@ -12,48 +13,72 @@ static struct {
 } table;
 #undef FERRY_OPENSSL_POINTER
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int loaded;
-static const char *load_error;
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT, ssl_once = PTHREAD_ONCE_INIT;
+static int crypto_loaded, ssl_loaded;
+static void *crypto;
+/* dlerror's text belongs to the calling thread and is freed by its next dl call or its exit: kept as a copy. */
+static char load_error[256];
 
-static void load(void) {
-    /* libssl needs libcrypto; RTLD_LOCAL keeps their symbols out of everyone else's way. */
-    void *crypto = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
-    void *ssl = crypto ? dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL) : NULL;
-    if (!crypto || !ssl) {
-        load_error = dlerror();
-        return;
-    }
-#define FERRY_OPENSSL_RESOLVE(ret, name, params, args) \
-    if (!(table.name = (__typeof__(&name))dlsym(ssl, #name))) { load_error = "libssl.so.3 lacks " #name; return; }
+static void remember_error(const char *what) {
+    snprintf(load_error, sizeof load_error, "%s", what ? what : "unknown error");
+}
+
+static void load_crypto(void) {
+    /* RTLD_LOCAL keeps the symbols out of everyone else's way. */
+    crypto = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (!crypto) { remember_error(dlerror()); return; }
 #define FERRY_CRYPTO_RESOLVE(ret, name, params, args) \
-    if (!(table.name = (__typeof__(&name))dlsym(crypto, #name))) { load_error = "libcrypto.so.3 lacks " #name; return; }
-    FERRY_OPENSSL_FUNCTIONS(FERRY_OPENSSL_RESOLVE)
+    if (!(table.name = (__typeof__(&name))dlsym(crypto, #name))) { remember_error("libcrypto.so.3 lacks " #name); return; }
     FERRY_CRYPTO_FUNCTIONS(FERRY_CRYPTO_RESOLVE)
-#undef FERRY_OPENSSL_RESOLVE
 #undef FERRY_CRYPTO_RESOLVE
-    loaded = 1;
+    /* No clean-up at exit: worker threads that are still in a handshake when the program ends (a parallel job
+     * does not wait for sessions it no longer needs) would find the library torn down under them. */
+    __typeof__(&OPENSSL_init_crypto) init = (__typeof__(&OPENSSL_init_crypto))dlsym(crypto, "OPENSSL_init_crypto");
+    if (!init || init(OPENSSL_INIT_NO_ATEXIT, NULL) != 1) { remember_error("OpenSSL did not initialise"); return; }
+    crypto_loaded = 1;
+}
+
+static void load_ssl(void) {
+    if (!ferry_crypto_available()) return;
+    void *ssl = dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (!ssl) { remember_error(dlerror()); return; }
+#define FERRY_OPENSSL_RESOLVE(ret, name, params, args) \
+    if (!(table.name = (__typeof__(&name))dlsym(ssl, #name))) { remember_error("libssl.so.3 lacks " #name); return; }
+    FERRY_OPENSSL_FUNCTIONS(FERRY_OPENSSL_RESOLVE)
+#undef FERRY_OPENSSL_RESOLVE
+    ssl_loaded = 1;
+}
+
+int ferry_crypto_available(void) {
+    pthread_once(&crypto_once, load_crypto);
+    return crypto_loaded;
 }
 
 int ferry_openssl_available(void) {
-    pthread_once(&once, load);
-    return loaded;
+    pthread_once(&ssl_once, load_ssl);
+    return ssl_loaded;
 }
 
 const char *ferry_openssl_load_error(void) {
-    pthread_once(&once, load);
-    return load_error;
+    return load_error[0] ? load_error : NULL;
 }
 
-/* Callers check ferry_openssl_available first; a call without it still loads, and never jumps to NULL. */
+/* Callers check ferry_openssl_available (TLS) or ferry_crypto_available (SHA-256) first; a call without it still
+ * loads, and never jumps to NULL. */
 #define FERRY_OPENSSL_DEFINE(ret, name, params, args) \
     ret ferry_##name params { \
         if (!ferry_openssl_available()) abort(); \
         return table.name args; \
     }
+#define FERRY_CRYPTO_DEFINE(ret, name, params, args) \
+    ret ferry_##name params { \
+        if (!ferry_crypto_available()) abort(); \
+        return table.name args; \
+    }
 FERRY_OPENSSL_FUNCTIONS(FERRY_OPENSSL_DEFINE)
-FERRY_CRYPTO_FUNCTIONS(FERRY_OPENSSL_DEFINE)
+FERRY_CRYPTO_FUNCTIONS(FERRY_CRYPTO_DEFINE)
 #undef FERRY_OPENSSL_DEFINE
+#undef FERRY_CRYPTO_DEFINE
 
 int ferry_ssl_ctx_set_min_version(SSL_CTX *ctx, int version) {
     return (int)ferry_SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, version, NULL);

@@ -81,7 +81,7 @@ extension Character {
 final class OpenSSLSHA256: StreamingChecksum {
     /// OpenSSL's SHA-256 when libcrypto can be loaded, else FerryCore's (slower, the same digest).
     static func make() -> any StreamingChecksum {
-        ferry_openssl_available() == 1 ? OpenSSLSHA256() : ChecksumAlgorithm.sha256.makeHasher()
+        ferry_crypto_available() == 1 ? OpenSSLSHA256() : ChecksumAlgorithm.sha256.makeHasher()
     }
 
     private let context: OpaquePointer?

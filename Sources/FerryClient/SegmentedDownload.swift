@@ -67,6 +67,11 @@ public final class SegmentedDownload: @unchecked Sendable {
             throw FTPError(.invalidArgument, "a segmented download writes a regular file, not '\(localPath)'")
         }
         try client.setType(.image)
+        // A rate limit is the user's for the whole download; N sessions would each take it.
+        if configuration.downloadRateLimit != nil {
+            emit(.notice("a download rate limit is set; downloading on one connection"))
+            return try oneConnection(client)
+        }
         let size: Int64
         do throws(FTPError) {
             guard client.features.supports("SIZE") else { throw FTPError(.commandFailed, "the server offers no SIZE") }

@@ -30,7 +30,11 @@ public struct SessionRecipe: Sendable {
 extension FTPClient {
     /// Connects, logs in and returns to the recipe's folder, with `type` set: the session as it was.
     public func reopen(_ recipe: SessionRecipe, type: TransferType?) throws(FTPError) {
-        if recipe.protected, configuration.tls.mode == .opportunistic { configuration.tls.mode = .required }
+        // A session that was protected comes back protected or not at all; the setting itself (--tls-try) stays as
+        // the user made it for the next `open`.
+        let asked = configuration.tls.mode
+        if recipe.protected, asked == .opportunistic { configuration.tls.mode = .required }
+        defer { configuration.tls.mode = asked }
         try connect(host: recipe.host, port: recipe.port)
         if let user = recipe.user {
             _ = try login(user: user, password: recipe.password, account: recipe.account)

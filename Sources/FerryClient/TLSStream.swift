@@ -209,7 +209,7 @@ final class TLSContext {
     init(_ configuration: TLSConfiguration) throws(FTPError) {
         guard ferry_openssl_available() == 1 else {
             let reason = ferry_openssl_load_error().map { String(cString: $0) } ?? "not found"
-            throw FTPError(.connectionFailed, "TLS needs OpenSSL 3 (libssl.so.3: \(reason)); install the libssl3 package")
+            throw FTPError(.connectionFailed, "TLS needs OpenSSL 3 (\(reason)); install its library (Debian: libssl3 or libssl3t64)")
         }
         guard let context = ferry_SSL_CTX_new(ferry_TLS_client_method()) else { throw TLSStream.error("cannot set up TLS") }
         self.context = context

@@ -63,6 +63,7 @@ enum CommandLineParser {
                 let name = body.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
                 let attached = body.firstIndex(of: "=").map { body[body.index(after: $0)...] }
                 if name == "help" {
+                    if attached != nil { throw CommandLineError("--help takes no value") }
                     wantsHelp = true
                 } else if let option = table.first(where: { $0.long == name }) {
                     if option.valueName == nil {
@@ -100,12 +101,13 @@ enum CommandLineParser {
         return wantsHelp ? .help : .run
     }
 
-    /// `ferry --help`: what Ferry is, how to call it, then every visible option with its help wrapped to 80 columns.
+    /// `ferry --help`: what Ferry is, how to call it, then every visible option with its help, in lines shorter than
+    /// 80 columns.
     static func help(overview: String, usage: String, discussion: String, argument: (name: String, help: String),
                      table: [CommandLineOption]) -> String {
-        var text = wrap(overview, width: 80, indent: 0) + "\n\n"
+        var text = wrap(overview, width: width, indent: 0) + "\n\n"
         text += discussion.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { wrap(String($0), width: 80, indent: 0) }.joined(separator: "\n") + "\n\n"
+            .map { wrap(String($0), width: width, indent: 0) }.joined(separator: "\n") + "\n\n"
         text += "USAGE: " + usage + "\n\nARGUMENTS:\n"
         text += entry("<\(argument.name)>", argument.help)
         text += "\nOPTIONS:\n"
@@ -118,10 +120,13 @@ enum CommandLineParser {
         return text
     }
 
+    /// The widest line of `--help`, as swift-argument-parser wrapped it.
+    private static let width = 79
+
     private static func entry(_ label: String, _ help: String) -> String {
         let column = 26
         let lead = "  " + label
-        let body = wrap(help, width: 80 - column, indent: 0).split(separator: "\n")
+        let body = wrap(help, width: width - column, indent: 0).split(separator: "\n")
         var lines: [String] = []
         if lead.count + 2 > column {
             lines.append(lead)

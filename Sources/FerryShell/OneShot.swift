@@ -9,22 +9,31 @@ final class OneShot {
     /// A URL that cannot be used is a bad command line: exit status 2.
     private var badCommandLine = false
 
+    /// The TLS mode the command line asked for; an ftps:// URL uses implicit TLS for itself only.
+    private let askedTLS: TLSConfiguration.Mode
+
     init(shell: Shell, options: FerryOptions) {
         self.shell = shell
         self.options = options
+        askedTLS = shell.configuration.tls.mode
     }
 
-    func fetch(_ urls: [String]) -> Int32 {
-        // With -o -, standard output carries the files' bytes and nothing else, at every verbosity.
-        if options.output == "-" { shell.console.standardOutputIsData = true }
-        for text in urls {
-            if options.exitOnError, shell.failures > 0 { break }
+    func fetch(_ texts: [String]) -> Int32 {
+        // Every URL is read before anything moves: a typo in the third must not leave the first two fetched.
+        var urls: [FTPURL] = []
+        for text in texts {
             guard let url = parse(text) else { continue }
             if options.json, url.fileName != nil {
                 shell.fail("ferry: --json lists a folder; end the URL with '/' ('\(OneShot.redacted(text))' names a file)")
                 badCommandLine = true
-                continue
             }
+            urls.append(url)
+        }
+        if badCommandLine { return 2 }
+        // With -o -, standard output carries the files' bytes and nothing else, at every verbosity.
+        if options.output == "-" { shell.console.standardOutputIsData = true }
+        for url in urls {
+            if options.exitOnError, shell.failures > 0 { break }
             guard connect(url) else { continue }
             if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
             guard let file = url.fileName else {
@@ -50,7 +59,7 @@ final class OneShot {
             }
             shell.client.quit()
         }
-        return badCommandLine ? 2 : shell.exitStatus
+        return shell.exitStatus
     }
 
     func upload(to text: String, files: [String]) -> Int32 {
@@ -77,7 +86,7 @@ final class OneShot {
         do throws(FTPURL.ParseError) {
             return try FTPURL.parse(text)
         } catch {
-            shell.fail("ferry: '\(OneShot.redacted(text))' \(error.words); see 'ferry --help'")
+            shell.fail("ferry: '\(OneShot.redacted(text))' \(error.words); try 'ferry --help'")
             badCommandLine = true
             return nil
         }
@@ -86,7 +95,7 @@ final class OneShot {
     /// Opens, logs in (URL credentials, .netrc, else anonymous) and changes to the URL's folder.
     private func connect(_ url: FTPURL) -> Bool {
         shell.settings.autoLogin = false
-        if url.implicitTLS { shell.configuration.tls.mode = .implicit }
+        shell.configuration.tls.mode = url.implicitTLS ? .implicit : askedTLS
         if shell.client.isConnected { shell.client.quit() }
         FerryMain.connect(shell, host: url.host.contains(":") ? "[\(url.host)]" : url.host, port: String(url.port),
                           retryWait: options.retryWait)

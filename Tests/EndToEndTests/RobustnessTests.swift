@@ -265,6 +265,37 @@ import Testing
         #expect(changed.stderr.contains("CHANGED"), "\(changed.stderr)")
     }
 
+    /// An ftps:// URL is implicit TLS for itself only: the ftp:// URL after it is plain FTP again.
+    @Test func anFtpsURLDoesNotMakeTheNextURLImplicitTLS() throws {
+        let secure = try VsftpdServer(security: .implicit)
+        try TestFiles.writeRandom(secure.path("f.bin"), size: 100_000)
+        let plain = try PyFTPServer()
+        try TestFiles.writeRandom(plain.path("g.bin"), size: 100_000)
+        let work = try TemporaryDirectory("ferry-tls")
+        let result = try Ferry.run(["--cacert", secure.certificatePath!,
+                                    "ftps://\(secure.user):\(secure.password)@127.0.0.1:\(secure.port)/f.bin",
+                                    "ftp://\(plain.user):\(plain.password)@127.0.0.1:\(plain.port)/g.bin"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try TestFiles.sha256(work.file("f.bin")) == TestFiles.sha256(secure.path("f.bin")))
+        #expect(try TestFiles.sha256(work.file("g.bin")) == TestFiles.sha256(plain.path("g.bin")))
+    }
+
+    /// A parallel job does not wait for sessions it no longer needs; one still in its TLS handshake when the program
+    /// ends must not find OpenSSL torn down by its exit handler (this crashed, exit 139 or 134, most runs).
+    @Test func aParallelJobOverTLSEndsWithStatusZero() throws {
+        let server = try VsftpdServer(security: .explicit)
+        try FileManager.default.createDirectory(atPath: server.path("many"), withIntermediateDirectories: true)
+        for index in 1...8 { try TestFiles.writeRandom(server.path("many/f\(index).bin"), size: 20_000) }
+        for run in 1...3 {
+            let work = try TemporaryDirectory("ferry-tls")
+            let result = try Ferry.run(["--tls", "--cacert", server.certificatePath!, "-n", "-i", server.host, String(server.port)],
+                                       script: "user \(server.user) \(server.password)\nbinary\nmget -P 4 many/*\n",
+                                       directory: work.path, environment: ["XDG_CONFIG_HOME": work.path])
+            #expect(result.status == 0, "run \(run): \(result.output)")
+            #expect(TestFiles.names(in: work.path).filter { $0.hasSuffix(".bin") }.count == 8, "run \(run)")
+        }
+    }
+
     @Test func insecureWorksButSaysSo() throws {
         let server = try VsftpdServer(security: .explicit)
         try TestFiles.write(server.path("x"), "x")

@@ -21,8 +21,9 @@ import Testing
         #expect(!shell.client.isLoggedIn)
         #expect(!scripted.out.contains("---> USER"), "nothing was sent after TLS was refused: \(scripted.out)")
 
+        #expect(shell.configuration.tls.mode == .opportunistic, "the setting stays --tls-try for the next open")
+
         // A session that was in clear text from the start (--tls-try, as asked) reconnects as it was.
-        shell.configuration = configuration
         shell.session = SessionRecipe(host: server.host, port: server.port, user: server.user, password: server.password)
         #expect(shell.reconnect() == .success)
         #expect(shell.client.isLoggedIn)

@@ -9,10 +9,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-/* 1 when libssl.so.3 and libcrypto.so.3 are loaded with every function Ferry calls (loads them the first time);
- * 0 when not, and then no other function here may be called. */
+/* 1 when libcrypto.so.3 is loaded with every function of FERRY_CRYPTO_FUNCTIONS (loads it the first time); 0 when
+ * not, and then none of them may be called. */
+int ferry_crypto_available(void);
+/* 1 when libssl.so.3 is loaded too, with every function of FERRY_OPENSSL_FUNCTIONS (TLS); 0 when not, and then none
+ * of them may be called. */
 int ferry_openssl_available(void);
-/* Why loading failed (dlerror's text), or NULL. */
+/* Why loading failed, or NULL. */
 const char *ferry_openssl_load_error(void);
 
 #define FERRY_OPENSSL_FUNCTIONS(F) \
