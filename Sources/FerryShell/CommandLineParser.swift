@@ -105,9 +105,9 @@ enum CommandLineParser {
     /// 80 columns.
     static func help(overview: String, usage: String, discussion: String, argument: (name: String, help: String),
                      table: [CommandLineOption]) -> String {
-        var text = wrap(overview, width: width, indent: 0) + "\n\n"
+        var text = wrap(overview, width: width) + "\n\n"
         text += discussion.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { wrap(String($0), width: width, indent: 0) }.joined(separator: "\n") + "\n\n"
+            .map { wrap(String($0), width: width) }.joined(separator: "\n") + "\n\n"
         text += "USAGE: " + usage + "\n\nARGUMENTS:\n"
         text += entry("<\(argument.name)>", argument.help)
         text += "\nOPTIONS:\n"
@@ -126,7 +126,7 @@ enum CommandLineParser {
     private static func entry(_ label: String, _ help: String) -> String {
         let column = 26
         let lead = "  " + label
-        let body = wrap(help, width: width - column, indent: 0).split(separator: "\n")
+        let body = wrap(help, width: width - column).split(separator: "\n")
         var lines: [String] = []
         if lead.count + 2 > column {
             lines.append(lead)
@@ -141,7 +141,7 @@ enum CommandLineParser {
     }
 
     /// Words of `text` in lines of at most `width` characters (a longer word stands alone).
-    static func wrap(_ text: String, width: Int, indent: Int) -> String {
+    static func wrap(_ text: String, width: Int) -> String {
         var lines: [String] = []
         var line = ""
         for word in text.split(separator: " ") {
@@ -152,7 +152,6 @@ enum CommandLineParser {
             line += (line.isEmpty ? "" : " ") + word
         }
         if !line.isEmpty || lines.isEmpty { lines.append(line) }
-        let pad = String(repeating: " ", count: indent)
-        return lines.map { pad + $0 }.joined(separator: "\n")
+        return lines.joined(separator: "\n")
     }
 }
