@@ -18,12 +18,8 @@ for n in 1 2 3; do printf 'report %s\n' "$n" > "$root/docs/report-$n.txt"; done
 
 python3 Tests/Fixtures/servers/pyftpd.py --root "$root" --demo > "$log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/^PORT //p' "$log" | head -n 1)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-if [ -z "${port:-}" ]; then
+. scripts/pyftpd-port.sh
+if ! wait_for_port "$log"; then
     echo "demo: the sandbox server did not start:" >&2
     cat "$log" >&2
     exit 1

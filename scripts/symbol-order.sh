@@ -23,12 +23,8 @@ for i in $(seq 1 10); do head -c 4096 /dev/urandom > "$work/local/u$i.bin"; done
 cp "$work/root/big.bin" "$work/local/put.bin"
 python3 Tests/Fixtures/servers/pyftpd.py --root "$work/root" > "$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/^PORT //p' "$work/server.log" | head -n 1)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "${port:-}" ] || { echo "symbol-order: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+. scripts/pyftpd-port.sh
+wait_for_port "$work/server.log" || { echo "symbol-order: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
 # valgrind cannot read the toolchain's DWARF; the symbol table is all it needs.
 strip --strip-debug -o "$work/ferry" "$binary"
 # Each run is bounded: a server that stops answering must not hang the make.
