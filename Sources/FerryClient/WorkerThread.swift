@@ -56,8 +56,10 @@ final class WorkerThread {
 
     /// Joins the thread once `isDone()` holds or it has ended, whichever comes first; then a thread still running
     /// (stuck opening a session the job no longer needs) is detached rather than waited for.
+    /// Looked at every millisecond: a job ends up to 9 ms sooner than with the 10 ms nap it had, for a
+    /// thousand cheap checks a second while it waits.
     static func settle(_ threads: [WorkerThread], when isDone: () -> Bool) {
-        while !threads.allSatisfy(\.hasEnded), !isDone() { usleep(10_000) }
+        while !threads.allSatisfy(\.hasEnded), !isDone() { usleep(1_000) }
         for thread in threads { thread.hasEnded ? thread.join() : thread.detach() }
     }
 }
