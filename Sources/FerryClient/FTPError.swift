@@ -57,6 +57,8 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         case downloadAgain
         /// Replacing the remote file (not continuing it) is what can help.
         case uploadAgain
+        /// A system library (OpenSSL 3) is missing: installing it is what can help.
+        case installOpenSSL
     }
 
     public let code: Code

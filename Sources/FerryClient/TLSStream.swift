@@ -209,7 +209,7 @@ final class TLSContext {
     init(_ configuration: TLSConfiguration) throws(FTPError) {
         guard ferry_openssl_available() == 1 else {
             let reason = ferry_openssl_load_error().map { String(cString: $0) } ?? "not found"
-            throw FTPError(.connectionFailed, "TLS needs OpenSSL 3 (\(reason)); install its library (Debian: libssl3 or libssl3t64)")
+            throw FTPError(.connectionFailed, "TLS needs OpenSSL 3 (\(reason))", advice: .installOpenSSL)
         }
         guard let context = ferry_SSL_CTX_new(ferry_TLS_client_method()) else { throw TLSStream.error("cannot set up TLS") }
         self.context = context

@@ -205,6 +205,7 @@ public final class Shell {
         case .continueSegmented: return "; pget continues it"
         case .downloadAgain: return "; delete it, or use 'get'"
         case .uploadAgain: return "; use 'put' to replace it"
+        case .installOpenSSL: return "; install OpenSSL 3 (Debian: libssl3 or libssl3t64)"
         }
     }
 
