@@ -15,7 +15,6 @@ static struct {
 
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT, ssl_once = PTHREAD_ONCE_INIT;
 static int crypto_loaded, ssl_loaded;
-static void *crypto;
 /* dlerror's text belongs to the calling thread and is freed by its next dl call or its exit: kept as a copy. */
 static char load_error[256];
 
@@ -25,7 +24,7 @@ static void remember_error(const char *what) {
 
 static void load_crypto(void) {
     /* RTLD_LOCAL keeps the symbols out of everyone else's way. */
-    crypto = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+    void *crypto = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
     if (!crypto) { remember_error(dlerror()); return; }
 #define FERRY_CRYPTO_RESOLVE(ret, name, params, args) \
     if (!(table.name = (__typeof__(&name))dlsym(crypto, #name))) { remember_error("libcrypto.so.3 lacks " #name); return; }

@@ -35,13 +35,9 @@ struct CommandLineError: Error, Equatable {
 /// give a value, "--name value" and "--name=value" too, options may follow the host, and "--" ends them
 /// ("-" alone is an argument).
 enum CommandLineParser {
-    enum Outcome: Equatable {
-        case run
-        case help
-    }
-
+    /// Fills `options` from `arguments`; true when -h or --help was among them.
     static func parse(_ arguments: [String], into options: inout FerryOptions,
-                      table: [CommandLineOption]) throws -> Outcome {
+                      table: [CommandLineOption]) throws -> Bool {
         var index = 0
         var wantsHelp = false
         func value(for option: CommandLineOption, attached: Substring?) throws -> String {
@@ -98,7 +94,7 @@ enum CommandLineParser {
             }
             index += 1
         }
-        return wantsHelp ? .help : .run
+        return wantsHelp
     }
 
     /// `ferry --help`: what Ferry is, how to call it, then every visible option with its help, in lines shorter than

@@ -130,15 +130,15 @@ struct FerryOptions {
         return value
     }
 
-    /// The options of `arguments` (without the program name), checked together; `.help` when -h or --help was given.
+    /// The options of `arguments` (without the program name), checked together.
     static func parse(_ arguments: [String]) throws -> FerryOptions {
         try parseOrHelp(arguments).options
     }
 
+    /// As `parse`, and whether -h or --help was given (then nothing is checked: help is shown whatever else is there).
     static func parseOrHelp(_ arguments: [String]) throws -> (options: FerryOptions, wantsHelp: Bool) {
         var options = FerryOptions()
-        let outcome = try CommandLineParser.parse(arguments, into: &options, table: table)
-        if outcome == .help { return (options, true) }
+        if try CommandLineParser.parse(arguments, into: &options, table: table) { return (options, true) }
         try options.validate()
         return (options, false)
     }
