@@ -75,15 +75,18 @@ final class DataPump {
     /// Data socket → `sink` until the server closes the stream. Throws when the stream breaks or stalls.
     func receive(from stream: ByteStream, to sink: DataSink, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
-        if case .plain(let socket) = stream, case .descriptor(let output) = sink, type == .image, useSplice, rateLimit == nil,
-           DataPump.isRegularFile(output) {
+        // A file the size of one small read: a pipe for splice would cost more calls than the copy it saves.
+        let small = expected.map { $0 < Int64(DataPump.smallFile) } ?? false
+        if !small, case .plain(let socket) = stream, case .descriptor(let output) = sink, type == .image, useSplice,
+           rateLimit == nil, DataPump.isRegularFile(output) {
             if try spliceReceive(from: socket, to: output, meter: meter) { return meter.bytes }
         }
         var converter = type == .ascii && convertLineEnds ? LineEndingConverter(.toLocal) : nil
         var converted: [UInt8] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+        let size = small ? min(bufferSize, DataPump.smallFile) : bufferSize
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 4096)
         defer { buffer.deallocate() }
-        let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<chunkSize])
+        let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(size, chunkSize)])
         while true {
             let count = try read(stream, into: slice)
             if count == 0 { break }
@@ -107,6 +110,9 @@ final class DataPump {
         report(meter, final: true)
         return meter.bytes
     }
+
+    /// Files smaller than this move through one buffer of this size (no splice, no large allocation).
+    static let smallFile = 64 << 10
 
     /// Reads and writes in pieces of a tenth of a second's worth when a rate limit is set.
     private var chunkSize: Int {
@@ -133,7 +139,8 @@ final class DataPump {
         meter = Meter()
         var converter = type == .ascii ? LineEndingConverter(.toWire) : nil
         var converted: [UInt8] = []
-        let piece = min(chunkSize, DataPump.sendPiece)
+        // A small file is read whole, with room to see its end in the same buffer.
+        let piece = min(chunkSize, DataPump.sendPiece, expected.map { max(4096, Int(clamping: ($0 + 4096) & ~4095)) } ?? Int.max)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
         defer { buffer.deallocate() }
         while true {

@@ -207,7 +207,6 @@ extension FTPClient {
             if streamError == nil { stream.finish() }
         } catch { streamError = error }
         if streamError?.code == .interrupted { abort(connection, data: socket) }
-        socket.shutdownWrite()
         socket.close()
         return try finish(connection, bytes: pump.bytes, start: start, streamError: streamError, verb: "upload")
     }
@@ -215,7 +214,8 @@ extension FTPClient {
     @discardableResult
     public func store(_ remote: String, fromPath localPath: String, type: TransferType, mode: StoreMode = .replace,
                       restartAt offset: Int64 = 0) throws(FTPError) -> TransferResult {
-        // O_NONBLOCK: a FIFO must not hang the open; it is refused below as not a regular file.
+        // O_NONBLOCK: a FIFO must not hang the open; it is refused below as not a regular file (on which reads
+        // block whatever the flag says, so it may stay).
         let fd = open(localPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw FTPError(.localFile, "cannot open '\(localPath)': \(FTPError.systemMessage(errno)); check the name")
@@ -225,7 +225,6 @@ extension FTPClient {
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw FTPError(.localFile, "'\(localPath)' is not a regular file")
         }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         if offset > Int64(info.st_size) {
             throw FTPError(.localFile, "the server's copy of '\(remote)' (\(offset) bytes) is larger than '\(localPath)' (\(info.st_size) bytes); not resuming the upload", advice: .uploadAgain)
         }

@@ -78,10 +78,18 @@ struct LocalTarget {
         }
         let fd: Int32
         if truncate {
-            try removeStalePart()
-            fd = LocalTarget.namespaceLock.withLock {
-                WireText.withCString(writePath) { Glibc.open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666) }
+            let create = {
+                LocalTarget.namespaceLock.withLock {
+                    WireText.withCString(writePath) { Glibc.open($0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666) }
+                }
             }
+            // Nothing there is the common case; whatever is there (a link too: O_EXCL) is looked at only then.
+            var created = create()
+            if created < 0, errno == EEXIST {
+                try removeStalePart()
+                created = create()
+            }
+            fd = created
             guard fd >= 0 else { throw LocalTarget.cannot("create", writePath, errno) }
         } else {
             fd = WireText.withCString(writePath) { Glibc.open($0, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666) }

@@ -36,7 +36,8 @@ public final class Socket {
 
     static func connect(to address: SocketAddress, timeout: Double, bufferSize: Int? = nil,
                         source: String? = nil) throws(FTPError) -> Socket {
-        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Non-blocking for the connect alone (its wait is a poll with the timeout), blocking again after it.
+        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw FTPError(.connectionFailed, "cannot create a socket: \(FTPError.systemMessage(errno))") }
         let sock = Socket(descriptor: fd)
         if let bufferSize { sock.setBufferSize(bufferSize) }
@@ -46,8 +47,6 @@ public final class Socket {
                 throw FTPError(.connectionFailed, "cannot connect from \(source) to \(address); give a local address of the same family")
             }
         }
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
         if result != 0 {
             guard errno == EINPROGRESS else {
@@ -63,7 +62,7 @@ public final class Socket {
                 throw FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(error))")
             }
         }
-        _ = fcntl(fd, F_SETFL, flags)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         return sock
     }
 
@@ -89,8 +88,20 @@ public final class Socket {
         return Socket(descriptor: fd)
     }
 
-    public var localAddress: SocketAddress? { address(getsockname) }
-    public var peerAddress: SocketAddress? { address(getpeername) }
+    /// Asked once and kept: a connected or bound socket's addresses do not change (the data channel asks for
+    /// the control connection's before every transfer).
+    public var localAddress: SocketAddress? {
+        guard isOpen else { return nil }
+        if cachedLocal == nil { cachedLocal = address(getsockname) }
+        return cachedLocal
+    }
+    public var peerAddress: SocketAddress? {
+        guard isOpen else { return nil }
+        if cachedPeer == nil { cachedPeer = address(getpeername) }
+        return cachedPeer
+    }
+    private var cachedLocal: SocketAddress?
+    private var cachedPeer: SocketAddress?
 
     private func address(_ call: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> SocketAddress? {
         var storage = sockaddr_storage()
@@ -140,12 +151,17 @@ public final class Socket {
     func writeAll(_ bytes: UnsafeRawBufferPointer, timeout: Double, what: String) throws(FTPError) {
         var offset = 0
         while offset < bytes.count {
-            guard try wait(for: Int16(POLLOUT), timeout: timeout) else {
-                throw FTPError(.timedOut, "\(what) timed out: the peer took nothing for \(format(timeout)) s; the server or network stalled")
-            }
+            // Sent at once when there is room (a command, most pieces); a full socket waits in poll.
+            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
             let count = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
             if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    guard try wait(for: Int16(POLLOUT), timeout: timeout) else {
+                        throw FTPError(.timedOut, "\(what) timed out: the peer took nothing for \(format(timeout)) s; the server or network stalled")
+                    }
+                    continue
+                }
+                if errno == EINTR { continue }
                 throw FTPError(.connectionClosed, "\(what): \(FTPError.systemMessage(errno))")
             }
             offset += count
