@@ -81,12 +81,22 @@ final class DataPump {
            rateLimit == nil, DataPump.isRegularFile(output) {
             if try spliceReceive(from: socket, to: output, meter: meter) { return meter.bytes }
         }
+        guard small else {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+            defer { buffer.deallocate() }
+            return try copy(from: stream, to: sink, type: type, through: buffer)
+        }
+        // On the stack: a heap buffer for every small file cost each session's malloc arena about 100 KiB.
+        return try withUnsafeTemporaryAllocation(byteCount: DataPump.roomFor(expected!), alignment: 16) {
+            (buffer) throws(FTPError) -> Int64 in try copy(from: stream, to: sink, type: type, through: buffer)
+        }
+    }
+
+    private func copy(from stream: ByteStream, to sink: DataSink, type: TransferType,
+                      through buffer: UnsafeMutableRawBufferPointer) throws(FTPError) -> Int64 {
         var converter = type == .ascii && convertLineEnds ? LineEndingConverter(.toLocal) : nil
         var converted: [UInt8] = []
-        let size = small ? min(bufferSize, DataPump.smallFile) : bufferSize
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 4096)
-        defer { buffer.deallocate() }
-        let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(size, chunkSize)])
+        let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, chunkSize)])
         while true {
             let count = try read(stream, into: slice)
             if count == 0 { break }
@@ -111,8 +121,12 @@ final class DataPump {
         return meter.bytes
     }
 
-    /// Files smaller than this move through one buffer of this size (no splice, no large allocation).
-    static let smallFile = 64 << 10
+    /// Files smaller than this move through one buffer of their size on the stack (no pipe, no splice, no
+    /// allocation): five system calls fewer per file.
+    static let smallFile = 16 << 10
+
+    /// A buffer that holds `size` bytes and still has room to see the end of the stream: whole pages.
+    static func roomFor(_ size: Int64) -> Int { max(4096, Int(clamping: (size + 4096) & ~4095)) }
 
     /// Reads and writes in pieces of a tenth of a second's worth when a rate limit is set.
     private var chunkSize: Int {
@@ -140,7 +154,7 @@ final class DataPump {
         var converter = type == .ascii ? LineEndingConverter(.toWire) : nil
         var converted: [UInt8] = []
         // A small file is read whole, with room to see its end in the same buffer.
-        let piece = min(chunkSize, DataPump.sendPiece, expected.map { max(4096, Int(clamping: ($0 + 4096) & ~4095)) } ?? Int.max)
+        let piece = min(chunkSize, DataPump.sendPiece, expected.map(DataPump.roomFor) ?? Int.max)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
         defer { buffer.deallocate() }
         while true {

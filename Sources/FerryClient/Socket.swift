@@ -150,21 +150,25 @@ public final class Socket {
     /// Writes every byte, waiting at most `timeout` seconds for the peer to take each part.
     func writeAll(_ bytes: UnsafeRawBufferPointer, timeout: Double, what: String) throws(FTPError) {
         var offset = 0
+        // Sent at once while there is room (a command, the first part of a piece); once the socket took only
+        // part, or nothing, the rest waits in poll for room.
+        var full = false
         while offset < bytes.count {
-            // Sent at once when there is room (a command, most pieces); a full socket waits in poll.
-            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
+            if full {
+                guard try wait(for: Int16(POLLOUT), timeout: timeout) else {
+                    throw FTPError(.timedOut, "\(what) timed out: the peer took nothing for \(format(timeout)) s; the server or network stalled")
+                }
+            } else if Interruption.isRequested {
+                throw FTPError(.interrupted, "interrupted")
+            }
             let count = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
             if count < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK {
-                    guard try wait(for: Int16(POLLOUT), timeout: timeout) else {
-                        throw FTPError(.timedOut, "\(what) timed out: the peer took nothing for \(format(timeout)) s; the server or network stalled")
-                    }
-                    continue
-                }
+                if errno == EAGAIN || errno == EWOULDBLOCK { full = true; continue }
                 if errno == EINTR { continue }
                 throw FTPError(.connectionClosed, "\(what): \(FTPError.systemMessage(errno))")
             }
             offset += count
+            full = offset < bytes.count
         }
     }
 

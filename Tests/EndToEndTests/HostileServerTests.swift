@@ -89,9 +89,11 @@ import Testing
         #expect(!TestFiles.exists(work.file("data.bin")), "\(result.output)")
     }
 
-    @Test func moreBytesThanTheAnnouncedSizeAreRefused() throws {
+    /// Both ways a download is read: a small file through one buffer, a larger one by splice.
+    @Test(arguments: ["213 100", "213 100000"])
+    func moreBytesThanTheAnnouncedSizeAreRefused(sizeReply: String) throws {
         var options = ServerOptions()
-        options.sizeReply = "213 100"
+        options.sizeReply = sizeReply
         let server = try PyFTPServer(options: options)
         try TestFiles.writeRandom(server.path("data.bin"), size: 300_000)
         let work = try TemporaryDirectory("ferry-hostile")
