@@ -100,6 +100,14 @@ public final class Socket {
         if cachedPeer == nil { cachedPeer = address(getpeername) }
         return cachedPeer
     }
+    /// The kernel's smoothed round-trip time of this TCP connection, in seconds; nil when it has none.
+    var roundTripTime: Double? {
+        var info = tcp_info()
+        var size = socklen_t(MemoryLayout<tcp_info>.size)
+        guard getsockopt(descriptor, Int32(IPPROTO_TCP), TCP_INFO, &info, &size) == 0, info.tcpi_rtt > 0 else { return nil }
+        return Double(info.tcpi_rtt) / 1_000_000
+    }
+
     private var cachedLocal: SocketAddress?
     private var cachedPeer: SocketAddress?
 

@@ -239,6 +239,21 @@ import Testing
         #expect(result.stderr.contains("timed out"), "\(result.stderr)")
     }
 
+    /// The goodbye is not worth waiting for: vsftpd, still writing out a big upload, sent its 221 up to half a
+    /// second late. A server that never says it holds the exit for a few round trips, not the 5 s it once did.
+    @Test func aGoodbyeThatNeverComesDoesNotHoldTheExit() throws {
+        var options = ServerOptions()
+        options.lateReply = (verb: "QUIT", seconds: 60)
+        let server = try PyFTPServer(options: options)
+        try TestFiles.write(server.path("f.txt"), "12345")
+        let work = try TemporaryDirectory("ferry-hostile")
+        let start = Date()
+        let result = try run(server, "get f.txt\nquit\n", directory: work.path, timeout: 30)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(Date().timeIntervalSince(start) < 4, "QUIT's reply is waited for briefly, not for 5 s")
+        #expect(try TestFiles.read(work.file("f.txt")) == Data("12345".utf8))
+    }
+
     // MARK: standard output carries only what was asked for
 
     @Test func dashOStandardOutputHoldsOnlyTheFileAtEveryVerbosity() throws {
