@@ -151,14 +151,23 @@ final class DataPump {
     /// `input` → data socket until end of file; the caller closes the socket to mark the end.
     func send(from input: Int32, to stream: ByteStream, type: TransferType) throws(FTPError) -> Int64 {
         meter = Meter()
+        // A small file is read whole into a buffer on the stack, with room to see its end (as `receive`).
+        if let expected, expected < Int64(DataPump.smallFile) {
+            return try withUnsafeTemporaryAllocation(byteCount: min(chunkSize, DataPump.roomFor(expected)), alignment: 16) {
+                (buffer) throws(FTPError) -> Int64 in try send(from: input, to: stream, type: type, through: buffer)
+            }
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: min(chunkSize, DataPump.sendPiece), alignment: 4096)
+        defer { buffer.deallocate() }
+        return try send(from: input, to: stream, type: type, through: buffer)
+    }
+
+    private func send(from input: Int32, to stream: ByteStream, type: TransferType,
+                      through buffer: UnsafeMutableRawBufferPointer) throws(FTPError) -> Int64 {
         var converter = type == .ascii ? LineEndingConverter(.toWire) : nil
         var converted: [UInt8] = []
-        // A small file is read whole, with room to see its end in the same buffer.
-        let piece = min(chunkSize, DataPump.sendPiece, expected.map(DataPump.roomFor) ?? Int.max)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: piece, alignment: 4096)
-        defer { buffer.deallocate() }
         while true {
-            let count = Glibc.read(input, buffer.baseAddress, piece)
+            let count = Glibc.read(input, buffer.baseAddress, buffer.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FTPError(.localFile, "cannot read the local file: \(FTPError.systemMessage(errno))")
