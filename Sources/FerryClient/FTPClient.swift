@@ -134,13 +134,15 @@ public final class FTPClient {
         }
     }
 
-    /// QUIT, politely; then close whatever is left. The goodbye is waited for only as long as a server that
-    /// answers at once needs (four round trips, at least 50 ms): its text changes nothing, and a server still busy
-    /// with the last upload answered late (vsftpd, 0.2-0.5 s after a 1 GiB put, writing the file out on close).
-    public func quit() {
+    /// QUIT, politely; then close whatever is left. The goodbye is waited for (up to 5 s), so that a server that
+    /// allows one session per address has ended this one before the next connects. `briefly`: nothing follows (the
+    /// process ends), and the goodbye is waited for only as long as a server that answers at once needs (four round
+    /// trips, at least 50 ms): a server still busy with the last upload answered late (vsftpd, 0.2-0.5 s after a
+    /// 1 GiB put, writing the file out on close).
+    public func quit(briefly: Bool = false) {
         if let connection = control, connection.socket.isOpen {
             _ = try? connection.send(Command(.quit))
-            let wait = max(0.05, 4 * (connection.socket.roundTripTime ?? 1))
+            let wait = briefly ? max(0.05, 4 * (connection.socket.roundTripTime ?? 1)) : 5
             _ = try? connection.readFinalReply(timeout: min(wait, configuration.replyTimeout, 5))
         }
         close()

@@ -32,7 +32,7 @@ final class OneShot {
         if badCommandLine { return 2 }
         // With -o -, standard output carries the files' bytes and nothing else, at every verbosity.
         if options.output == "-" { shell.console.standardOutputIsData = true }
-        for url in urls {
+        for (index, url) in urls.enumerated() {
             if options.exitOnError, shell.failures > 0 { break }
             guard connect(url) else { continue }
             if let type = url.type { shell.perform { $0.setType(type == "a" ? .ascii : .image) } }
@@ -57,7 +57,8 @@ final class OneShot {
                 case nil: return shell.fetchIntoFolder(file, mode: mode, command: command)
                 }
             }
-            shell.client.quit()
+            // The last URL's session ends with the process; an earlier one may be followed by the same server.
+            shell.client.quit(briefly: index == urls.count - 1)
         }
         return shell.exitStatus
     }
@@ -78,7 +79,7 @@ final class OneShot {
             let remote = fileName.flatMap { files.count == 1 ? $0 : nil } ?? LocalName.lastComponent(file)
             shell.perform { $0.put([file, remote]) }
         }
-        shell.client.quit()
+        shell.client.quit(briefly: true)
         return shell.exitStatus
     }
 

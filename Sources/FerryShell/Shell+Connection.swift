@@ -133,7 +133,7 @@ extension Shell {
     }
 
     func quit(_ args: [String]) -> CommandOutcome {
-        client.quit()
+        client.quit(briefly: true)
         return .quit
     }
 }

@@ -68,14 +68,14 @@ public final class Shell {
             switch reader.readCommand(prompt: currentPrompt) {
             case .endOfInput:
                 if interactive { console.line("") }
-                client.quit()
+                client.quit(briefly: true)
                 return exitStatus
             case .interrupted:
                 continue
             case .tooLong(let limit):
                 _ = report(.failure("a command line longer than \(limit) bytes was skipped whole"), command: nil)
                 if settings.exitOnError, !interactive {
-                    client.quit()
+                    client.quit(briefly: true)
                     return exitStatus
                 }
             case .line(let line):
@@ -84,7 +84,7 @@ public final class Shell {
                 let outcome = execute(line: line)
                 if outcome == .quit { return exitStatus }
                 if settings.exitOnError, !interactive, failures > 0 {
-                    client.quit()
+                    client.quit(briefly: true)
                     return exitStatus
                 }
             }

@@ -254,6 +254,22 @@ import Testing
         #expect(try TestFiles.read(work.file("f.txt")) == Data("12345".utf8))
     }
 
+    /// `close` (and a URL with another after it) waits for the goodbye: a server that allows one session per
+    /// address must have ended this one before the next connects (review: a 421 after `close`, `open`).
+    @Test func closeWaitsForTheGoodbyeThatTheEndOfInputDoesNot() throws {
+        var options = ServerOptions()
+        options.lateReply = (verb: "QUIT", seconds: 0.5)
+        let server = try PyFTPServer(options: options)
+        let work = try TemporaryDirectory("ferry-hostile")
+        let closed = try run(server, "close\n", flags: ["-d"], directory: work.path, timeout: 30)
+        #expect(closed.status == 0, "\(closed.output)")
+        #expect(closed.output.contains("221"), "close read the goodbye: \(closed.output)")
+        let ended = try run(server, "pwd\n", flags: ["-d"], directory: work.path, timeout: 30)
+        #expect(ended.status == 0, "\(ended.output)")
+        #expect(ended.output.contains("---> QUIT"), "\(ended.output)")
+        #expect(!ended.output.contains("221"), "the end of input did not wait half a second for it: \(ended.output)")
+    }
+
     // MARK: standard output carries only what was asked for
 
     @Test func dashOStandardOutputHoldsOnlyTheFileAtEveryVerbosity() throws {
