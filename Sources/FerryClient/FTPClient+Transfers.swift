@@ -208,7 +208,12 @@ extension FTPClient {
         } catch { streamError = error }
         if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.close()
-        return try finish(connection, bytes: pump.bytes, start: start, streamError: streamError, verb: "upload")
+        let result = try finish(connection, bytes: pump.bytes, start: start, streamError: streamError, verb: "upload")
+        // The file lost bytes while it was read (rewritten by someone else): what the server holds is no copy of it.
+        if let size, pump.bytes < size {
+            throw FTPError(.localFile, "the local file shrank while '\(remote)' was sent (\(pump.bytes) of \(size) bytes); the server's copy is short", advice: .uploadAgain)
+        }
+        return result
     }
 
     @discardableResult

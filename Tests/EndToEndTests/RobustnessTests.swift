@@ -82,6 +82,20 @@ import Testing
         #expect(remote < 3_000_000, "the server kept only part of it, and Ferry said so")
     }
 
+    /// A file rewritten shorter while it is sent leaves the server a copy of nothing: a failure, not a success
+    /// (review: it exited 0 with 4,096 bytes on the server).
+    @Test func aLocalFileThatShrinksDuringTheUploadIsAFailure() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-faults")
+        let path = work.file("up.bin")
+        try TestFiles.writeRandom(path, size: 200_000)
+        // At 50 kB/s the upload takes four seconds; a second in, the file is cut to a quarter.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _ = truncate(path, 50_000) }
+        let result = try run(server, "rate put 50000\nput up.bin\n", directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("shrank"), "\(result.stderr)")
+    }
+
     @Test func aStalledTransferTimesOutInsteadOfHanging() throws {
         var options = ServerOptions()
         options.stallRetrieveAfter = 50_000
