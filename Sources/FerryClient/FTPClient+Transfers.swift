@@ -120,6 +120,7 @@ extension FTPClient {
             target.failed(keep: options.keepPartial && error.code != .protocolViolation, stamp: options.remoteModified)
             throw error
         }
+        let written = LocalTarget.identity(of: fd)
         guard Glibc.close(fd) == 0 else {
             let reason = FTPError.systemMessage(errno)
             target.failed(keep: false)
@@ -144,7 +145,7 @@ extension FTPClient {
             }
             verified = remoteSum
         }
-        try target.commit()
+        try target.commit(written)
         return DownloadReport(result: result, resumedAt: offset, verifiedWith: verified)
     }
 

@@ -156,10 +156,38 @@ struct LocalTarget {
         return "nowhere (removed: '\(badPath)' could not be written)"
     }
 
-    func commit() throws(FTPError) {
+    /// Which file a descriptor or name is: device and inode.
+    struct Identity: Equatable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    static func identity(of fd: Int32) -> Identity? {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) : nil
+    }
+
+    private static func identity(ofName path: String) -> Identity? {
+        var info = stat()
+        guard WireText.withCString(path, { lstat($0, &info) }) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// Moves the `.part` into place. `written`: the file this download wrote; when the `.part` is another by now
+    /// (a second download of the same name took it over), nothing is moved, or that one's unfinished bytes
+    /// would stand under the name as if whole.
+    func commit(_ written: Identity? = nil) throws(FTPError) {
         guard usesTemporaryFile else { return }
+        var replaced = false
         let moved = LocalTarget.namespaceLock.withLock {
-            WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
+            if let written, LocalTarget.identity(ofName: writePath) != written {
+                replaced = true
+                return Int32(-1)
+            }
+            return WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
+        }
+        if replaced {
+            throw FTPError(.localFile, "'\(writePath)' was taken over by another download of '\(path)' while this one ran; nothing was put in place (run one download of a file at a time)")
         }
         if moved != 0 {
             let reason = FTPError.systemMessage(errno)

@@ -154,6 +154,7 @@ public final class SegmentedDownload: @unchecked Sendable {
             Glibc.close(fd)
             throw failure ?? FTPError(.transferIncomplete, "stopped at \(done) of \(size) bytes", advice: .continueSegmented)
         }
+        let written = LocalTarget.identity(of: fd)
         guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
             throw FTPError(.localFile, "cannot finish writing '\(target.writePath)': \(FTPError.systemMessage(errno))")
         }
@@ -169,7 +170,7 @@ public final class SegmentedDownload: @unchecked Sendable {
             }
             verified = remoteSum
         }
-        try target.commit()
+        try target.commit(written)
         _ = WireText.withCString(statePath) { unlink($0) }
         let result = TransferResult(bytes: size - resumedAt, seconds: MonotonicClock.now - start,
                                     reply: Reply(code: .closingData, lines: ["226 \(plan.segments.count) ranges"]))

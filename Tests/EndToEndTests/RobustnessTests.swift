@@ -96,6 +96,34 @@ import Testing
         #expect(result.stderr.contains("shrank"), "\(result.stderr)")
     }
 
+    /// Two downloads of one file into one folder at once (review): the second takes over the `.part`; the first
+    /// must then fail rather than move the second's unfinished bytes into place as if whole.
+    @Test func twoDownloadsOfOneNameLeaveTheWholeFileOrNone() throws {
+        var options = ServerOptions()
+        options.rateLimit = 60_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 240_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let group = DispatchGroup()
+        nonisolated(unsafe) var first: ProcessRunner.Result?
+        // What stood under the name the moment the first download said it was done.
+        nonisolated(unsafe) var firstLeft: String?
+        DispatchQueue.global().async(group: group) {
+            first = try? self.run(server, "get big.bin\n", directory: work.path)
+            if first?.status == 0 { firstLeft = try? TestFiles.sha256(work.file("big.bin")) }
+        }
+        // A second in, the first is a quarter done; the second starts the same download over.
+        Thread.sleep(forTimeInterval: 1)
+        let second = try run(server, "get big.bin\n", directory: work.path)
+        group.wait()
+        let results = [try #require(first), second]
+        #expect(results.map(\.status).sorted() == [0, 1], "one wins: \(results.map(\.output))")
+        #expect(results.contains { $0.stderr.contains("taken over by another download") }, "\(results.map(\.stderr))")
+        let whole = try TestFiles.sha256(server.path("big.bin"))
+        if let firstLeft { #expect(firstLeft == whole, "a download that ended well left the whole file") }
+        #expect(try TestFiles.sha256(work.file("big.bin")) == whole)
+    }
+
     @Test func aStalledTransferTimesOutInsteadOfHanging() throws {
         var options = ServerOptions()
         options.stallRetrieveAfter = 50_000
