@@ -126,6 +126,7 @@ extension FTPClient {
             target.failed(keep: false)
             throw FTPError(.localFile, "cannot finish writing '\(localPath)': \(reason)")
         }
+        guard target.holds(written) else { throw target.takenOver }
         var verified: RemoteChecksum?
         // Devices, FIFOs and standard output get no local checksum pass: what was written cannot be read back.
         let remoteSum: RemoteChecksum?
@@ -211,8 +212,9 @@ extension FTPClient {
         socket.close()
         let result = try finish(connection, bytes: pump.bytes, start: start, streamError: streamError, verb: "upload")
         // The file lost bytes while it was read (rewritten by someone else): what the server holds is no copy of it.
-        if let size, pump.bytes < size {
-            throw FTPError(.localFile, "the local file shrank while '\(remote)' was sent (\(pump.bytes) of \(size) bytes); the server's copy is short", advice: .uploadAgain)
+        // Its size now says so too; a file whose size is no measure of its content (sysfs says 4096) is left alone.
+        if let size, pump.bytes < size, fstat(input, &info) == 0, Int64(info.st_size) - offset < size {
+            throw FTPError(.localFileChanged, "the local file shrank while '\(remote)' was sent (\(pump.bytes) of \(size) bytes); the server's copy is short", advice: .uploadAgain)
         }
         return result
     }

@@ -28,6 +28,8 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         public static let checksumMismatch = Code(rawValue: "checksum-mismatch")
         /// A local file could not be read or written.
         public static let localFile = Code(rawValue: "local-file")
+        /// A local file shrank while it was sent: what the server got is no copy of it.
+        public static let localFileChanged = Code(rawValue: "local-file-changed")
         /// There is no connection to use.
         public static let notConnected = Code(rawValue: "not-connected")
         /// An argument cannot be sent (CR/LF inside it, empty name).

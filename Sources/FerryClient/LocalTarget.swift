@@ -173,22 +173,30 @@ struct LocalTarget {
         return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
-    /// Moves the `.part` into place. `written`: the file this download wrote; when the `.part` is another by now
-    /// (a second download of the same name took it over), nothing is moved, or that one's unfinished bytes
-    /// would stand under the name as if whole.
+    /// Whether the `.part` is still the file this download wrote (`written`), not one a second download of the
+    /// same name put there since; checked before the `.part` is verified (by name) and before it is moved.
+    func holds(_ written: Identity?) -> Bool {
+        guard usesTemporaryFile, let written else { return true }
+        return LocalTarget.identity(ofName: writePath) == written
+    }
+
+    var takenOver: FTPError {
+        FTPError(.localFile, "'\(writePath)' was taken over by another download of '\(path)' while this one ran; nothing was put in place (run one download of a file at a time)")
+    }
+
+    /// Moves the `.part` into place. `written`: the file this download wrote; when the `.part` is another by now,
+    /// nothing is moved, or that one's unfinished bytes would stand under the name as if whole.
     func commit(_ written: Identity? = nil) throws(FTPError) {
         guard usesTemporaryFile else { return }
         var replaced = false
         let moved = LocalTarget.namespaceLock.withLock {
-            if let written, LocalTarget.identity(ofName: writePath) != written {
+            guard holds(written) else {
                 replaced = true
                 return Int32(-1)
             }
             return WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
         }
-        if replaced {
-            throw FTPError(.localFile, "'\(writePath)' was taken over by another download of '\(path)' while this one ran; nothing was put in place (run one download of a file at a time)")
-        }
+        if replaced { throw takenOver }
         if moved != 0 {
             let reason = FTPError.systemMessage(errno)
             failed(keep: true)

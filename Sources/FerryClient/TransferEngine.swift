@@ -74,7 +74,14 @@ public final class TransferEngine {
     public func uploadViaTemporary(_ localPath: String, as remote: String, type: TransferType,
                                    resumeFrom: Int64 = 0) throws(FTPError) -> TransferResult {
         let temporary = LocalName.partialPath(of: remote)
-        let result = try upload(localPath, as: temporary, type: type, mode: .replace, restartAt: resumeFrom)
+        let result: TransferResult
+        do throws(FTPError) {
+            result = try upload(localPath, as: temporary, type: type, mode: .replace, restartAt: resumeFrom)
+        } catch where error.code == .localFileChanged {
+            // Bytes of a file that changed under the upload: no later run may continue them.
+            _ = try? client.delete(temporary)
+            throw error
+        }
         do throws(FTPError) { try client.rename(temporary, to: remote) } catch where error.code == .commandFailed {
             try client.delete(remote)
             try client.rename(temporary, to: remote)

@@ -61,26 +61,27 @@ public enum FerryMain {
         }
         if let host = options.targets.first {
             let port = options.targets.count > 1 ? options.targets[1] : options.port.map(String.init)
-            connect(shell, host: host, port: port, retryWait: options.retryWait)
+            // An init macro (.netrc) that ends with quit or bye ends Ferry there, as in tnftp.
+            if connect(shell, host: host, port: port, retryWait: options.retryWait) == .quit { return shell.exitStatus }
         }
         return shell.run()
     }
 
-    /// `open`, retried every `retryWait` seconds (at most 10 tries) when asked.
-    static func connect(_ shell: Shell, host: String, port: String?, retryWait: Double?) {
+    /// `open`, retried every `retryWait` seconds (at most 10 tries) when asked. Returns the last outcome (`.quit`:
+    /// the init macro quit).
+    @discardableResult
+    static func connect(_ shell: Shell, host: String, port: String?, retryWait: Double?) -> CommandOutcome {
         let arguments = [host] + (port.map { [$0] } ?? [])
         let failuresBefore = shell.failures
+        var outcome = CommandOutcome.success
         for attempt in 1...10 {
-            let outcome = shell.perform { $0.open(arguments) }
-            if outcome == .success {
-                shell.forgiveFailures(after: failuresBefore)
-                return
-            }
-            if retryWait == nil { return }
-            if attempt == 10 || shell.client.isConnected { return }
-            shell.console.error("Retrying in \(retryWait!) s (attempt \(attempt + 1) of 10).")
-            usleep(UInt32(min(retryWait!, 3600) * 1_000_000))
+            outcome = shell.perform { $0.open(arguments) }
+            if outcome == .success { shell.forgiveFailures(after: failuresBefore) }
+            guard outcome != .success, outcome != .quit, let retryWait, attempt < 10, !shell.client.isConnected else { break }
+            shell.console.error("Retrying in \(retryWait) s (attempt \(attempt + 1) of 10).")
+            usleep(UInt32(min(retryWait, 3600) * 1_000_000))
         }
+        return outcome
     }
 
     /// The shell's settings and the client's configuration the command line and the environment ask for.

@@ -40,7 +40,7 @@ final class OneShot {
                 if options.json {
                     // -o FILE takes the JSON lines as it would take a file's bytes.
                     shell.perform { $0.jsonListing(options.output.map { ["."] + ($0 == "-" ? [] : [$0]) } ?? [], command: "ls") }
-                    shell.client.quit()
+                    shell.client.quit(briefly: index == urls.count - 1 || (options.exitOnError && shell.failures > 0))
                     continue
                 }
                 // A folder: the session goes on there (interactive, or the script on standard input).
@@ -57,8 +57,9 @@ final class OneShot {
                 case nil: return shell.fetchIntoFolder(file, mode: mode, command: command)
                 }
             }
-            // The last URL's session ends with the process; an earlier one may be followed by the same server.
-            shell.client.quit(briefly: index == urls.count - 1)
+            // The last URL's session ends with the process (so does a failed one under -e); an earlier one may be
+            // followed by the same server.
+            shell.client.quit(briefly: index == urls.count - 1 || (options.exitOnError && shell.failures > 0))
         }
         return shell.exitStatus
     }

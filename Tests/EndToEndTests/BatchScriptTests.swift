@@ -174,6 +174,20 @@ import Testing
         #expect(elapsed >= 1.0, "took \(elapsed) s")
     }
 
+    /// An init macro in .netrc that ends with quit ends Ferry there, as in tnftp (review: the script went on
+    /// without a connection, and with -r the quit counted as a failed connect).
+    @Test func anInitMacroThatQuitsEndsFerryThere() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-e2e")
+        let netrc = work.file("netrc")
+        try TestFiles.write(netrc, "machine \(server.host) login \(server.user) password \(server.password)\nmacdef init\npwd\nquit\n\n")
+        chmod(netrc, 0o600)
+        let result = try Ferry.run(["-N", netrc, server.host, String(server.port)], script: "lpwd\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("Remote directory: /"), "\(result.stdout)")
+        #expect(!result.stdout.contains("Local directory:"), "the script after the macro did not run: \(result.stdout)")
+    }
+
     @Test func macroRecursionIsBounded() throws {
         let result = try Ferry.run([], script: "macdef m\n$ m\n\n$ m\nlpwd\n")
         #expect(result.status == 1)

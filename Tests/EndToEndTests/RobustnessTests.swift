@@ -82,6 +82,17 @@ import Testing
         #expect(remote < 3_000_000, "the server kept only part of it, and Ferry said so")
     }
 
+    /// Cuts `path` to `size` bytes once the server's copy `watched` holds `bytes`: mid-upload by construction.
+    func cut(_ path: String, to size: off_t, once watched: String, holds bytes: Int) {
+        DispatchQueue.global().async {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: watched))?[.size] as? Int ?? 0) < bytes {
+                usleep(20_000)
+            }
+            _ = truncate(path, size)
+        }
+    }
+
     /// A file rewritten shorter while it is sent leaves the server a copy of nothing: a failure, not a success
     /// (review: it exited 0 with 4,096 bytes on the server).
     @Test func aLocalFileThatShrinksDuringTheUploadIsAFailure() throws {
@@ -89,11 +100,39 @@ import Testing
         let work = try TemporaryDirectory("ferry-faults")
         let path = work.file("up.bin")
         try TestFiles.writeRandom(path, size: 200_000)
-        // At 50 kB/s the upload takes four seconds; a second in, the file is cut to a quarter.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _ = truncate(path, 50_000) }
+        // At 50 kB/s the upload takes four seconds; once the server holds 20 kB, the file is cut to a quarter.
+        cut(path, to: 50_000, once: server.path("up.bin"), holds: 20_000)
         let result = try run(server, "rate put 50000\nput up.bin\n", directory: work.path)
         #expect(result.status == 1, "\(result.output)")
         #expect(result.stderr.contains("shrank"), "\(result.stderr)")
+    }
+
+    /// mirror -R uploads through `.name.part`: after a shrink, that partial copy is deleted, or the next run would
+    /// continue it with the rewritten file's bytes and call the mix a copy (review).
+    @Test func mirrorRDeletesThePartialCopyOfAFileThatShrank() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-faults")
+        try FileManager.default.createDirectory(atPath: work.file("L"), withIntermediateDirectories: true)
+        let path = work.file("L/up.bin")
+        try TestFiles.writeRandom(path, size: 200_000)
+        cut(path, to: 50_000, once: server.path("R/.up.bin.part"), holds: 20_000)
+        let result = try run(server, "rate put 50000\nmirror -R L R\n", directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("shrank"), "\(result.stderr)")
+        #expect(!TestFiles.exists(server.path("R/.up.bin.part")), "\(TestFiles.names(in: server.path("R")))")
+        #expect(!TestFiles.exists(server.path("R/up.bin")))
+    }
+
+    /// A file whose size is no measure of its content (sysfs says 4096 for 18 bytes) is sent whole, not
+    /// refused as a file that shrank (review).
+    @Test func aSysfsFileUploadsWithoutAShrinkError() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-faults")
+        let source = "/sys/class/net/lo/address"
+        let content = try #require(FileManager.default.contents(atPath: source), "this test reads \(source)")
+        let result = try run(server, "put \(source) lo.txt\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try TestFiles.read(server.path("lo.txt")) == content)
     }
 
     /// Two downloads of one file into one folder at once (review): the second takes over the `.part`; the first
