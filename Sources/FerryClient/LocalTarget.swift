@@ -100,6 +100,11 @@ struct LocalTarget {
                 throw FTPError(.localFile, "'\(writePath)' is not a regular file of yours; not continuing it (remove it)", advice: .downloadAgain)
             }
         }
+        // Held while this download writes: a second download of the name neither continues nor replaces it.
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            Glibc.close(fd)
+            throw busy
+        }
         // A file that is replaced keeps its permission bits (a 0600 file stays 0600); a symlink lends none.
         var existing = stat()
         if WireText.withCString(path, { lstat($0, &existing) }) == 0, (existing.st_mode & S_IFMT) == S_IFREG {
@@ -115,6 +120,10 @@ struct LocalTarget {
         guard (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
             throw FTPError(.localFile, "'\(writePath)' exists and is not a regular file of yours (a symlink or someone else's file); remove it first")
         }
+        // One that another download holds (flock) is being written right now.
+        let fd = WireText.withCString(writePath) { Glibc.open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        defer { if fd >= 0 { Glibc.close(fd) } }
+        if fd >= 0, flock(fd, LOCK_EX | LOCK_NB) != 0 { throw busy }
         _ = WireText.withCString(writePath) { unlink($0) }
     }
 
@@ -178,6 +187,10 @@ struct LocalTarget {
     func holds(_ written: Identity?) -> Bool {
         guard usesTemporaryFile, let written else { return true }
         return LocalTarget.identity(ofName: writePath) == written
+    }
+
+    var busy: FTPError {
+        FTPError(.localFile, "'\(writePath)' is being written by another download of '\(path)' right now; wait for it to finish")
     }
 
     var takenOver: FTPError {
