@@ -126,12 +126,14 @@ extension FTPClient {
             target.failed(keep: false)
             throw FTPError(.localFile, "cannot finish writing '\(localPath)': \(reason)")
         }
-        guard target.holds(written) else { throw target.takenOver }
         var verified: RemoteChecksum?
         // Devices, FIFOs and standard output get no local checksum pass: what was written cannot be read back.
+        let verifies = options.verify && type == .image && target.isRegular
+        // The .part is verified (and kept or marked bad) by name: first, that name must still be this download's.
+        if verifies, !target.holds(written) { throw target.takenOver }
         let remoteSum: RemoteChecksum?
         do throws(FTPError) {
-            remoteSum = options.verify && type == .image && target.isRegular ? try remoteChecksum(of: remote) : nil
+            remoteSum = verifies ? try remoteChecksum(of: remote) : nil
         } catch {
             // The server offered a checksum and did not give it: the bytes stay unproven in the .part, which the
             // next attempt verifies again.

@@ -183,7 +183,8 @@ struct LocalTarget {
     }
 
     /// Whether the `.part` is still the file this download wrote (`written`), not one a second download of the
-    /// same name put there since; checked before the `.part` is verified (by name) and before it is moved.
+    /// same name put there since (after the descriptor, and with it the lock, was closed); checked before the
+    /// `.part` is verified by name and, in `commit`, before it is moved.
     func holds(_ written: Identity?) -> Bool {
         guard usesTemporaryFile, let written else { return true }
         return LocalTarget.identity(ofName: writePath) == written

@@ -158,11 +158,12 @@ public final class SegmentedDownload: @unchecked Sendable {
         guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
             throw FTPError(.localFile, "cannot finish writing '\(target.writePath)': \(FTPError.systemMessage(errno))")
         }
-        guard target.holds(written) else { throw target.takenOver }
         // The state file (every range done) stays until the file is proven: a checksum that does not come in time
         // leaves both, and the next pget only verifies.
         var verified: FTPClient.RemoteChecksum?
         if options.verify, let remoteSum = try client.remoteChecksum(of: remote) {
+            // Verified (and marked bad) by name: that name must still be this download's file.
+            guard target.holds(written) else { throw target.takenOver }
             let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
             guard localSum == remoteSum.hex else {
                 _ = WireText.withCString(statePath) { unlink($0) }

@@ -32,6 +32,9 @@ final class OneShot {
         if badCommandLine { return 2 }
         // With -o -, standard output carries the files' bytes and nothing else, at every verbosity.
         if options.output == "-" { shell.console.standardOutputIsData = true }
+        // The last URL's session ends with the process, as does a failed one under -e (the goodbye is then waited
+        // for briefly); an earlier one may be followed by the same server.
+        let endsFerry = { (index: Int) in index == urls.count - 1 || (self.options.exitOnError && self.shell.failures > 0) }
         for (index, url) in urls.enumerated() {
             if options.exitOnError, shell.failures > 0 { break }
             guard connect(url) else { continue }
@@ -40,7 +43,7 @@ final class OneShot {
                 if options.json {
                     // -o FILE takes the JSON lines as it would take a file's bytes.
                     shell.perform { $0.jsonListing(options.output.map { ["."] + ($0 == "-" ? [] : [$0]) } ?? [], command: "ls") }
-                    shell.client.quit(briefly: index == urls.count - 1 || (options.exitOnError && shell.failures > 0))
+                    shell.client.quit(briefly: endsFerry(index))
                     continue
                 }
                 // A folder: the session goes on there (interactive, or the script on standard input).
@@ -57,9 +60,7 @@ final class OneShot {
                 case nil: return shell.fetchIntoFolder(file, mode: mode, command: command)
                 }
             }
-            // The last URL's session ends with the process (so does a failed one under -e); an earlier one may be
-            // followed by the same server.
-            shell.client.quit(briefly: index == urls.count - 1 || (options.exitOnError && shell.failures > 0))
+            shell.client.quit(briefly: endsFerry(index))
         }
         return shell.exitStatus
     }

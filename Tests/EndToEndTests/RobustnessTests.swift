@@ -82,15 +82,21 @@ import Testing
         #expect(remote < 3_000_000, "the server kept only part of it, and Ferry said so")
     }
 
-    /// Cuts `path` to `size` bytes once the server's copy `watched` holds `bytes`: mid-upload by construction.
-    func cut(_ path: String, to size: off_t, once watched: String, holds bytes: Int) {
+    /// Writes 200 kB to `local` and runs `script` at 50 kB/s; once the server's `watched` holds 20 kB, `local` is cut
+    /// to 50 kB: mid-upload by construction (a fixed delay was too early under load).
+    func uploadShrinking(_ local: String, in work: TemporaryDirectory, to server: PyFTPServer, watching watched: String,
+                         _ script: String) throws -> ProcessRunner.Result {
+        let path = work.file(local)
+        try TestFiles.writeRandom(path, size: 200_000)
+        let watchedPath = server.path(watched)
         DispatchQueue.global().async {
             let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: watched))?[.size] as? Int ?? 0) < bytes {
+            while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: watchedPath))?[.size] as? Int ?? 0) < 20_000 {
                 usleep(20_000)
             }
-            _ = truncate(path, size)
+            _ = truncate(path, 50_000)
         }
+        return try run(server, "rate put 50000\n" + script, directory: work.path)
     }
 
     /// A file rewritten shorter while it is sent leaves the server a copy of nothing: a failure, not a success
@@ -98,11 +104,7 @@ import Testing
     @Test func aLocalFileThatShrinksDuringTheUploadIsAFailure() throws {
         let server = try PyFTPServer()
         let work = try TemporaryDirectory("ferry-faults")
-        let path = work.file("up.bin")
-        try TestFiles.writeRandom(path, size: 200_000)
-        // At 50 kB/s the upload takes four seconds; once the server holds 20 kB, the file is cut to a quarter.
-        cut(path, to: 50_000, once: server.path("up.bin"), holds: 20_000)
-        let result = try run(server, "rate put 50000\nput up.bin\n", directory: work.path)
+        let result = try uploadShrinking("up.bin", in: work, to: server, watching: "up.bin", "put up.bin\n")
         #expect(result.status == 1, "\(result.output)")
         #expect(result.stderr.contains("shrank"), "\(result.stderr)")
     }
@@ -113,10 +115,7 @@ import Testing
         let server = try PyFTPServer()
         let work = try TemporaryDirectory("ferry-faults")
         try FileManager.default.createDirectory(atPath: work.file("L"), withIntermediateDirectories: true)
-        let path = work.file("L/up.bin")
-        try TestFiles.writeRandom(path, size: 200_000)
-        cut(path, to: 50_000, once: server.path("R/.up.bin.part"), holds: 20_000)
-        let result = try run(server, "rate put 50000\nmirror -R L R\n", directory: work.path)
+        let result = try uploadShrinking("L/up.bin", in: work, to: server, watching: "R/.up.bin.part", "mirror -R L R\n")
         #expect(result.status == 1, "\(result.output)")
         #expect(result.stderr.contains("shrank"), "\(result.stderr)")
         #expect(!TestFiles.exists(server.path("R/.up.bin.part")), "\(TestFiles.names(in: server.path("R")))")
