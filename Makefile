@@ -9,7 +9,8 @@ RELEASE := .build/release/ferry
 
 all: build
 
-# What building needs (libedit) and what the tests need (vsftpd, pyftpdlib), installed when missing.
+# What building needs (libedit) and what the tests need (vsftpd, pyftpdlib), installed when missing; proftpd and
+# pure-ftpd, which conflict with vsftpd as packages, unpacked under .build/ftp-servers (scripts/unpack-servers.sh).
 # No daemon is started or enabled: scripts/install-packages.sh keeps vsftpd's package from starting it.
 deps:
 	@missing=""; \
@@ -22,6 +23,7 @@ deps:
 		$(SUDO) ./scripts/install-packages.sh $$missing; \
 	fi
 	@python3 -c "import pyftpdlib" 2>/dev/null || { echo "Installing: pyftpdlib"; python3 -m pip install -q pyftpdlib; }
+	@$(SUDO) ./scripts/unpack-servers.sh
 
 build-deps:
 	@[ -f /usr/include/histedit.h ] && [ -f /usr/include/openssl/evp.h ] || { $(SUDO) apt-get update -qq && \

@@ -23,6 +23,8 @@ extension Shell {
         let path = args.first.flatMap { $0 == "." ? nil : $0 }
         func body(_ fd: Int32) throws(FTPError) -> TransferResult {
             let out = LineWriter(fd)
+            // The entries a listing cut short did name still go out before its error.
+            defer { out.flush() }
             try client.eachEntry(in: path) { (entry) throws(FTPError) in
                 out.line(JSONLines.render(entry))
                 try Shell.stopIfFailed(out)
@@ -106,8 +108,12 @@ extension Shell {
             // On a terminal, directly or through a pager, names cannot carry escape sequences to it.
             let sanitized = console.outputIsTerminal && (fd == 1 || target.hasPrefix("|"))
             let out = LineWriter(fd)
+            // The lines of a listing cut short still go out before its error.
+            defer { out.flush() }
             for path in paths {
                 try client.eachListingLine(verb, path) { (line) throws(FTPError) in
+                    // pure-ftpd's bare NLST names the folder and its parent too: they are not entries of it.
+                    if verb == .nlst, line.elementsEqual(".".utf8) || line.elementsEqual("..".utf8) { return }
                     if sanitized { out.line(Console.sanitize(String(decoding: line, as: UTF8.self))) } else { out.line(line) }
                     try Shell.stopIfFailed(out)
                 }

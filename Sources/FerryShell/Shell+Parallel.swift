@@ -19,7 +19,7 @@ extension Shell {
     func parallelGet(_ patterns: [String], parallel: Int, mode: GetMode, command: String) -> CommandOutcome {
         var outcome = CommandOutcome.success
         var items: [TransferPool.Item] = []
-        var modified: [Int64?] = []
+        var taken = Set<String>()
         for match in chooseRemote(patterns, command: command, outcome: &outcome) {
             var name = LocalName.lastComponent(match.name)
             if settings.caseMapping, name == name.uppercased(), name != name.lowercased() { name = name.lowercased() }
@@ -32,25 +32,22 @@ extension Shell {
                 console.error("\(command): saving '\(Console.sanitize(original))' as '\(Console.sanitize(decision.name))': the server's name is not safe to use as it is")
             }
             // Two sessions must never write one local file: a second match for the same name is left out.
-            guard !items.contains(where: { $0.local == decision.name }) else {
+            // Looked up in a set: constant time per file, whatever the number of matches.
+            guard taken.insert(decision.name).inserted else {
                 outcome = record(.failure("\(command): '\(Console.sanitize(match.name))' would be saved as '\(Console.sanitize(decision.name))' too; skipped"))
                 continue
             }
-            items.append(TransferPool.Item(.download, remote: match.name, local: decision.name, size: match.size))
-            modified.append(match.modified)
+            var item = TransferPool.Item(.download, remote: match.name, local: decision.name, size: match.size)
+            // The listing's time when it gives one to the second (MLSD); else each session asks MDTM (vsftpd).
+            item.modified = match.modified
+            items.append(item)
         }
         var options = FTPClient.DownloadOptions()
         options.resume = mode == .resume
         options.resumeTargetItself = mode == .resume
         options.useTemporaryFile = settings.temporaryFiles
         options.verify = settings.verify
-        let results = runJob(items, parallel: parallel, command: command, options: options)
-        if settings.preserve {
-            for (index, result) in results.enumerated() {
-                guard case .success = result, let seconds = modified[index] else { continue }
-                LocalFileTime.set(items[index].local, to: seconds)
-            }
-        }
+        let results = runJob(items, parallel: parallel, command: command, options: options, setsTimes: settings.preserve)
         return jobOutcome(results, command: command, before: outcome)
     }
 
@@ -63,10 +60,11 @@ extension Shell {
             if yes { chosen.append(local) }
         }
         var items: [TransferPool.Item] = []
+        var taken = Set<String>()
         var outcome = CommandOutcome.success
         for local in chosen {
             let remote = LocalName.lastComponent(local)
-            guard !items.contains(where: { $0.remote == remote }) else {
+            guard taken.insert(remote).inserted else {
                 outcome = record(.failure("mput: '\(Console.sanitize(local))' would be stored as '\(Console.sanitize(remote))' too; skipped"))
                 continue
             }
@@ -78,7 +76,7 @@ extension Shell {
     }
 
     private func runJob(_ items: [TransferPool.Item], parallel: Int, command: String,
-                        options: FTPClient.DownloadOptions) -> [Result<TransferResult, FTPError>] {
+                        options: FTPClient.DownloadOptions, setsTimes: Bool = false) -> [Result<TransferResult, FTPError>] {
         guard !items.isEmpty, let session else { return [] }
         // Every session of the job works in the folder this one is in now, whatever moved it there (cd, quote CWD).
         let recipe: SessionRecipe
@@ -88,6 +86,7 @@ extension Shell {
         var job = TransferPool.Settings(parallel: parallel, type: settings.transferType)
         job.download = options
         job.policy.retries = settings.retries
+        job.setsTimes = setsTimes
         let names = items.map { $0.direction == .download ? $0.remote : $0.local }
         let progress = JobProgress(console: console, command: command, names: names, sizes: items.map(\.size),
                                    showsLine: showsProgress)

@@ -20,7 +20,7 @@ import Testing
         #expect(byName.keys.sorted() == ["alpha.txt", "folder", "link", "name with spaces"])
         #expect(byName["alpha.txt"]?.kind == .file && byName["alpha.txt"]?.size == 5)
         #expect(byName["folder"]?.kind == .directory)
-        #expect(entries.allSatisfy { $0.format == (kind == .vsftpd ? .unix : .mlsd) })
+        #expect(entries.allSatisfy { $0.format == (kind.hasMLSD ? .mlsd : .unix) })
         let now = Int64(Date().timeIntervalSince1970)
         #expect(entries.allSatisfy { abs(($0.modified ?? 0) - now) < 600 }, "times are read as recent, in UTC")
     }

@@ -24,7 +24,9 @@ import Testing
         #expect(long.contains("alpha.txt") && long.contains("beta.bin"))
         #expect(!long.contains("\r"), "listings arrive with local line ends")
         let names = String(decoding: try TestFiles.read(local.file("names.txt")), as: UTF8.self)
-        #expect(names.split(separator: "\n").sorted() == ["alpha.txt", "beta.bin"])
+        // The raw NLST: pure-ftpd's names the folder and its parent too (the shell's nlist drops them).
+        let expected = kind == .pureftpd ? [".", "..", "alpha.txt", "beta.bin"] : ["alpha.txt", "beta.bin"]
+        #expect(names.split(separator: "\n").map(String.init).sorted() == expected)
     }
 
     @Test(arguments: ServerKind.allCases)

@@ -2,8 +2,12 @@ import Foundation
 
 /// Which real server a test talks to.
 public enum ServerKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case pyftpdlib, vsftpd
+    case pyftpdlib, vsftpd, proftpd, pureftpd = "pure-ftpd"
     public var description: String { rawValue }
+    /// Serves files as a system account (the tests' own): what a test puts in its root must be that account's.
+    public var runsAsAccount: Bool { self != .pyftpdlib }
+    /// Offers MLSD (every server here but vsftpd).
+    public var hasMLSD: Bool { self != .vsftpd }
 }
 
 /// A real FTP server on loopback that a test started; it stops when released.
@@ -74,6 +78,16 @@ public struct ServerOptions: Sendable {
     public var root: String?
     /// MLSD without the `unique` fact.
     public var noUnique = false
+    /// LIST and MLSD send at most this many entries and say so in their 226 (pyftpdlib); the listing cap (-L) of
+    /// pure-ftpd.
+    public var cutListingsAt: Int?
+    /// The 226 of a cut listing in another server's words ("Listing truncated: too many files", then "226 Transfer
+    /// complete.") instead of pure-ftpd's.
+    public var otherCutWording = false
+    /// The first this many STORs hang up the control connection before the server opens the file.
+    public var dropControlOnStore = 0
+    /// Hang up the control connection once this many bytes of the first STOR arrived.
+    public var dropControlDuringStore: Int?
     public init() {}
 }
 
@@ -82,6 +96,8 @@ public enum TestServers {
         switch kind {
         case .pyftpdlib: return try PyFTPServer(options: options)
         case .vsftpd: return try VsftpdServer()
+        case .proftpd: return try ProftpdServer()
+        case .pureftpd: return try PureFTPdServer()
         }
     }
 }
