@@ -9,34 +9,48 @@ extension FTPClient {
     /// LIST otherwise (Unix or DOS lines; a line no parser reads comes back as `.raw`). The directory itself
     /// and its parent are left out. Results are cached for the session until something changes the server
     /// (upload, delete, rename, mkdir, rmdir, SITE, a raw command) or the working directory changes.
+    /// A listing the server says it cut short throws `.listingIncomplete` (see `listedEntries` for its entries).
     public func entries(in directory: String?, useCache: Bool = true) throws(FTPError) -> [ListingEntry] {
+        let listed = try listedEntries(in: directory, useCache: useCache)
+        if let cut = listed.cut { throw cut }
+        return listed.entries
+    }
+
+    /// The entries of `directory` as `entries(in:)` reads them, and, when the server said it cut the listing
+    /// short, that error beside the entries it did send (never cached: the next look asks again).
+    public func listedEntries(in directory: String?, useCache: Bool = true) throws(FTPError) -> (entries: [ListingEntry], cut: FTPError?) {
         let key = listingCacheKey(directory)
-        if useCache, let cached = listingCache[key] { return cached }
+        if useCache, let cached = listingCache[key] { return (cached, nil) }
         // Held whole for the cache, so bounded: 64 MiB of lines, and ten reply timeouts for the whole listing.
         let saved = listingDeadline
         listingDeadline = min(saved ?? .infinity, MonotonicClock.now + 10 * configuration.replyTimeout)
         defer { listingDeadline = saved }
         var result: [ListingEntry] = []
         var bytes = 0
-        try eachEntry(in: directory) { (entry) throws(FTPError) in
-            bytes += entry.raw.utf8.count + 1
-            guard bytes <= 64 << 20 else {
-                throw FTPError(.protocolViolation, "the listing is larger than 64 MiB; list a smaller directory")
+        do throws(FTPError) {
+            try eachEntry(in: directory) { (entry) throws(FTPError) in
+                bytes += entry.raw.utf8.count + 1
+                guard bytes <= 64 << 20 else {
+                    throw FTPError(.protocolViolation, "the listing is larger than 64 MiB; list a smaller directory")
+                }
+                result.append(entry)
             }
-            result.append(entry)
+        } catch where error.code == .listingIncomplete {
+            return (result, error)
         }
         if listingCache.count >= 64 { listingCache.removeAll() }
         listingCache[key] = result
-        return result
+        return (result, nil)
     }
 
     private func listingCacheKey(_ directory: String?) -> String { "\(directoryGeneration)\u{0}\(directory ?? "")" }
 
     /// The entries of `directory` from the cache, or fetched within about `seconds` (every wait of the fetch is
     /// cut to a third of it); nil when that fails or takes longer. A server that did not answer in time has its
-    /// connection closed, as after any timeout: the next command reconnects. For TAB completion.
-    public func entries(in directory: String?, within seconds: Double) -> [ListingEntry]? {
-        if let cached = listingCache[listingCacheKey(directory)] { return cached }
+    /// connection closed, as after any timeout: the next command reconnects. For TAB completion, which offers what
+    /// a listing the server cut short did name (`cut`) and says so.
+    public func entries(in directory: String?, within seconds: Double) -> (entries: [ListingEntry], cut: Bool)? {
+        if let cached = listingCache[listingCacheKey(directory)] { return (cached, false) }
         let saved = configuration
         listingDeadline = MonotonicClock.now + seconds
         defer {
@@ -46,7 +60,7 @@ extension FTPClient {
         configuration.replyTimeout = min(saved.replyTimeout, seconds / 3)
         configuration.dataConnectTimeout = min(saved.dataConnectTimeout, seconds / 3)
         configuration.stallTimeout = min(saved.stallTimeout, seconds / 3)
-        return try? entries(in: directory)
+        return (try? listedEntries(in: directory)).map { ($0.entries, $0.cut != nil) }
     }
 
     /// The entries of `directory` one at a time, as the listing arrives (MLSD when the server offers MLST, LIST

@@ -198,8 +198,10 @@ extension FTPClient {
         try setType(type)
         let start = MonotonicClock.now
         let verb: Verb = mode == .append ? .appe : mode == .unique ? .stou : .stor
+        lastOpenedStore = nil
         let (opened, first) = try startTransfer(Command(verb, remote.isEmpty ? nil : remote), restartAt: offset)
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
+        lastOpenedStore = (remote, offset, 0)
         var streamError: FTPError?
         var info = stat()
         let size: Int64? = fstat(input, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) - offset : nil
@@ -210,6 +212,7 @@ extension FTPClient {
             // A TLS upload ends with close_notify, so the server can tell the end from a cut.
             if streamError == nil { stream.finish() }
         } catch { streamError = error }
+        lastOpenedStore = (remote, offset, pump.bytes)
         if streamError?.code == .interrupted { abort(connection, data: socket) }
         socket.close()
         let result = try finish(connection, bytes: pump.bytes, start: start, streamError: streamError, verb: "upload")
@@ -247,7 +250,18 @@ extension FTPClient {
     /// LIST (or NLST when `namesOnly`) into a descriptor, in ASCII with local line ends.
     @discardableResult
     public func list(_ path: String?, namesOnly: Bool = false, to output: Int32) throws(FTPError) -> TransferResult {
-        try download(Command(namesOnly ? .nlst : .list, path), to: .descriptor(output), type: .ascii, offset: 0, expected: nil)
+        let result = try download(Command(namesOnly ? .nlst : .list, path), to: .descriptor(output), type: .ascii, offset: 0, expected: nil)
+        try FTPClient.requireWholeListing(result.reply, of: path)
+        return result
+    }
+
+    /// Throws `.listingIncomplete` when the final reply of a listing says the server cut it short (its lines were
+    /// delivered all the same): no caller may take the absence of a name in it as a fact.
+    public static func requireWholeListing(_ reply: Reply, of path: String?) throws(FTPError) {
+        guard let line = ListingCompleteness.cutShort(reply) else { return }
+        let folder = path.map { "'\($0)'" } ?? "this folder"
+        throw FTPError(.listingIncomplete, "the server cut the listing of \(folder) short (\(line)); it is not the whole folder",
+                       reply: reply, advice: .raiseListingLimit)
     }
 
     /// Any listing verb (LIST, NLST, MLSD) into memory, with local line ends. Bounded to 64 MiB.
@@ -261,7 +275,8 @@ extension FTPClient {
 
     /// Any listing verb, line by line as it arrives (local line ends stripped, empty lines left out): memory stays
     /// that of one line (at most 64 KiB) whatever the listing's length. Bounded by the stall timeout (and the
-    /// listing deadline a caller set, TAB's), and in total to 4 GiB.
+    /// listing deadline a caller set, TAB's), and in total to 4 GiB. A listing whose final reply says it was cut
+    /// short throws `.listingIncomplete` after its lines were delivered.
     @discardableResult
     public func eachListingLine(_ verb: Verb, _ path: String?,
                                 _ body: @escaping (ArraySlice<UInt8>) throws(FTPError) -> Void) throws(FTPError) -> Reply {
@@ -269,6 +284,7 @@ extension FTPClient {
         let result = try download(Command(verb, path), to: .lines(sink), type: .ascii, offset: 0, expected: nil,
                                   deadline: listingDeadline, limit: 4 << 30)
         try sink.finish()
+        try FTPClient.requireWholeListing(result.reply, of: path)
         return result.reply
     }
 

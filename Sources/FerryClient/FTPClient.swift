@@ -38,6 +38,9 @@ public final class FTPClient {
     public internal(set) var directoryGeneration = 0
     /// When set, listings end by then (TAB completion's time bound).
     var listingDeadline: Double?
+    /// The last upload the server opened (its 1yz came): which name, from which byte, how many bytes were sent.
+    /// What the server's copy of that name can hold of this client's bytes, for a retry to resume onto.
+    var lastOpenedStore: (remote: String, from: Int64, sent: Int64)?
 
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
         self.configuration = configuration

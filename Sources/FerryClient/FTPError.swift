@@ -36,6 +36,9 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         public static let invalidArgument = Code(rawValue: "invalid-argument")
         /// The user interrupted the operation.
         public static let interrupted = Code(rawValue: "interrupted")
+        /// The server ended a listing with 2yz but said it sent less than the whole folder (a cap on entries):
+        /// nothing may be concluded from a name's absence in it.
+        public static let listingIncomplete = Code(rawValue: "listing-incomplete")
     }
 
     /// What the user can do about it, as a fact; the shell words it in its own vocabulary (house rule: FerryClient
@@ -61,6 +64,8 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         case uploadAgain
         /// A system library (OpenSSL 3) is missing: installing it is what can help.
         case installOpenSSL
+        /// The server caps its listings: its limit must be raised, or smaller folders listed.
+        case raiseListingLimit
     }
 
     public let code: Code

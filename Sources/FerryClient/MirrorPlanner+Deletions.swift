@@ -23,7 +23,14 @@ extension MirrorPlanner {
                 return false
             }
             let children: [MirrorNode]
-            do throws(FTPError) { children = try target.list(path).nodes } catch {
+            do throws(FTPError) {
+                let listing = try target.list(path)
+                if let cut = listing.cut {
+                    refuseIncomplete(cut, at: path, of: target)
+                    return false
+                }
+                children = listing.nodes
+            } catch {
                 fail(path, "cannot list '\(target.describe(path))' to delete it: \(error.message)")
                 blockDeletions("the listing of '\(target.describe(path))' failed")
                 return false

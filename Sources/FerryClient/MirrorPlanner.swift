@@ -138,6 +138,7 @@ final class MirrorPlanner {
             let listing = try self.listing(source, folder.source)
             sourceNodes = listing.nodes
             details = listing.details
+            if let cut = listing.cut { refuseIncomplete(cut, at: folder.source, of: source) }
         } catch {
             fail(folder.source, "cannot list '\(source.describe(folder.source))': \(error.message)")
             blockDeletions("the listing of '\(source.describe(folder.source))' failed")
@@ -165,7 +166,9 @@ final class MirrorPlanner {
         if folder.targetExists {
             do throws(FTPError) {
                 targetRead = true
-                for node in try listing(target, folder.target).nodes { targetNodes[ByteName(node.name)] = node }
+                let listing = try self.listing(target, folder.target)
+                if let cut = listing.cut { refuseIncomplete(cut, at: folder.target, of: target) }
+                for node in listing.nodes { targetNodes[ByteName(node.name)] = node }
             } catch {
                 fail(folder.target, "cannot list '\(target.describe(folder.target))': \(error.message)")
                 blockDeletions("the listing of '\(target.describe(folder.target))' failed")
@@ -388,6 +391,13 @@ final class MirrorPlanner {
     func fail(_ path: String, _ message: String) {
         plan.failed += 1
         say(.failed(path: path, message: message))
+    }
+
+    /// A listing the server cut short: the folder counts as failed (the run exits non-zero) and nothing is
+    /// deleted anywhere, since a name missing from it may well exist.
+    func refuseIncomplete(_ cut: FTPError, at relative: String, of side: Side) {
+        fail(relative, "\(cut.message); nothing is deleted while a listing is incomplete (the server's listing limit must be raised: pure-ftpd -L, proftpd ListOptions maxfiles)")
+        blockDeletions("the server cut the listing of '\(side.describe(relative))' short")
     }
 
     func blockDeletions(_ reason: String) {

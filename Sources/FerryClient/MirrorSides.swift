@@ -26,6 +26,8 @@ struct MirrorNode {
 struct FolderListing {
     var nodes: [MirrorNode] = []
     var details: [ByteName: String] = [:]
+    /// The server said it cut this listing short (`.listingIncomplete`): the nodes are some of the folder, not all.
+    var cut: FTPError?
 
     mutating func append(_ node: MirrorNode, detail: String?) {
         nodes.append(node)
@@ -82,7 +84,9 @@ final class MirrorRemoteSide {
                 // The plain listing is only counted: one listing of a big folder in memory at a time.
                 let all = try? entries("-a")
                 var plainCount = 0
-                try client.eachEntry(in: nil, timeZoneOffset: 0) { _ in plainCount += 1 }
+                do throws(FTPError) {
+                    try client.eachEntry(in: nil, timeZoneOffset: 0) { _ in plainCount += 1 }
+                } catch where error.code == .listingIncomplete {}
                 listAll = all.map { $0.nodes.count >= plainCount } ?? false
                 if listAll == true, let all { nodes = all } else { nodes = try entries(nil) }
             } else {
@@ -102,7 +106,8 @@ final class MirrorRemoteSide {
 
     private func entries(_ argument: String?) throws(FTPError) -> FolderListing {
         var nodes = FolderListing()
-        let reply = try client.eachEntry(in: argument, timeZoneOffset: 0) { (entry) throws(FTPError) in
+        let reply: Reply
+        do throws(FTPError) { reply = try client.eachEntry(in: argument, timeZoneOffset: 0) { (entry) throws(FTPError) in
             guard nodes.nodes.count < MirrorRemoteSide.entryLimit else {
                 throw FTPError(.protocolViolation, "more than \(MirrorRemoteSide.entryLimit) entries in one folder; the listing was not read further")
             }
@@ -111,6 +116,10 @@ final class MirrorRemoteSide {
                                   unreadable: entry.format == .raw)
             nodes.append(node, detail: entry.kind == .link ? entry.linkTarget ?? MirrorRemoteSide.mlsdLinkTarget(entry.facts)
                                                            : entry.facts["unique"])
+        } } catch where error.code == .listingIncomplete {
+            // What the server did send is still worth copying; the planner forbids every deletion.
+            nodes.cut = error
+            return nodes
         }
         // vsftpd: "226 Transfer done (but failed to open directory)." after an empty listing.
         if reply.summary.lowercased().contains("failed to open") {

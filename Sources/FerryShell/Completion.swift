@@ -6,6 +6,8 @@ public struct Completion: Equatable, Sendable {
     public var candidates: [String] = []
     /// `insert` is what several names share: more than one still fits.
     public var ambiguous = false
+    /// Said under the listed candidates (the server cut the folder's listing short: some names are missing).
+    public var note: String?
     public static let none = Completion()
 }
 

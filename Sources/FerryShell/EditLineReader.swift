@@ -146,6 +146,7 @@ public final class EditLineReader: LineReader {
         let listing = result.candidates.count > 200
             ? "\(result.candidates.count) names match; type more of the name\n"
             : EditLineReader.columns(result.candidates, width: Console.terminalWidth())
+            + (result.note.map { "(\($0))\n" } ?? "")
         Console.write(isatty(1) == 1 ? 1 : 2, "\n" + listing)
         return FERRY_CC_REDISPLAY
     }

@@ -16,6 +16,7 @@ extension Shell {
         // At a "(remote-file) " question the command is already known: complete as its argument.
         let parsed = CompletionWords(completionPrefix + lineBeforeCursor)
         let matches: [(word: String, folder: Bool)]
+        var cut = false
         if parsed.words.isEmpty {
             matches = commandNames(parsed.current)
         } else {
@@ -25,14 +26,16 @@ extension Shell {
             defer { if wasConnected, !client.isConnected { completionDroppedConnection = true } }
             switch Shell.completionKind(spec, words: Array(parsed.words.dropFirst())) {
             case .command: matches = commandNames(parsed.current)
-            case .remote: matches = remoteNames(parsed.current, foldersOnly: false)
-            case .remoteFolder: matches = remoteNames(parsed.current, foldersOnly: true)
+            case .remote: matches = remoteNames(parsed.current, foldersOnly: false, cut: &cut)
+            case .remoteFolder: matches = remoteNames(parsed.current, foldersOnly: true, cut: &cut)
             case .local: matches = localNames(parsed.current, foldersOnly: false)
             case .localFolder: matches = localNames(parsed.current, foldersOnly: true)
             case .nothing: matches = []
             }
         }
-        return Shell.completion(of: parsed, from: matches)
+        var result = Shell.completion(of: parsed, from: matches)
+        if cut { result.note = "the server cut this folder's listing short: names past its limit are not offered" }
+        return result
     }
 
     /// What the next argument of `spec` names, given the words typed after the command.
@@ -77,11 +80,12 @@ extension Shell {
     }
 
     /// `dir/pre` → the entries of `dir` whose names start with `pre`, as `dir/name` (folders with `/`).
-    private func remoteNames(_ word: String, foldersOnly: Bool) -> [(word: String, folder: Bool)] {
+    private func remoteNames(_ word: String, foldersOnly: Bool, cut: inout Bool) -> [(word: String, folder: Bool)] {
         guard client.isConnected else { return [] }
         let (folder, prefix) = Shell.splitPath(word)
-        guard let entries = client.entries(in: folder.isEmpty ? nil : folder, within: Shell.completionTimeLimit) else { return [] }
-        return entries.compactMap { entry in
+        guard let listed = client.entries(in: folder.isEmpty ? nil : folder, within: Shell.completionTimeLimit) else { return [] }
+        cut = listed.cut
+        return listed.entries.compactMap { entry in
             let isFolder = entry.kind == .directory
             // A name with a control character never goes into the line: a CR or LF in it would read back as two
             // words, the second one a local target such as "|command".

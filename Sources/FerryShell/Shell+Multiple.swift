@@ -116,7 +116,12 @@ extension Shell {
 
     /// The matches of one pattern; nil (the failure recorded) when the listing failed or nothing matched.
     private func matches(_ pattern: String, command: String, outcome: inout CommandOutcome) -> [RemoteMatch]? {
-        switch expandRemote(pattern) {
+        var cut: FTPError?
+        defer {
+            // What the server did list still goes; the command fails, saying the rest was never shown.
+            if let cut { outcome = record(.failure("\(command): \(cut.message); only the names it did list were matched\(Shell.words(for: cut.advice))")) }
+        }
+        switch expandRemote(pattern, cut: &cut) {
         case .failure(let error):
             outcome = record(failure(command, error))
             return nil
@@ -129,12 +134,13 @@ extension Shell {
     }
 
     /// Remote files matching `pattern` (fnmatch), from MLSD (files only) or the parsed LIST of the pattern's folder.
-    func expandRemote(_ pattern: String) -> Result<[RemoteMatch], FTPError> {
+    /// A listing the server cut short still gives its matches; `cut` then says so.
+    func expandRemote(_ pattern: String, cut: inout FTPError?) -> Result<[RemoteMatch], FTPError> {
         guard settings.glob, Shell.hasWildcard(pattern) else { return .success([RemoteMatch(name: pattern)]) }
         let slash = pattern.lastIndex(of: "/")
         let directory = slash.map { String(pattern[..<$0]) }.map { $0.isEmpty ? "/" : $0 }
         let entries: [ListingEntry]
-        do throws(FTPError) { entries = try client.entries(in: directory) } catch { return .failure(error) }
+        do throws(FTPError) { (entries, cut) = try client.listedEntries(in: directory) } catch { return .failure(error) }
         let prefix = slash.map { String(pattern[...$0]) } ?? ""
         // A listing names entries of one folder: a name with "/" or NUL, "." or ".." is the server's trick, not a file.
         let found = entries.filter { $0.kind != .directory && $0.format != .raw && LocalName.isPlainComponent($0.name) }

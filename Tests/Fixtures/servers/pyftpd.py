@@ -80,6 +80,14 @@ def main():
                         help="add this many made-up files to every listing of the top folder (memory tests)")
     parser.add_argument("--no-unique", action="store_true",
                         help="MLSD without the unique fact (a server whose links look like folders, loops unseen)")
+    parser.add_argument("--cut-listings", type=int,
+                        help="LIST and MLSD send at most this many entries and say so in their 226 (as pure-ftpd's -L)")
+    parser.add_argument("--cut-wording", default="pure-ftpd", choices=["pure-ftpd", "other"],
+                        help="how the 226 of a cut listing says it: pure-ftpd's words, or another server's")
+    parser.add_argument("--drop-control-on-stor", type=int, default=0,
+                        help="the first this many STORs hang up the control connection before the file is opened")
+    parser.add_argument("--drop-control-during-stor", type=int,
+                        help="hang up the control connection once this many bytes of the first STOR arrived")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -117,7 +125,27 @@ def main():
                 data = data[: max(0, args.cut_retr - self.tot_bytes_sent)] or data[:1]
             return super().send(data)
 
+        def close(self):
+            # A listing cut short ends with the words a capped server uses, still as 226.
+            if self._resp and self._resp[0].startswith("226") and getattr(self.cmd_channel, "listing_cut", None):
+                verb = self.cmd_channel.listing_cut
+                self.cmd_channel.listing_cut = None
+                if args.cut_wording == "other":
+                    self._resp = ("226-Listing truncated: too many files in this directory\r\n226 Transfer complete.", self._resp[1])
+                elif verb == "LIST":
+                    self._resp = (f"226-Options: -l \r\n226 Output truncated to {args.cut_listings} matches", self._resp[1])
+                else:
+                    self._resp = (f"226 Output truncated to {args.cut_listings} matches", self._resp[1])
+            return super().close()
+
         def handle_read(self):
+            if args.drop_control_during_stor is not None and self.tot_bytes_received >= args.drop_control_during_stor \
+                    and not getattr(Handler, "stor_dropped", False):
+                Handler.stor_dropped = True
+                # Both connections vanish without a reply after the server wrote part of the file.
+                self._resp = None
+                self.cmd_channel.close()
+                return
             if args.cut_stor is not None and self.tot_bytes_received >= args.cut_stor:
                 self._resp = ("426 Fault injected: upload cut; transfer aborted.", lambda *a: None)
                 self.close()
@@ -128,7 +156,7 @@ def main():
 
     class HostileFS(AbstractedFS):
         """Adds raw lines to every LIST and MLSD listing (MLST of one file is left alone)."""
-        def format_list(self, basedir, listing, ignore_err=True):
+        def format_list_whole(self, basedir, listing, ignore_err=True):
             channel = self.cmd_channel
             saved = channel.use_gmt_times
             channel.use_gmt_times = args.list_utc_offset_hours is None and saved
@@ -141,6 +169,21 @@ def main():
                     yield b"-rw-r--r--   1 owner    group        %8d Jan 01  2020 synthetic file %07d.dat\r\n" % (1000 + index, index)
             for line in args.extra_list_line:
                 yield (line + "\r\n").encode("utf-8", "surrogateescape")
+
+        def format_list(self, basedir, listing, ignore_err=True):
+            return self.cut(self.format_list_whole(basedir, listing, ignore_err), "LIST")
+
+        def cut(self, lines, verb):
+            """At most --cut-listings lines; the handler is told when more were left out."""
+            if args.cut_listings is None:
+                return lines
+            def limited():
+                for index, line in enumerate(lines):
+                    if index >= args.cut_listings:
+                        self.cmd_channel.listing_cut = verb
+                        return
+                    yield line
+            return limited()
 
         mlsd_now = False
 
@@ -156,8 +199,8 @@ def main():
             if args.synthetic_entries and os.path.realpath(basedir) == os.path.realpath(self.root):
                 made_up = (b"type=file;size=%d;modify=20200101000000;perm=r;unique=%xs; synthetic file %07d.dat\r\n"
                            % (1000 + index, index, index) for index in range(args.synthetic_entries))
-                return itertools.chain(lines, extra, made_up)
-            return itertools.chain(lines, extra)
+                return self.cut(itertools.chain(lines, extra, made_up), "MLSD")
+            return self.cut(itertools.chain(lines, extra), "MLSD")
 
     class Handler(FTPHandler):
         hash_algorithm = "SHA-256"
@@ -273,7 +316,14 @@ def main():
                 return
             return super().ftp_EPSV(line)
 
+        stor_drops = 0
+
         def pre_process_command(self, line, cmd, arg):
+            if cmd == "STOR" and Handler.stor_drops < args.drop_control_on_stor:
+                # Lost before the server acted on it: the file on the server is untouched.
+                Handler.stor_drops += 1
+                self.close()
+                return
             if args.endless_preliminary and cmd == args.endless_preliminary.upper():
                 self.ioloop.call_every(0.05, lambda: self.push("150 Still working on it.\r\n"))
                 return
