@@ -51,21 +51,42 @@ public final class TransferEngine {
     }
 
     /// Uploads `localPath` as `remote`. A cut binary STOR resumes where the server's copy ends (SIZE, then REST +
-    /// STOR); appends and unique names cannot be resumed that way.
+    /// STOR) only onto bytes this upload provably wrote there (see `resumePoint`); otherwise it starts again from
+    /// byte 0. Appends and unique names cannot be resumed that way. A `restartAt` given by the caller is taken as
+    /// proven (the caller knows those bytes are the file's).
     public func upload(_ localPath: String, as remote: String, type: TransferType, mode: FTPClient.StoreMode,
                        restartAt offset: Int64 = 0) throws(FTPError) -> TransferResult {
         var offset = offset
         var attempt = 0
+        // The end of what this upload put into the server's copy: nothing yet. A file already there under the name
+        // (an older version, someone else's) is never continued.
+        var written: Int64? = offset > 0 ? offset : nil
         while true {
             do throws(FTPError) {
                 return try client.store(remote, fromPath: localPath, type: type, mode: mode, restartAt: offset)
             } catch {
                 guard mode == .replace, type == .image else { throw error }
+                // The server opened the name for this attempt (its 1yz came): its copy now holds at most what was sent.
+                // An attempt lost before that left the copy as it was.
+                if let opened = client.lastOpenedStore, opened.remote == remote { written = opened.from + opened.sent }
                 try prepareRetry(after: error, attempt: &attempt, what: localPath, type: type)
                 try? client.setType(type)
-                offset = (try? client.size(remote)).flatMap { $0 > 0 ? $0 : nil } ?? 0
+                offset = try resumePoint(of: remote, from: localPath, written: written)
             }
         }
+    }
+
+    /// Where a retried upload may continue: the server's SIZE when that is no more than this upload wrote there,
+    /// and, where the server offers a checksum of a byte range, when those bytes are the local file's. Else 0.
+    private func resumePoint(of remote: String, from localPath: String, written: Int64?) throws(FTPError) -> Int64 {
+        guard let written, written > 0,
+              let size = try FTPClient.unlessRefused({ () throws(FTPError) in try client.size(remote) }),
+              size > 0, size <= written else { return 0 }
+        if let remoteSum = try FTPClient.unlessRefused({ () throws(FTPError) in try client.remoteChecksum(of: remote, length: size) }) ?? nil {
+            let localSum = try FTPClient.localChecksum(of: localPath, algorithm: remoteSum.algorithm, length: size)
+            guard localSum == remoteSum.hex else { return 0 }
+        }
+        return size
     }
 
     /// Uploads `localPath` as the hidden `.name.part` beside `remote` (continuing it from `resumeFrom`), then

@@ -115,16 +115,18 @@ import Testing
         #expect(try TestFiles.read(work.file("f.txt")) == Data("12345".utf8), "get does without the lying SIZE")
     }
 
-    @Test func anUploadResumeWhoseRemoteCopyIsLargerIsRefused() throws {
+    /// A SIZE past what this upload sent is no partial of its own: the retry starts again from byte 0.
+    @Test func anUploadNeverResumesPastWhatItSent() throws {
         var options = ServerOptions()
         options.cutStoreAfter = 50_000
         options.sizeReply = "213 999999999"
         let server = try PyFTPServer(options: options)
         let work = try TemporaryDirectory("ferry-hostile")
         try TestFiles.writeRandom(work.file("up.bin"), size: 200_000)
-        let result = try run(server, "put up.bin\n", directory: work.path)
-        #expect(result.status == 1, "\(result.output)")
-        #expect(result.stderr.contains("is larger than"), "\(result.stderr)")
+        let result = try run(server, "put up.bin\n", flags: ["-d"], directory: work.path)
+        #expect(result.status == 1, "every attempt is cut: \(result.output)")
+        #expect(!result.stdout.contains("---> REST"), "\(result.stdout)")
+        #expect(result.stderr.contains("put: upload"), "\(result.stderr)")
     }
 
     // MARK: timestamps of any value
