@@ -91,8 +91,14 @@ public final class EditLineReader: LineReader {
     /// arguments are (`user name secret` is remembered as `user name`, `account secret` as `account`).
     static func historyForm(of line: String) -> String? {
         guard !line.trimmingCharacters(in: " \t").isEmpty else { return nil }
+        // A line that is not exactly one known command (a typo, an ambiguous abbreviation, an open quote) may
+        // still hold a password: only its first word is kept. So is any command a typo away from a login one.
+        let firstWord = String(line.drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" })
         guard let words = try? Tokenizer.split(line), let first = words.first,
-              case .found(let spec) = CommandTable.standard.lookup(first) else { return line }
+              case .found(let spec) = CommandTable.standard.lookup(first) else { return firstWord }
+        if spec.secretsAfter == nil, ["user", "account", "pass", "acct"].contains(where: { EditLineReader.withinOneEdit(first.lowercased(), $0) }) {
+            return firstWord
+        }
         let arguments = words.dropFirst()
         // quote PASS … / quote ACCT …: the verb is kept, never what follows it.
         if spec.sendsRawLine, let verb = arguments.joined(separator: " ").split(separator: " ").first?.uppercased(),
@@ -108,6 +114,20 @@ public final class EditLineReader: LineReader {
         }
         guard let kept = spec.secretsAfter, arguments.count > kept else { return line }
         return ([spec.name] + arguments.prefix(kept)).joined(separator: " ")
+    }
+
+    /// `a` and `b` differ by at most one inserted, deleted or replaced character.
+    static func withinOneEdit(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        guard abs(x.count - y.count) <= 1 else { return false }
+        var i = 0, j = 0, edits = 0
+        while i < x.count, j < y.count {
+            if x[i] == y[j] { i += 1; j += 1; continue }
+            edits += 1
+            if edits > 1 { return false }
+            if x.count > y.count { i += 1 } else if x.count < y.count { j += 1 } else { i += 1; j += 1 }
+        }
+        return edits + (x.count - i) + (y.count - j) <= 1
     }
 
     /// The `:password` part of `scheme://user:password@host…`, when there is one.

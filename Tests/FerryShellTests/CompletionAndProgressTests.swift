@@ -85,6 +85,13 @@ import Testing
         #expect(EditLineReader.historyForm(of: "quote acct 1234") == "quote ACCT")
         #expect(EditLineReader.historyForm(of: "open ftp://alice:s3cret@example.org/pub") == "open ftp://alice@example.org/pub")
         #expect(EditLineReader.historyForm(of: "get report.pdf") == "get report.pdf")
+        // Lines that are not exactly one known command keep their first word only.
+        #expect(EditLineReader.historyForm(of: "user alice 's3cret") == "user", "an open quote")
+        #expect(EditLineReader.historyForm(of: "usr alice s3cret") == "usr", "a typo")
+        #expect(EditLineReader.historyForm(of: "u alice s3cret") == "u", "an ambiguous abbreviation")
+        #expect(EditLineReader.historyForm(of: "  pas s3cret") == "pas", "unknown, one edit from pass")
+        #expect(EditLineReader.withinOneEdit("usr", "user") && EditLineReader.withinOneEdit("uaer", "user"))
+        #expect(!EditLineReader.withinOneEdit("get", "user"))
         #expect(EditLineReader.historyForm(of: "quote \"PASS secret2\"") == "quote PASS")
         #expect(EditLineReader.historyForm(of: "open ftp://tester:p@ss@example.org/") == "open ftp://tester@example.org/")
         #expect(EditLineReader.historyForm(of: "open tester:pw@example.org") == "open tester@example.org")
