@@ -31,6 +31,9 @@ public enum LocalName {
         if let first = safe.unicodeScalars.first, first == "|" || first == "-" {
             safe = "_" + String(safe.unicodeScalars.dropFirst())
         }
+        // A server's `.big.part` or `.big.pget` saved as such would be taken later for Ferry's own leftover of
+        // `big` and continued, with that server's bytes: Ferry's working names are never a remote file's.
+        if partialBase(of: safe) != nil { safe = "_" + String(safe.unicodeScalars.dropFirst()) }
         // The unchanged name keeps its own storage: a mirror holds hundreds of thousands of them.
         return safe == component ? Decision(name: component, original: nil) : Decision(name: safe, original: component)
     }
