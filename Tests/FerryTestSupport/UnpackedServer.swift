@@ -72,6 +72,13 @@ final class UnpackedServer: @unchecked Sendable {
         return start...(start + count - 1)
     }
 
+    /// A SHA-512 crypt(3) hash of `password` (openssl passwd -6), as both daemons' password files take it.
+    static func cryptHash(_ password: String) throws -> String {
+        let hashed = try ProcessRunner.run("/usr/bin/openssl", ["passwd", "-6", "-stdin"], stdin: password + "\n")
+        guard hashed.status == 0 else { throw TestSupportError("openssl passwd failed: \(hashed.stderr)") }
+        return hashed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The uid and gid of the tests' system account (created, with no login shell, as for vsftpd).
     static func account() throws -> (uid: UInt32, gid: UInt32) {
         try VsftpdServer.ensureUser(VsftpdServer.account, password: VsftpdServer.runPassword)
@@ -107,11 +114,11 @@ public final class PureFTPdServer: TestServer, @unchecked Sendable {
         state = try TemporaryDirectory("ferry-pure-state")
         UnpackedServer.makeRoot(directory, owner: owner)
         let passwd = state.file("pureftpd.passwd"), database = state.file("pureftpd.pdb")
-        let tool = UnpackedServer.root + "/usr/bin/pure-pw"
-        let added = try ProcessRunner.run(tool, ["useradd", user, "-u", String(owner.uid), "-g", String(owner.gid),
-                                                 "-d", directory.path, "-f", passwd], stdin: "\(password)\n\(password)\n")
-        guard added.status == 0 else { throw TestSupportError("pure-pw useradd failed: \(added.stderr)") }
-        let made = try ProcessRunner.run(tool, ["mkdb", database, "-f", passwd])
+        // The passwd line written here with a SHA-512 crypt hash: `pure-pw useradd` hashes with argon2id, a second
+        // of CPU for every server a test starts.
+        try TestFiles.write(passwd, "\(user):\(try UnpackedServer.cryptHash(password)):\(owner.uid):\(owner.gid)::\(directory.path)/./::::::::::::\n")
+        chmod(passwd, 0o600)
+        let made = try ProcessRunner.run(UnpackedServer.root + "/usr/bin/pure-pw", ["mkdb", database, "-f", passwd])
         guard made.status == 0 else { throw TestSupportError("pure-pw mkdb failed: \(made.stderr)") }
         let passive = UnpackedServer.passiveRange(count: 64)
         var lastError: Error?
@@ -155,9 +162,7 @@ public final class ProftpdServer: TestServer, @unchecked Sendable {
         directory = try TemporaryDirectory("ferry-proftpd-root")
         state = try TemporaryDirectory("ferry-proftpd-state")
         UnpackedServer.makeRoot(directory, owner: owner)
-        let hashed = try ProcessRunner.run("/usr/bin/openssl", ["passwd", "-6", "-stdin"], stdin: password + "\n")
-        guard hashed.status == 0 else { throw TestSupportError("openssl passwd failed: \(hashed.stderr)") }
-        let hash = hashed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let hash = try UnpackedServer.cryptHash(password)
         let passwd = state.file("ftpd.passwd")
         try TestFiles.write(passwd, "\(user):\(hash):\(owner.uid):\(owner.gid)::\(directory.path):/bin/sh\n")
         chmod(passwd, 0o600)
