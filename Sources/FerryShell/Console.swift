@@ -27,6 +27,10 @@ public final class Console {
     public var standardOutputIsData = false
 
     public func line(_ text: String) { standardOutputIsData ? writeError(text + "\n") : writeOut(text + "\n") }
+    /// The session's running commentary (server replies, the `--->` trace, "Connected to", transfer statistics):
+    /// on standard output at a terminal, as classic ftp has it; on standard error when standard output goes to a
+    /// file or a pipe, where it may carry a file's bytes or JSON (`get f -`, `ls --json`) at any point of a session.
+    public func chatter(_ text: String) { outputIsTerminal && !standardOutputIsData ? writeOut(text + "\n") : writeError(text + "\n") }
     public func error(_ text: String) { writeError(text + "\n") }
     /// Text without a line end (prompts, progress redraws) to the error stream.
     public func status(_ text: String) { writeError(text) }

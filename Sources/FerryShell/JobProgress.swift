@@ -82,7 +82,7 @@ final class JobProgress: @unchecked Sendable {
             let seconds = MonotonicClock.now - start
             let rate = seconds > 0 ? Int64(Double(state.bytesDone) / seconds) : 0
             let rounded = (seconds * 1000).rounded() / 1000
-            console.line("\(state.done - state.failed) of \(names.count) files, \(state.bytesDone) bytes \(received ? "received" : "sent") in \(rounded) s (\(ByteFormat.short(rate))/s)")
+            console.chatter("\(state.done - state.failed) of \(names.count) files, \(state.bytesDone) bytes \(received ? "received" : "sent") in \(rounded) s (\(ByteFormat.short(rate))/s)")
         }
     }
 

@@ -27,7 +27,7 @@ extension Shell {
         } catch {
             return failure("open", error)
         }
-        if settings.verbose || interactive { console.line("Connected to \(host).") }
+        if settings.verbose || interactive { console.chatter("Connected to \(host).") }
         session = SessionRecipe(host: host, port: port)
         if settings.anonymous {
             return login(user: "anonymous", password: settings.anonymousPassword, account: nil)
@@ -106,7 +106,7 @@ extension Shell {
         if quietly { settings.verbose = false }
         try? client.setType(settings.transferType)
         settings.verbose = saved
-        if quietly { console.line("Using \(settings.transferType == .image ? "binary" : "ascii") mode to transfer files.") }
+        if quietly { console.chatter("Using \(settings.transferType == .image ? "binary" : "ascii") mode to transfer files.") }
         return .success
     }
 

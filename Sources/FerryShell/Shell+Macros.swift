@@ -44,7 +44,7 @@ extension Shell {
             for line in lines {
                 let expanded = Shell.expand(line, arguments: arguments, current: current)
                 // tnftp shows each line of a macro (.netrc's init too) as it runs it, when verbose; never a password.
-                if settings.verbose, let shown = EditLineReader.historyForm(of: expanded) { console.line(Console.sanitize(shown)) }
+                if settings.verbose, let shown = EditLineReader.historyForm(of: expanded) { console.chatter(Console.sanitize(shown)) }
                 let outcome = execute(line: expanded)
                 if outcome == .quit { return .quit }
                 if case .failure = outcome { failed = true }

@@ -50,7 +50,7 @@ extension Shell {
         guard let session else { return .failure("Not connected.") }
         let recipe: SessionRecipe
         do throws(FTPError) { recipe = try client.pinned(session) } catch { return failure(command, error) }
-        if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote)) (\(segments) segments)") }
+        if settings.verbose { console.chatter("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote)) (\(segments) segments)") }
         var options = FTPClient.DownloadOptions()
         options.verify = settings.verify
         var policy = TransferEngine.Policy()
@@ -71,7 +71,7 @@ extension Shell {
         display.finish()
         guard outcome == .success else { return outcome }
         if let checksum = report?.verifiedWith, settings.verbose {
-            console.line("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
+            console.chatter("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
         }
         if settings.preserve { preserveTime(remote, local: local) }
         return .success

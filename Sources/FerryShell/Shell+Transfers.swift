@@ -96,7 +96,7 @@ extension Shell {
         if mode == .normal, prefersSegments(remote, to: local) {
             return segmentedFetch(remote, to: local, segments: settings.pgetSegments, command: command)
         }
-        if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
+        if settings.verbose { console.chatter("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
         var options = FTPClient.DownloadOptions()
         options.resume = mode == .resume
         options.resumeTargetItself = mode == .resume
@@ -152,7 +152,7 @@ extension Shell {
         let mode = requested == .replace && settings.storeUnique ? .unique : requested
         let offset = settings.restartPoint ?? 0
         settings.restartPoint = nil
-        if settings.verbose { console.line("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
+        if settings.verbose { console.chatter("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
         return transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
             try engine(for: command, what: "the upload of '\(Console.sanitize(local))'").upload(local, as: remote, type: type, mode: mode, restartAt: offset)
         }
@@ -232,7 +232,7 @@ extension Shell {
             progressLine = nil
             hashMarks?.finish()
             hashMarks = nil
-            console.line(ProgressLine.summary(bytes: result.bytes, seconds: result.seconds, received: received))
+            console.chatter(ProgressLine.summary(bytes: result.bytes, seconds: result.seconds, received: received))
         }
         return .success
     }

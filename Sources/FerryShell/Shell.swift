@@ -226,11 +226,14 @@ public final class Shell {
         switch event {
         case .sent(let line):
             lastSentVerb = String(line.prefix { $0 != " " }).uppercased()
-            if settings.debug { console.line("---> " + Console.sanitize(line)) }
+            if settings.debug { console.chatter("---> " + Console.sanitize(line)) }
         case .received(let reply):
             hashMarks?.endLine()
             if settings.debug || settings.verbose && !quietReplies && (settings.allReplies || !isBackgroundReply) {
-                for line in reply.lines { console.line(Console.sanitize(line)) }
+                // A command that exists to show the server's words (quote, rstatus, remotehelp) has them as its
+                // result; every other reply is commentary.
+                let isResult = runningCommand?.showsReplies == true
+                for line in reply.lines { isResult ? console.line(Console.sanitize(line)) : console.chatter(Console.sanitize(line)) }
             }
         case .notice(let text):
             // Said once per session, whatever the verbosity: what the data channel had to do differently.

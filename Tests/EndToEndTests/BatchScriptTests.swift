@@ -17,8 +17,8 @@ import Testing
         #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
         #expect(try TestFiles.sha256(server.path("local.bin")) == TestFiles.sha256(work.file("local.bin")))
         let expected = mode == "active" ? "---> EPRT" : "---> EPSV"
-        #expect(result.stdout.contains(expected), "\(result.stdout)")
-        #expect(result.stdout.contains("---> PASS XXXX"))
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stderr.contains("---> PASS XXXX"))
         #expect(!result.output.contains(server.password), "the password never appears in the output")
     }
 
@@ -86,8 +86,8 @@ import Testing
         let script = "user tester secret\nepsv4 off\nget f.txt a\npassive off\nget f.txt b\nquit\n"
         let result = try Ferry.run(["-d", "-n", server.host, String(server.port)], script: script, directory: work.path)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("---> PASV") && result.stdout.contains("---> PORT 127,0,0,1,"))
-        #expect(!result.stdout.contains("---> EPSV") && !result.stdout.contains("---> EPRT"))
+        #expect(result.stderr.contains("---> PASV") && result.stderr.contains("---> PORT 127,0,0,1,"))
+        #expect(!result.stderr.contains("---> EPSV") && !result.stderr.contains("---> EPRT"))
         #expect(TestFiles.exists(work.file("a")) && TestFiles.exists(work.file("b")))
     }
 
@@ -113,10 +113,37 @@ import Testing
         let work = try TemporaryDirectory("ferry-e2e")
         let result = try Ferry.run(["-v", "-n", server.host, String(server.port)],
                                    script: "user tester secret\nget f\nquit\n", directory: work.path)
-        #expect(result.stdout.contains("220 ferry test server ready."))
-        #expect(result.stdout.contains("226 Transfer complete."))
-        #expect(result.stdout.contains("5 bytes received in"))
-        #expect(result.stdout.contains("221"))
+        // Standard output is not a terminal here: the commentary goes to standard error, where it cannot mix
+        // with data a command writes to standard output.
+        #expect(result.stderr.contains("220 ferry test server ready."))
+        #expect(result.stderr.contains("226 Transfer complete."))
+        #expect(result.stderr.contains("5 bytes received in"))
+        #expect(result.stderr.contains("221"))
+        #expect(result.stdout.isEmpty, "\(result.stdout)")
+    }
+
+    /// `get f -` and `ls --json` carry the file's bytes and the JSON lines alone on standard output, at every
+    /// verbosity: the greeting, the login and the trace of the whole session go to standard error.
+    @Test(arguments: [[], ["-v"], ["-d"]])
+    func standardOutputCarriesOnlyDataAtEveryVerbosity(flags: [String]) throws {
+        let server = try PyFTPServer()
+        try TestFiles.writeRandom(server.path("f.bin"), size: 300_000)
+        let work = try TemporaryDirectory("ferry-e2e")
+        let data = try Ferry.run(flags + ["-n", server.host, String(server.port)],
+                                 script: "user tester secret\npwd\nget f.bin -\nquit\n", directory: work.path)
+        #expect(data.status == 0, "\(data.stderr)")
+        #expect(Data(data.stdout.utf8).count >= 300_000)
+        let cut = try TemporaryDirectory("ferry-e2e")
+        let raw = try ProcessRunner.run("/bin/sh", ["-c", "exec \"$0\" \"$@\" > out.bin", TestPaths.ferryBinary] + flags
+                                        + ["-n", server.host, String(server.port)],
+                                        stdin: "user tester secret\nget f.bin -\nquit\n", directory: cut.path)
+        #expect(raw.status == 0, "\(raw.stderr)")
+        #expect(try TestFiles.sha256(cut.file("out.bin")) == TestFiles.sha256(server.path("f.bin")), "byte for byte")
+        let json = try Ferry.run(flags + ["-n", server.host, String(server.port)],
+                                 script: "user tester secret\nls --json\nquit\n", directory: work.path)
+        #expect(json.status == 0, "\(json.stderr)")
+        let lines = json.stdout.split(separator: "\n")
+        #expect(lines.count == 1 && lines.allSatisfy { $0.hasPrefix("{") }, "\(json.stdout)")
     }
 }
 

@@ -125,7 +125,7 @@ import Testing
         try TestFiles.writeRandom(work.file("up.bin"), size: 200_000)
         let result = try run(server, "put up.bin\n", flags: ["-d"], directory: work.path)
         #expect(result.status == 1, "every attempt is cut: \(result.output)")
-        #expect(!result.stdout.contains("---> REST"), "\(result.stdout)")
+        #expect(!result.stderr.contains("---> REST"), "\(result.stdout)")
         #expect(result.stderr.contains("put: upload"), "\(result.stderr)")
     }
 
@@ -197,7 +197,7 @@ import Testing
         let result = try run(server, "get data.bin /dev/null\n", flags: ["-d"], directory: work.path)
         #expect(result.status == 0, "\(result.output)")
         #expect(!result.stderr.contains("differs") && !result.stderr.contains("Resuming"), "\(result.stderr)")
-        #expect(!result.stdout.contains("---> XSHA256") && !result.stdout.contains("---> HASH"), "\(result.stdout)")
+        #expect(!result.stderr.contains("---> XSHA256") && !result.stderr.contains("---> HASH"), "\(result.stdout)")
     }
 
     // MARK: every wait is bounded

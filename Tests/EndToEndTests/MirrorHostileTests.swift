@@ -152,7 +152,7 @@ import Testing
         #expect(!TestFiles.exists(work.file("copy/big.bin")), "no file that looks complete")
         #expect(TestFiles.exists(work.file("copy/.big.bin.part")))
         let second = try run(server, "set retries 0\nmirror . copy\n", flags: ["-d"], directory: work.path)
-        #expect(second.stdout.contains("---> REST 100000"), "\(second.stdout)")
+        #expect(second.stderr.contains("---> REST 100000"), "\(second.stdout)")
         let third = try run(server, "set retries 0\nmirror . copy\n", directory: work.path)
         #expect(third.status == 0, "\(third.output)")
         #expect(try TestFiles.sha256(work.file("copy/big.bin")) == TestFiles.sha256("\(server.root)/big.bin"))

@@ -26,7 +26,7 @@ import Testing
             #expect(try TestFiles.sha256(work.file("f\(index).bin")) == TestFiles.sha256(server.path("many/f\(index).bin")))
         }
         #expect(TestFiles.names(in: work.path).count == 300, "no .part left: \(TestFiles.names(in: work.path).filter { $0.hasPrefix(".") })")
-        let sizes = result.stdout.components(separatedBy: "---> SIZE").count - 1
+        let sizes = result.stderr.components(separatedBy: "---> SIZE").count - 1
         #expect(sizes == 0, "the listing gave the sizes: no SIZE per file (\(sizes))")
     }
 
@@ -63,7 +63,7 @@ import Testing
         let work = try TemporaryDirectory("ferry-parallel")
         let result = try run(server, "mget m*\n", flags: ["-d"], directory: work.path)
         #expect(result.status == 0, "\(result.output)")
-        #expect(!result.stdout.contains("---> SIZE") && !result.stdout.contains("---> MDTM"), "\(result.stdout)")
+        #expect(!result.stderr.contains("---> SIZE") && !result.stderr.contains("---> MDTM"), "\(result.stdout)")
         for index in 0..<5 {
             #expect(try TestFiles.sha256(work.file("m\(index).bin")) == TestFiles.sha256(server.path("m\(index).bin")))
         }

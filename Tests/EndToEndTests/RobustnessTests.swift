@@ -62,7 +62,7 @@ import Testing
         let result = try run(server, "put up.bin\n", flags: ["-d"], directory: work.path)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stderr.contains("Resuming the upload"), "\(result.stderr)")
-        #expect(result.stdout.contains("---> REST "), "\(result.stdout)")
+        #expect(result.stderr.contains("---> REST "), "\(result.stdout)")
         #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
     }
 
@@ -187,7 +187,7 @@ import Testing
         let result = try run(server, "set data-timeout 2\nget f.txt\nget f.txt g.txt\n", flags: ["-d"], directory: work.path)
         #expect(result.status == 0, "\(result.output)")
         #expect(Date().timeIntervalSince(start) < 15)
-        #expect(result.stdout.components(separatedBy: "---> EPSV").count == 2, "EPSV is not tried again")
+        #expect(result.stderr.components(separatedBy: "---> EPSV").count == 2, "EPSV is not tried again")
         #expect(result.stderr.contains("trying the next method"), "\(result.stderr)")
         #expect(try TestFiles.read(work.file("g.txt")) == Data("fine\n".utf8))
     }
@@ -205,7 +205,7 @@ import Testing
         let refused = try run(server, "get f.txt h.txt\nget f.txt i.txt\n", flags: ["-A", "-d"], directory: work.path)
         #expect(refused.status == 0, "\(refused.output)")
         #expect(refused.stderr.components(separatedBy: "using passive mode for the rest of this session").count == 2, "\(refused.stderr)")
-        #expect(refused.stdout.components(separatedBy: "---> EPRT").count == 2, "EPRT is not asked again: \(refused.stdout)")
+        #expect(refused.stderr.components(separatedBy: "---> EPRT").count == 2, "EPRT is not asked again: \(refused.stdout)")
         #expect(try TestFiles.read(work.file("i.txt")) == Data("f".utf8))
         // `set fallback off` keeps -A strict: a clear error and no file.
         let strict = try run(server, "set fallback off\nget f.txt g.txt\n", flags: ["-A"], directory: work.path)
@@ -244,7 +244,7 @@ import Testing
         try original.prefix(120_000).write(to: URL(fileURLWithPath: work.file("data.bin")))
         let good = try run(server, "reget data.bin\n", flags: ["-d"], directory: work.path)
         #expect(good.status == 0, "\(good.output)")
-        #expect(good.stdout.contains("---> RANG 0 119999") && good.stdout.contains("---> HASH data.bin"), "\(good.stdout)")
+        #expect(good.stderr.contains("---> RANG 0 119999") && good.stderr.contains("---> HASH data.bin"), "\(good.stdout)")
         #expect(try TestFiles.read(work.file("data.bin")) == original)
     }
 
@@ -285,9 +285,9 @@ import Testing
         let port = try FreePort.allocate()
         let script = "user tester secret\nset active-port-range \(port)-\(port)\nget f.txt\nset active-address 127.0.0.2\nget f.txt g.txt\n"
         let result = try Ferry.run(["-A", "-d", "-n", server.host, String(server.port)], script: script, directory: work.path)
-        #expect(result.stdout.contains("---> EPRT |1|127.0.0.1|\(port)|"), "\(result.stdout)")
+        #expect(result.stderr.contains("---> EPRT |1|127.0.0.1|\(port)|"), "\(result.stdout)")
         #expect(TestFiles.exists(work.file("f.txt")))
-        #expect(result.stdout.contains("---> EPRT |1|127.0.0.2|"), "the advertised address is named")
+        #expect(result.stderr.contains("---> EPRT |1|127.0.0.2|"), "the advertised address is named")
         #expect(result.status == 1, "pyftpdlib refuses a foreign address, as it should")
     }
 
@@ -296,7 +296,7 @@ import Testing
         let result = try Ferry.run(["-d", "-n", server.host, String(server.port)],
                                    script: "user tester secret\nset keepalive 1\n!sleep 2\npwd\npwd\n")
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.components(separatedBy: "---> NOOP").count == 2, "one NOOP after the idle pause only")
+        #expect(result.stderr.components(separatedBy: "---> NOOP").count == 2, "one NOOP after the idle pause only")
     }
 }
 

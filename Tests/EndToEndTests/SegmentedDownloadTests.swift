@@ -93,13 +93,13 @@ import Testing
         let work = try TemporaryDirectory("ferry-pget")
         let result = try run(server, "set pget-segments 3\nset pget-threshold 1m\nget big.bin\n", flags: ["-v"], directory: work.path)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("(3 segments)"), "\(result.stdout)")
+        #expect(result.stderr.contains("(3 segments)"), "\(result.stderr)")
         #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
         let url = "ftp://\(server.user):\(server.password)@\(server.host):\(server.port)/big.bin"
         let other = try TemporaryDirectory("ferry-pget")
         let oneShot = try Ferry.run(["-v", "--segments", "4", url], directory: other.path)
         #expect(oneShot.status == 0, "\(oneShot.output)")
-        #expect(oneShot.stdout.contains("(4 segments)"), "\(oneShot.stdout)")
+        #expect(oneShot.stderr.contains("(4 segments)"), "\(oneShot.stderr)")
         #expect(try TestFiles.sha256(other.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
     }
 

@@ -56,7 +56,7 @@ import Testing
         }
         let upAgain = try Ferry.session(server, "mirror -R tree up\n", flags: ["-d"], directory: work.path, timeout: 180)
         #expect(upAgain.status == 0, "\(upAgain.output)")
-        #expect(!upAgain.stdout.contains("---> STOR"), "\(upAgain.stdout.suffix(600))")
+        #expect(!upAgain.stderr.contains("---> STOR"), "\(upAgain.stderr.suffix(600))")
 
         // Down into a copy that has a file the server lacks: --delete removes it.
         try FileManager.default.createDirectory(atPath: work.file("down/docs"), withIntermediateDirectories: true)
@@ -70,7 +70,7 @@ import Testing
         }
         let downAgain = try Ferry.session(server, "mirror --delete up down\n", flags: ["-d"], directory: work.path, timeout: 180)
         #expect(downAgain.status == 0, "\(downAgain.output)")
-        #expect(!downAgain.stdout.contains("---> RETR"), "\(downAgain.stdout.suffix(600))")
+        #expect(!downAgain.stderr.contains("---> RETR"), "\(downAgain.stderr.suffix(600))")
     }
 
     @Test(arguments: ServerKind.allCases)
@@ -82,7 +82,7 @@ import Testing
         try whole.prefix(400_000).write(to: URL(fileURLWithPath: work.file("big.bin")))
         let result = try Ferry.session(server, "reget big.bin\n", flags: ["-d"], directory: work.path, timeout: 120)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("---> REST 400000"), "\(result.stdout)")
+        #expect(result.stderr.contains("---> REST 400000"), "\(result.stdout)")
         #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
     }
 }

@@ -16,7 +16,7 @@ import Testing
         let result = try Ferry.session(server, "put up.bin\n", flags: ["-d"], directory: work.path, timeout: 90)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stderr.contains("Reconnected"), "\(result.stderr)")
-        #expect(!result.stdout.contains("---> REST"), "\(result.stdout)")
+        #expect(!result.stderr.contains("---> REST"), "\(result.stdout)")
         #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
     }
 
@@ -33,7 +33,7 @@ import Testing
         try TestFiles.writeRandom(work.file("up.bin"), size: 400_000)
         let result = try Ferry.session(server, "put up.bin\n", flags: ["-d"], directory: work.path, timeout: 90)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("---> REST "), "\(result.stdout)")
+        #expect(result.stderr.contains("---> REST "), "\(result.stdout)")
         #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
     }
 }
