@@ -111,24 +111,36 @@ public final class TransferEngine {
     }
 
     /// Returns when another attempt is worth making (the pause taken, the session back); rethrows otherwise.
-    /// A cut data stream on a live session goes again at once; a lost connection backs off 1, 2, 4, 8 s.
+    /// A cut data stream on a live session goes again at once; a lost connection backs off 1, 2, 4, 8 s. A server
+    /// that is restarting refuses or drops the reconnection for a moment: that takes the next attempt of the same
+    /// budget, after its pause, instead of ending the transfer.
     private func prepareRetry(after error: FTPError, attempt: inout Int, what: String, type: TransferType) throws(FTPError) {
-        guard attempt < policy.retries, TransferEngine.isWorthRetrying(error) else { throw error }
-        attempt += 1
-        let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
-        onEvent(.retrying(error: error, attempt: attempt, of: policy.retries, wait: wait))
-        // The pause in tenths, so Ctrl-C ends it.
-        let until = MonotonicClock.now + wait
-        while MonotonicClock.now < until {
-            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted while waiting to try again") }
-            usleep(UInt32(min(0.1, until - MonotonicClock.now) * 1_000_000))
+        var error = error
+        var reconnecting = false
+        while true {
+            guard attempt < policy.retries, reconnecting || TransferEngine.isWorthRetrying(error) else { throw error }
+            attempt += 1
+            let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
+            onEvent(.retrying(error: error, attempt: attempt, of: policy.retries, wait: wait))
+            // The pause in tenths, so Ctrl-C ends it.
+            let until = MonotonicClock.now + wait
+            while MonotonicClock.now < until {
+                if Interruption.isRequested { throw FTPError(.interrupted, "interrupted while waiting to try again") }
+                usleep(UInt32(min(0.1, until - MonotonicClock.now) * 1_000_000))
+            }
+            guard !client.isConnected else { return }
+            guard let recipe else { throw error }
+            do throws(FTPError) {
+                try client.reopen(recipe, type: type)
+                onEvent(.reconnected(host: recipe.host))
+                return
+            } catch let failed {
+                error = FTPError(failed.code, "could not reconnect to resume '\(what)': \(failed.message)", reply: failed.reply)
+                // A refused login or folder is no passing state of the server: it ends the transfer.
+                guard [.connectionFailed, .connectionClosed, .timedOut].contains(failed.code) else { throw error }
+                reconnecting = true
+            }
         }
-        guard !client.isConnected else { return }
-        guard let recipe else { throw error }
-        do throws(FTPError) { try client.reopen(recipe, type: type) } catch {
-            throw FTPError(error.code, "could not reconnect to resume '\(what)': \(error.message)", reply: error.reply)
-        }
-        onEvent(.reconnected(host: recipe.host))
     }
 
     /// Cut streams, corrupt files, dropped connections and timeouts are worth another attempt; a refusal (550)

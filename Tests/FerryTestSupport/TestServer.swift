@@ -76,6 +76,8 @@ public struct ServerOptions: Sendable {
     public var syntheticEntries = 0
     /// Serve this folder (another server's root) instead of a fresh one.
     public var root: String?
+    /// Listen on this port (a server started again where the previous one was); nil: any free one.
+    public var port: UInt16?
     /// MLSD without the `unique` fact.
     public var noUnique = false
     /// LIST and MLSD send at most this many entries and say so in their 226 (pyftpdlib); the listing cap (-L) of

@@ -49,6 +49,7 @@ def main():
     parser.add_argument("--user", default="tester")
     parser.add_argument("--password", default="secret")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="the port to listen on (0: any free one)")
     parser.add_argument("--masquerade", help="address to name in PASV replies (e.g. an unreachable 127.0.0.9)")
     parser.add_argument("--refuse", action="append", default=[],
                         help="verbs to answer with 502 (EPSV, PASV, EPRT, PORT, ...)")
@@ -364,7 +365,7 @@ def main():
     if args.masquerade:
         Handler.masquerade_address = args.masquerade
 
-    server = FTPServer((args.host, 0), Handler)
+    server = FTPServer((args.host, args.port), Handler)
     port = server.socket.getsockname()[1]
     print(f"PORT {port}", flush=True)
 
