@@ -117,7 +117,12 @@ extension FTPClient {
         } catch {
             _ = Glibc.close(fd)
             // Bytes beyond what the server announced are not the start of the file: nothing to resume from.
-            target.failed(keep: options.keepPartial && error.code != .protocolViolation, stamp: options.remoteModified)
+            let kept = options.keepPartial && error.code != .protocolViolation
+            target.failed(keep: kept, stamp: options.remoteModified)
+            // A cut or stalled stream whose bytes stay in the .part: say that it can be continued.
+            if kept, error.advice == nil, options.useTemporaryFile, [.timedOut, .transferIncomplete, .connectionClosed].contains(error.code) {
+                throw FTPError(error.code, error.message, reply: error.reply, advice: .resumeLater)
+            }
             throw error
         }
         let written = LocalTarget.identity(of: fd)
@@ -329,9 +334,13 @@ extension FTPClient {
             throw FTPError(.interrupted, "\(verb) interrupted after \(bytes) bytes", advice: verb == "download" ? .resumeLater : nil)
         }
         let reply: Reply
+        // After a data stall the server is rarely quick to say so (it may be stuck itself): its final reply gets a
+        // second at most, then the connection goes and the transfer is retried on a new one without a back-off.
+        let stalled = streamError?.code == .timedOut
         do throws(FTPError) {
-            reply = try connection.readFinalReply()
+            reply = try connection.readFinalReply(timeout: stalled ? min(configuration.replyTimeout, 1) : nil)
         } catch {
+            if stalled, !connection.socket.isOpen { closedAfterDataStall = true }
             if let streamError { throw streamError }
             throw FTPError(error.code, "\(verb) incomplete after \(bytes) bytes: \(error.message)")
         }

@@ -41,6 +41,9 @@ public final class FTPClient {
     /// The last upload the server opened (its 1yz came): which name, from which byte, how many bytes were sent.
     /// What the server's copy of that name can hold of this client's bytes, for a retry to resume onto.
     var lastOpenedStore: (remote: String, from: Int64, sent: Int64)?
+    /// The connection was closed by this client after a data stall whose final reply did not come: the server was
+    /// reachable a moment ago, so a retry need not back off.
+    var closedAfterDataStall = false
 
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
         self.configuration = configuration
@@ -64,6 +67,7 @@ public final class FTPClient {
     @discardableResult
     public func connect(host: String, port: UInt16 = 21) throws(FTPError) -> Reply {
         close()
+        closedAfterDataStall = false
         let socket = try Socket.connect(host: host, port: port, family: configuration.addressFamily,
                                         timeout: configuration.connectTimeout, source: configuration.sourceAddress)
         socket.enableKeepAlive()

@@ -111,7 +111,8 @@ public final class TransferEngine {
     }
 
     /// Returns when another attempt is worth making (the pause taken, the session back); rethrows otherwise.
-    /// A cut data stream on a live session goes again at once; a lost connection backs off 1, 2, 4, 8 s. A server
+    /// A cut data stream on a live session (or one this client closed after a data stall) goes again at once; a lost
+    /// connection backs off 1, 2, 4, 8 s. A server
     /// that is restarting refuses or drops the reconnection for a moment: that takes the next attempt of the same
     /// budget, after its pause, instead of ending the transfer.
     private func prepareRetry(after error: FTPError, attempt: inout Int, what: String, type: TransferType) throws(FTPError) {
@@ -120,7 +121,7 @@ public final class TransferEngine {
         while true {
             guard attempt < policy.retries, reconnecting || TransferEngine.isWorthRetrying(error) else { throw error }
             attempt += 1
-            let wait = client.isConnected ? 0.2 : Double(1 << min(attempt - 1, 3))
+            let wait = client.isConnected || client.closedAfterDataStall ? 0.2 : Double(1 << min(attempt - 1, 3))
             onEvent(.retrying(error: error, attempt: attempt, of: policy.retries, wait: wait))
             // The pause in tenths, so Ctrl-C ends it.
             let until = MonotonicClock.now + wait

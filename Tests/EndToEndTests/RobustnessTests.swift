@@ -177,6 +177,25 @@ import Testing
         #expect(!TestFiles.exists(work.file("big.bin")))
     }
 
+    /// -q 3 against a server that stalls every data connection after 256 KiB: each stall costs the stall wait and
+    /// a short wait for the final reply, then the transfer goes again on a new connection without a back-off; after
+    /// the third retry it fails, the .part kept and `reget` named.
+    @Test func aServerThatStallsEveryConnectionEndsTheRetryCycleSoon() throws {
+        var options = ServerOptions()
+        options.stallRetrieveAfter = 262_144
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 2 << 20)
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try run(server, "get big.bin\n", flags: ["-q", "3"], directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("attempt 3 of 3"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "in a moment").count == 4, "no back-off after a stall: \(result.stderr)")
+        #expect(result.stderr.contains("'reget' continues it"), "\(result.stderr)")
+        #expect(!TestFiles.exists(work.file("big.bin")))
+        let kept = (try? FileManager.default.attributesOfItem(atPath: work.file(".big.bin.part")))?[.size] as? Int ?? 0
+        #expect(kept >= 262_144, "the .part is kept: \(kept) bytes")
+    }
+
     @Test func epsvThatNeverAnswersFallsBackToPasvQuickly() throws {
         var options = ServerOptions()
         options.epsvBlackHole = true
