@@ -61,31 +61,58 @@ public final class TransferEngine {
         // The end of what this upload put into the server's copy: nothing yet. A file already there under the name
         // (an older version, someone else's) is never continued.
         var written: Int64? = offset > 0 ? offset : nil
+        let resumable = mode == .replace && type == .image && policy.retries > 0
+        // What the name was before this upload, for a server without range checksums (one MDTM, only for files
+        // worth resuming): a copy whose time did not change since is not this upload's.
+        let before: String?? = resumable && TransferEngine.localSize(localPath) >= TransferEngine.resumeWorthy
+            ? remoteTime(remote) : .none
         while true {
+            // Only an attempt of this upload may vouch for the server's copy: never a record left by an earlier one.
+            client.lastOpenedStore = nil
             do throws(FTPError) {
                 return try client.store(remote, fromPath: localPath, type: type, mode: mode, restartAt: offset)
             } catch {
-                guard mode == .replace, type == .image else { throw error }
+                guard resumable else { throw error }
                 // The server opened the name for this attempt (its 1yz came): its copy now holds at most what was sent.
                 // An attempt lost before that left the copy as it was.
                 if let opened = client.lastOpenedStore, opened.remote == remote { written = opened.from + opened.sent }
                 try prepareRetry(after: error, attempt: &attempt, what: localPath, type: type)
                 try? client.setType(type)
-                offset = try resumePoint(of: remote, from: localPath, written: written)
+                offset = try resumePoint(of: remote, from: localPath, written: written, before: before)
             }
         }
     }
 
+    /// Below this many bytes a retried upload simply starts again: resuming it is not worth a round trip.
+    static let resumeWorthy: Int64 = 256 << 10
+
+    static func localSize(_ path: String) -> Int64 {
+        var info = stat()
+        return WireText.withCString(path, { stat($0, &info) }) == 0 ? Int64(info.st_size) : 0
+    }
+
+    /// The remote name's MDTM: `.some(nil)` when there is no such file (or the server will not say), `.none` when
+    /// the server has no MDTM or the question failed.
+    private func remoteTime(_ remote: String) -> String?? {
+        guard client.features.supports("MDTM") else { return .none }
+        do throws(FTPError) {
+            return .some(try FTPClient.unlessRefused { () throws(FTPError) in try client.modificationTime(remote) })
+        } catch { return .none }
+    }
+
     /// Where a retried upload may continue: the server's SIZE when that is no more than this upload wrote there,
-    /// and, where the server offers a checksum of a byte range, when those bytes are the local file's. Else 0.
-    private func resumePoint(of remote: String, from localPath: String, written: Int64?) throws(FTPError) -> Int64 {
+    /// and those bytes are shown to be this upload's: by a range checksum where the server offers one, else by a
+    /// modification time that changed since the upload began (a server that writes uploads elsewhere until they
+    /// end, as pure-ftpd -0, leaves the older copy under the name). Else 0.
+    private func resumePoint(of remote: String, from localPath: String, written: Int64?, before: String??) throws(FTPError) -> Int64 {
         guard let written, written > 0,
               let size = try FTPClient.unlessRefused({ () throws(FTPError) in try client.size(remote) }),
               size > 0, size <= written else { return 0 }
         if let remoteSum = try FTPClient.unlessRefused({ () throws(FTPError) in try client.remoteChecksum(of: remote, length: size) }) ?? nil {
             let localSum = try FTPClient.localChecksum(of: localPath, algorithm: remoteSum.algorithm, length: size)
-            guard localSum == remoteSum.hex else { return 0 }
+            return localSum == remoteSum.hex ? size : 0
         }
+        guard case .some(let earlier) = before, case .some(let now) = remoteTime(remote), let now, now != earlier else { return 0 }
         return size
     }
 

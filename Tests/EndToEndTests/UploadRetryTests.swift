@@ -29,11 +29,30 @@ import Testing
         options.hash = checksums
         let server = try PyFTPServer(options: options)
         try TestFiles.writeRandom(server.path("up.bin"), size: 900_000)
+        ServerMatrixTests.setTime(server.path("up.bin"), 1_600_000_000)
         let work = try TemporaryDirectory("ferry-put-retry")
         try TestFiles.writeRandom(work.file("up.bin"), size: 400_000)
         let result = try Ferry.session(server, "put up.bin\n", flags: ["-d"], directory: work.path, timeout: 90)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stderr.contains("---> REST "), "\(result.stdout)")
+        #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
+    }
+
+    /// A server that writes an upload elsewhere until it is complete (pure-ftpd -0) leaves the older copy under the
+    /// name when the connection drops: its size fits what was sent, but its time did not change, so it is no
+    /// partial of this upload.
+    @Test func anOlderCopyLeftInPlaceByTheServerIsNotContinued() throws {
+        var options = ServerOptions()
+        options.dropControlDuringStore = 200_000
+        options.storeElsewhere = true
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("up.bin"), size: 150_000)
+        ServerMatrixTests.setTime(server.path("up.bin"), 1_600_000_000)
+        let work = try TemporaryDirectory("ferry-put-retry")
+        try TestFiles.writeRandom(work.file("up.bin"), size: 400_000)
+        let result = try Ferry.session(server, "put up.bin\n", flags: ["-d"], directory: work.path, timeout: 90)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.stderr.contains("---> REST"), "\(result.stderr)")
         #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
     }
 }

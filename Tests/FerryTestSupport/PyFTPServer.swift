@@ -43,6 +43,7 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let hours = options.listUTCOffsetHours { arguments += ["--list-utc-offset-hours", String(hours)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }
         for line in options.extraMLSDLines { arguments += ["--extra-mlsd-line", line] }
+        if options.storeElsewhere { arguments.append("--stor-elsewhere") }
         if let port = options.port { arguments += ["--port", String(port)] }
         if let cut = options.cutListingsAt { arguments += ["--cut-listings", String(cut)] }
         if options.otherCutWording { arguments += ["--cut-wording", "other"] }

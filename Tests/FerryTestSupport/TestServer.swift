@@ -90,6 +90,8 @@ public struct ServerOptions: Sendable {
     public var dropControlOnStore = 0
     /// Hang up the control connection once this many bytes of the first STOR arrived.
     public var dropControlDuringStore: Int?
+    /// STOR writes to `.pureftpd-upload.NAME` and puts it over NAME only when complete (pure-ftpd's -0).
+    public var storeElsewhere = false
     public init() {}
 }
 

@@ -89,6 +89,8 @@ def main():
                         help="the first this many STORs hang up the control connection before the file is opened")
     parser.add_argument("--drop-control-during-stor", type=int,
                         help="hang up the control connection once this many bytes of the first STOR arrived")
+    parser.add_argument("--stor-elsewhere", action="store_true",
+                        help="STOR writes to .pureftpd-upload.NAME and renames it over NAME only when complete (pure-ftpd -0)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -187,6 +189,12 @@ def main():
             return limited()
 
         mlsd_now = False
+
+        def open(self, filename, mode):
+            if args.stor_elsewhere and mode.startswith("w"):
+                head, tail = os.path.split(filename)
+                return super().open(os.path.join(head, ".pureftpd-upload." + tail), mode)
+            return super().open(filename, mode)
 
         def format_mlsx(self, basedir, listing, perms, facts, ignore_err=True):
             lines = super().format_mlsx(basedir, listing, perms, facts, ignore_err)
@@ -290,6 +298,10 @@ def main():
             self._log_transfer("RETR", file)
 
         def on_file_received(self, file):
+            head, tail = os.path.split(file)
+            if args.stor_elsewhere and tail.startswith(".pureftpd-upload."):
+                file = os.path.join(head, tail[len(".pureftpd-upload."):])
+                os.replace(os.path.join(head, tail), file)
             self._log_transfer("STOR", file)
 
         def _log_transfer(self, verb, file, session=False):
