@@ -18,6 +18,7 @@ deps:
 	[ -f /usr/include/openssl/evp.h ] || missing="$$missing libssl-dev"; \
 	[ -x /usr/sbin/vsftpd ] || missing="$$missing vsftpd"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v strace >/dev/null 2>&1 || missing="$$missing strace"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
 		$(SUDO) ./scripts/install-packages.sh $$missing; \

@@ -38,7 +38,8 @@ public final class SegmentedDownload: @unchecked Sendable {
     private let policy: TransferEngine.Policy
     private let sink: @Sendable (Event) -> Void
     private let state = Mutex(State(plan: SegmentPlan(size: 0, count: 1)))
-    private let writing = Mutex(())
+    /// The state text last written (one writer at a time).
+    private let writing = Mutex("")
     private let start = MonotonicClock.now
 
     public init(_ remote: String, toPath localPath: String, segments: Int, recipe: SessionRecipe,
@@ -123,7 +124,7 @@ public final class SegmentedDownload: @unchecked Sendable {
             }
         }
         state.withLock { $0 = State(plan: plan) }
-        save(statePath, force: true)
+        save(statePath, force: true, part: fd)
 
         let extra = min(segments, max(1, plan.segments.count)) - 1
         let output = fd
@@ -150,7 +151,7 @@ public final class SegmentedDownload: @unchecked Sendable {
             throw failure!
         }
         if !finished || failure != nil {
-            save(statePath, force: true)
+            save(statePath, force: true, part: fd)
             Glibc.close(fd)
             throw failure ?? FTPError(.transferIncomplete, "stopped at \(done) of \(size) bytes", advice: .continueSegmented)
         }
@@ -210,12 +211,12 @@ public final class SegmentedDownload: @unchecked Sendable {
                         return (state.plan.bytesDone, state.plan.size)
                     }
                     emit(.progress(TransferProgress(bytes: done, expected: size, elapsed: MonotonicClock.now - start)))
-                    save(statePath, force: false)
+                    save(statePath, force: false, part: fd)
                     startWriteback(fd)
                 })
                 // Saved while the range still counts as running: once it does not, the job may end and remove the
                 // state file, which a later save would bring back.
-                save(statePath, force: true)
+                save(statePath, force: true, part: fd)
                 state.withLock { _ = $0.running.remove(index) }
                 failures = 0
             } catch {
@@ -259,14 +260,24 @@ public final class SegmentedDownload: @unchecked Sendable {
     }
 
     /// Writes the state file at most once a second (always with `force`), so an interrupted pget can continue.
-    private func save(_ path: String, force: Bool) {
+    /// The ranges it records as done are durable first: the state is read, then the `.part` fdatasync'ed (every
+    /// byte counted was written before it was counted), then the state written. A power loss can lose the latest
+    /// state, never make one claim bytes that the disk does not hold.
+    private func save(_ path: String, force: Bool, part fd: Int32) {
         let text: String? = state.withLock { state in
             let now = MonotonicClock.now
             guard force || now - state.lastSaved >= 1 else { return nil }
             state.lastSaved = now
             return state.plan.stateText
         }
-        // One writer at a time: two threads must not share the temporary file.
-        if let text { writing.withLock { _ in SmallText.write(text, to: path) } }
+        guard let text else { return }
+        // One writer at a time: two threads must not share the temporary file. A state unchanged since the last
+        // write costs nothing.
+        writing.withLock { last in
+            guard text != last else { return }
+            _ = fdatasync(fd)
+            SmallText.write(text, to: path)
+            last = text
+        }
     }
 }

@@ -87,6 +87,34 @@ import Testing
         #expect(TestFiles.names(in: work.path) == ["slow.bin"])
     }
 
+    /// The state file never records a range before its bytes are durable: under strace, every write of the state
+    /// (a rename of its temporary file into place) follows an fdatasync of the .part since the previous one.
+    @Test func thePgetStateIsWrittenOnlyAfterItsBytesAreOnDisk() throws {
+        var options = ServerOptions()
+        options.rateLimit = 400_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("slow.bin"), size: 4_000_000)
+        let work = try TemporaryDirectory("ferry-pget")
+        let trace = work.file("trace.txt")
+        let result = try ProcessRunner.run("/usr/bin/strace", ["-f", "-o", trace, "-e", "trace=fdatasync,rename,renameat,renameat2",
+                                                               TestPaths.ferryBinary, "-n", server.host, String(server.port)],
+                                           stdin: "user tester secret\npget -n 2 slow.bin\n", timeout: 120, directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(try TestFiles.sha256(work.file("slow.bin")) == TestFiles.sha256(server.path("slow.bin")))
+        let calls = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").filter { !$0.contains("resumed>") || $0.contains("= 0") }
+        var synced = false
+        var stateWrites = 0
+        for call in calls {
+            if call.contains("fdatasync(") { synced = true }
+            if call.contains("rename"), call.contains(".slow.bin.pget") {
+                stateWrites += 1
+                #expect(synced, "a state write with no fdatasync of the .part before it: \(call)")
+                synced = false
+            }
+        }
+        #expect(stateWrites >= 3, "the state was written as the ranges arrived: \(stateWrites)")
+    }
+
     @Test func getUsesSegmentsAboveTheThresholdAndURLsWithSegments() throws {
         let server = try PyFTPServer()
         try TestFiles.writeRandom(server.path("big.bin"), size: 2_500_000)
