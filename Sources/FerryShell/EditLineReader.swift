@@ -101,7 +101,7 @@ public final class EditLineReader: LineReader {
         }
         let arguments = words.dropFirst()
         // quote PASS … / quote ACCT …: the verb is kept, never what follows it.
-        if spec.sendsRawLine, let verb = arguments.joined(separator: " ").split(separator: " ").first?.uppercased(),
+        if spec.sendsRawLine, let verb = arguments.joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == "\t" }).first?.uppercased(),
            verb == "PASS" || verb == "ACCT" {
             return "\(spec.name) \(verb)"
         }

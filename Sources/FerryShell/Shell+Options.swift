@@ -13,14 +13,14 @@ extension Shell {
         } else {
             return .usage
         }
-        console.line(settings.hashBytes.map { "Hash mark printing: on (\($0) bytes/hash mark)." } ?? "Hash mark printing: off.")
+        console.chatter(settings.hashBytes.map { "Hash mark printing: on (\($0) bytes/hash mark)." } ?? "Hash mark printing: off.")
         return .success
     }
 
     func carriageReturn(_ args: [String]) -> CommandOutcome {
         guard args.count <= 1, let value = Shell.toggle(configuration.convertLineEnds, args.first) else { return .usage }
         configuration.convertLineEnds = value
-        console.line("Carriage Return stripping: \(value ? "on" : "off").")
+        console.chatter("Carriage Return stripping: \(value ? "on" : "off").")
         return .success
     }
 
@@ -38,8 +38,8 @@ extension Shell {
             if direction != "get" { configuration.uploadRateLimit = value }
         }
         func describe(_ value: Int?) -> String { value.map { "\($0) bytes/s" } ?? "off" }
-        if direction != "put" { console.line("Get transfer rate throttle: \(describe(configuration.downloadRateLimit)).") }
-        if direction != "get" { console.line("Put transfer rate throttle: \(describe(configuration.uploadRateLimit)).") }
+        if direction != "put" { console.chatter("Get transfer rate throttle: \(describe(configuration.downloadRateLimit)).") }
+        if direction != "get" { console.chatter("Put transfer rate throttle: \(describe(configuration.uploadRateLimit)).") }
         return .success
     }
 
@@ -51,7 +51,7 @@ extension Shell {
             }
             configuration.socketBufferSize = size
         }
-        console.line("Socket buffer sizes: \(configuration.socketBufferSize.map { "\($0) bytes" } ?? "system default").")
+        console.chatter("Socket buffer sizes: \(configuration.socketBufferSize.map { "\($0) bytes" } ?? "system default").")
         return .success
     }
 
@@ -59,7 +59,7 @@ extension Shell {
         guard args.count == 1 else { return .usage }
         guard let offset = Int64(args[0]), offset >= 0 else { return .failure("restart: '\(args[0])' is not a byte offset") }
         settings.restartPoint = offset == 0 ? nil : offset
-        console.line("Restarting at \(offset). Execute get, put or append to initiate transfer.")
+        console.chatter("Restarting at \(offset). Execute get, put or append to initiate transfer.")
         return .success
     }
 
@@ -68,7 +68,7 @@ extension Shell {
         if let word = args.first, word.lowercased() != value {
             return .failure("\(name): only \(value) is supported")
         }
-        console.line("\(name.prefix(1).uppercased() + name.dropFirst()) is \(value).")
+        console.chatter("\(name.prefix(1).uppercased() + name.dropFirst()) is \(value).")
         return .success
     }
 

@@ -12,14 +12,14 @@ extension Shell {
             do throws(FTPError) { try client.setType(type) } catch { return failure("type", error) }
         }
         // A script is not told (tnftp is silent without verbose); a person at a terminal with verbose off is.
-        if !settings.verbose, interactive { console.line("Transfer type is now \(type.name).") }
+        if !settings.verbose, interactive { console.chatter("Transfer type is now \(type.name).") }
         return .success
     }
 
     func type(_ args: [String]) -> CommandOutcome {
         guard args.count <= 1 else { return .usage }
         guard let word = args.first else {
-            console.line("Using \(settings.transferType.name) mode to transfer files.")
+            console.chatter("Using \(settings.transferType.name) mode to transfer files.")
             return .success
         }
         switch word.lowercased() {
@@ -41,7 +41,7 @@ extension Shell {
         default: return .usage
         }
         configuration = config
-        console.line("Passive mode: \(config.dataMode == .passive ? "on" : "off"); fallback to \(config.dataMode == .passive ? "active" : "passive") mode: \(config.fallback ? "on" : "off").")
+        console.chatter("Passive mode: \(config.dataMode == .passive ? "on" : "off"); fallback to \(config.dataMode == .passive ? "active" : "passive") mode: \(config.fallback ? "on" : "off").")
         return .success
     }
 
@@ -52,7 +52,7 @@ extension Shell {
         guard let value = Shell.toggle(current, args.first) else { return .usage }
         if v4 { configuration.extendedOnIPv4 = value }
         if v6 { configuration.extendedOnIPv6 = value }
-        console.line("EPSV/EPRT on \(label): \(value ? "on" : "off").")
+        console.chatter("EPSV/EPRT on \(label): \(value ? "on" : "off").")
         return .success
     }
 
@@ -60,7 +60,7 @@ extension Shell {
     func toggle(_ args: [String], _ key: WritableKeyPath<Settings, Bool>, _ label: String) -> CommandOutcome {
         guard args.count <= 1, let value = Shell.toggle(settings[keyPath: key], args.first) else { return .usage }
         settings[keyPath: key] = value
-        console.line("\(label): \(value ? "on" : "off").")
+        console.chatter("\(label): \(value ? "on" : "off").")
         return .success
     }
 
@@ -73,7 +73,7 @@ extension Shell {
         } else {
             return .usage
         }
-        console.line("Debugging: \(settings.debug ? "on" : "off").")
+        console.chatter("Debugging: \(settings.debug ? "on" : "off").")
         return .success
     }
 

@@ -232,7 +232,7 @@ public final class Shell {
             if settings.debug || settings.verbose && !quietReplies && (settings.allReplies || !isBackgroundReply) {
                 // A command that exists to show the server's words (quote, rstatus, remotehelp) has them as its
                 // result; every other reply is commentary.
-                let isResult = runningCommand?.showsReplies == true
+                let isResult = runningCommand?.showsReplies == true && !isBackgroundReply
                 for line in reply.lines { isResult ? console.line(Console.sanitize(line)) : console.chatter(Console.sanitize(line)) }
             }
         case .notice(let text):

@@ -65,7 +65,7 @@ import Testing
         let result = try Ferry.run(["-n", server.host, String(server.port)], script: script, directory: work.path,
                                    environment: ["HOME": work.path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("Get transfer rate throttle: off."), "\(result.stdout)")
+        #expect(result.stderr.contains("Get transfer rate throttle: off."), "\(result.stderr)")
         #expect(result.stdout.contains("Local directory: \(work.path)/sub"), "\(result.stdout)")
         #expect(TestFiles.exists(work.file("sub/g.txt")), "\(result.output)")
     }

@@ -93,6 +93,7 @@ import Testing
         #expect(EditLineReader.withinOneEdit("usr", "user") && EditLineReader.withinOneEdit("uaer", "user"))
         #expect(!EditLineReader.withinOneEdit("get", "user"))
         #expect(EditLineReader.historyForm(of: "quote \"PASS secret2\"") == "quote PASS")
+        #expect(EditLineReader.historyForm(of: "quote \"PASS\tsecret3\"") == "quote PASS", "a tab after the verb")
         #expect(EditLineReader.historyForm(of: "open ftp://tester:p@ss@example.org/") == "open ftp://tester@example.org/")
         #expect(EditLineReader.historyForm(of: "open tester:pw@example.org") == "open tester@example.org")
         #expect(OneShot.redacted("sftp://bob:hunter2@127.0.0.1/x") == "sftp://bob:XXXX@127.0.0.1/x")

@@ -20,7 +20,7 @@ import Testing
         _ = scripted.shell.run()
         #expect(scripted.shell.client.configuration.dataMode == .passive)
         #expect(scripted.shell.client.configuration.fallback)
-        #expect(scripted.out.contains("fallback to active mode: on"))
+        #expect(scripted.err.contains("fallback to active mode: on"), "a confirmation is commentary: standard error off a terminal")
     }
 
     @Test func badToggleArgumentsPrintUsage() {
