@@ -212,7 +212,7 @@ final class DataPump {
                 let written = ferry_splice(fds[0], output, pending, 0)
                 if written < 0 {
                     if errno == EINTR || errno == EAGAIN { continue }
-                    throw FTPError(.localFile, "cannot write the local file: \(FTPError.systemMessage(errno))")
+                    throw FTPError.localWrite(errno)
                 }
                 pending -= written
             }
@@ -348,7 +348,7 @@ final class DataPump {
             let count = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw FTPError(.localFile, "cannot write the local file: \(FTPError.systemMessage(errno))")
+                throw FTPError.localWrite(errno)
             }
             offset += count
         }

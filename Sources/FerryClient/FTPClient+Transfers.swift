@@ -100,6 +100,10 @@ extension FTPClient {
                 }
             }
         }
+        // What SIZE says is still to come must fit on the disk: refused now, not after filling it.
+        if let expected, target.isRegular, let free = LocalTarget.freeBytes(near: target.writePath), expected - offset > free {
+            throw FTPError(.diskFull, "'\(remote)' needs \(expected - offset) more bytes and only \(free) are free here; free some space first")
+        }
         let fd = try target.open(truncate: offset == 0, allowTarget: options.resumeTargetItself)
         let result: TransferResult
         do throws(FTPError) {
@@ -119,9 +123,11 @@ extension FTPClient {
             // Bytes beyond what the server announced are not the start of the file: nothing to resume from.
             let kept = options.keepPartial && error.code != .protocolViolation
             target.failed(keep: kept, stamp: options.remoteModified)
-            // A cut or stalled stream whose bytes stay in the .part: say that it can be continued.
-            if kept, error.advice == nil, options.useTemporaryFile, [.timedOut, .transferIncomplete, .connectionClosed].contains(error.code) {
-                throw FTPError(error.code, error.message, reply: error.reply, advice: .resumeLater)
+            // A cut or stalled stream, or a full disk, whose bytes stay in the .part: say where, and that it can be continued.
+            if kept, error.advice == nil, options.useTemporaryFile,
+               [.timedOut, .transferIncomplete, .connectionClosed, .diskFull].contains(error.code) {
+                let where_ = error.code == .diskFull ? "; what arrived is kept in '\(target.writePath)'" : ""
+                throw FTPError(error.code, error.message + where_, reply: error.reply, advice: .resumeLater)
             }
             throw error
         }
@@ -346,7 +352,7 @@ extension FTPClient {
         }
         if let streamError {
             // A refused data connection (TLS) or bytes past SIZE are not worth resuming; a cut stream is.
-            let kept: [FTPError.Code] = [.localFile, .protocolViolation, .connectionFailed]
+            let kept: [FTPError.Code] = [.localFile, .diskFull, .protocolViolation, .connectionFailed]
             let code: FTPError.Code = kept.contains(streamError.code) ? streamError.code : .transferIncomplete
             throw FTPError(code, "\(verb) incomplete after \(bytes) bytes: \(streamError.message)", reply: reply)
         }

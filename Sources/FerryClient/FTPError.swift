@@ -39,6 +39,8 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         /// The server ended a listing with 2yz but said it sent less than the whole folder (a cap on entries):
         /// nothing may be concluded from a name's absence in it.
         public static let listingIncomplete = Code(rawValue: "listing-incomplete")
+        /// The local disk (or the user's quota) is full: every later file of a job would fail alike.
+        public static let diskFull = Code(rawValue: "disk-full")
     }
 
     /// What the user can do about it, as a fact; the shell words it in its own vocabulary (house rule: FerryClient
@@ -81,6 +83,14 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// A failed write to a local file: `.diskFull` when the disk or the quota is full, else `.localFile`.
+    public static func localWrite(_ number: Int32) -> FTPError {
+        if number == ENOSPC || number == EDQUOT {
+            return FTPError(.diskFull, "the local disk is full (\(systemMessage(number))); free some space")
+        }
+        return FTPError(.localFile, "cannot write the local file: \(systemMessage(number))")
+    }
 
     /// The errno text of a failed system call.
     public static func systemMessage(_ error: Int32) -> String { String(cString: strerror(error)) }

@@ -222,4 +222,13 @@ struct LocalTarget {
         let hint = error == ELOOP ? "it is a symlink; remove it first" : "check the folder and its permissions"
         return FTPError(.localFile, "cannot \(verb) '\(path)': \(FTPError.systemMessage(error)); \(hint)")
     }
+
+    /// Bytes an unprivileged writer may still put in the folder of `path` (statvfs), nil when it cannot be told.
+    public static func freeBytes(near path: String) -> Int64? {
+        let folder = path.contains("/") ? String(path[...path.lastIndex(of: "/")!]) : "."
+        var space = statvfs()
+        guard WireText.withCString(folder, { statvfs($0, &space) }) == 0 else { return nil }
+        let (free, overflow) = Int64(space.f_bavail).multipliedReportingOverflow(by: Int64(space.f_frsize))
+        return overflow ? nil : free
+    }
 }

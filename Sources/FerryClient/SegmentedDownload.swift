@@ -110,11 +110,8 @@ public final class SegmentedDownload: @unchecked Sendable {
         } else {
             _ = WireText.withCString(statePath) { unlink($0) }
             // A SIZE that lies must not fill the disk: the file has to fit in what is free, with room to spare.
-            var space = statvfs()
-            let folder = target.writePath.contains("/") ? String(target.writePath[...target.writePath.lastIndex(of: "/")!]) : "."
-            if WireText.withCString(folder, { statvfs($0, &space) }) == 0,
-               size > Int64(space.f_bavail) * Int64(space.f_frsize) - (64 << 20) {
-                throw FTPError(.localFile, "'\(remote)' is said to be \(size) bytes, more than the free space here; not reserving it")
+            if let free = LocalTarget.freeBytes(near: target.writePath), size > free - (64 << 20) {
+                throw FTPError(.diskFull, "'\(remote)' is said to be \(size) bytes, more than the free space here; not reserving it")
             }
             fd = try target.open(truncate: true, allowTarget: false)
             if size > 0, posix_fallocate(fd, 0, off_t(size)) != 0, ftruncate(fd, off_t(size)) != 0 {

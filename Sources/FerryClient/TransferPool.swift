@@ -66,6 +66,8 @@ public final class TransferPool: @unchecked Sendable {
         /// The job is over: a late session's events are not shown.
         var silenced = false
         var results: [Result<TransferResult, FTPError>?]
+        /// Why files were not started when the job stopped on its own (a full disk); nil: Ctrl-C.
+        var stop: FTPError?
     }
 
     private let items: [Item]
@@ -95,7 +97,8 @@ public final class TransferPool: @unchecked Sendable {
         WorkerThread.settle(threads) { state.withLock { $0.results.allSatisfy { $0 != nil } || ($0.cancelled && $0.active == 0) } }
         state.withLock { $0.silenced = true }
         return state.withLock { state in
-            state.results.map { $0 ?? .failure(FTPError(.interrupted, "not started: the job was interrupted")) }
+            let stop = state.stop ?? FTPError(.interrupted, "not started: the job was interrupted")
+            return state.results.map { $0 ?? .failure(stop) }
         }
     }
 
@@ -151,6 +154,13 @@ public final class TransferPool: @unchecked Sendable {
             } catch {
                 result = .failure(error)
                 if error.code == .interrupted || Interruption.isRequested { cancel() }
+                // A full disk fails every file after it alike: the job stops at the first.
+                if error.code == .diskFull {
+                    state.withLock { state in
+                        if state.stop == nil { state.stop = FTPError(.diskFull, "not started: the local disk is full") }
+                        state.cancelled = true
+                    }
+                }
             }
             state.withLock { state in
                 state.results[index] = result

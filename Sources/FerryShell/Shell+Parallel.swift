@@ -104,6 +104,10 @@ extension Shell {
                             before: CommandOutcome) -> CommandOutcome {
         let failed = results.filter { if case .failure = $0 { return true } else { return false } }.count
         let interrupted = results.contains { if case .failure(let error) = $0 { return error.code == .interrupted } else { return false } }
+        let full = results.contains { if case .failure(let error) = $0 { return error.code == .diskFull } else { return false } }
+        if full {
+            return .failure("\(command): the local disk is full; \(results.count - failed) of \(results.count) files done, the job stopped there: free some space and run it again")
+        }
         if interrupted { return .failure("\(command): interrupted; \(results.count - failed) of \(results.count) files done") }
         if failed > 0 { return .failure("\(command): \(failed) of \(results.count) files failed") }
         return before == .success ? .success : .failure("")
