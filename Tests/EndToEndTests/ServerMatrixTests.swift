@@ -86,3 +86,33 @@ import Testing
         #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
     }
 }
+
+/// Explicit FTPS, required by the server for logins and data, on the two unpacked daemons (vsftpd's is tested in
+/// TLSTests): the control session is resumed on every data connection (proftpd requires it by default).
+@Suite struct UnpackedServerTLSTests {
+    @Test(arguments: [ServerKind.proftpd, .pureftpd])
+    func getPutAndListOverExplicitTLS(server kind: ServerKind) throws {
+        let server: TestServer
+        let certificate: String
+        if kind == .proftpd {
+            let proftpd = try ProftpdServer(tls: true)
+            (server, certificate) = (proftpd, proftpd.certificatePath!)
+        } else {
+            let pure = try PureFTPdServer(tls: true)
+            (server, certificate) = (pure, pure.certificatePath!)
+        }
+        try TestFiles.writeRandom(server.path("big.bin"), size: 1_500_000)
+        _ = try ProcessRunner.run("/bin/chown", ["-R", "ferrytest", server.root])
+        let work = try TemporaryDirectory("ferry-matrix-tls")
+        try TestFiles.writeRandom(work.file("up.bin"), size: 700_000)
+        let result = try Ferry.session(server, "status\nls\nget big.bin\nput up.bin\nmget -P 2 big.bin\n",
+                                       flags: ["--tls", "--cacert", certificate], directory: work.path, timeout: 120)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("Protection: TLS"), "\(result.stdout)")
+        #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
+        #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
+        // Without TLS the server turns the login away: the test is not passing in clear text.
+        let clear = try Ferry.session(server, "ls\n", directory: work.path, timeout: 60)
+        #expect(clear.status != 0, "\(clear.output)")
+    }
+}

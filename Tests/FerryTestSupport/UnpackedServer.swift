@@ -106,9 +106,12 @@ public final class PureFTPdServer: TestServer, @unchecked Sendable {
     private let directory: TemporaryDirectory
     private let state: TemporaryDirectory
     private var daemon: UnpackedServer!
+    /// The certificate it presents with `tls` (made by the test).
+    public private(set) var certificatePath: String?
 
     /// `listingCap`: pure-ftpd's -L files:depth, the most entries one listing sends (its default: 10,000).
-    public init(listingCap: Int = 10_000) throws {
+    /// `tls`: explicit TLS required for logins and data (-Y 2), a certificate for 127.0.0.1.
+    public init(listingCap: Int = 10_000, tls: Bool = false) throws {
         let owner = try UnpackedServer.account()
         directory = try TemporaryDirectory("ferry-pure-root")
         state = try TemporaryDirectory("ferry-pure-state")
@@ -120,6 +123,12 @@ public final class PureFTPdServer: TestServer, @unchecked Sendable {
         chmod(passwd, 0o600)
         let made = try ProcessRunner.run(UnpackedServer.root + "/usr/bin/pure-pw", ["mkdb", database, "-f", passwd])
         guard made.status == 0 else { throw TestSupportError("pure-pw mkdb failed: \(made.stderr)") }
+        var tlsArguments: [String] = []
+        if tls {
+            let made = try TestCertificates.make("pure-ftpd", in: state)
+            certificatePath = made.cert
+            tlsArguments = ["-Y", "2", "-2", "\(made.cert),\(made.key)"]
+        }
         let passive = UnpackedServer.passiveRange(count: 64)
         var lastError: Error?
         // The port is chosen here and bound by the server a moment later: another test may take it between.
@@ -130,7 +139,7 @@ public final class PureFTPdServer: TestServer, @unchecked Sendable {
                     "-S", "127.0.0.1,\(port)", "-l", "puredb:\(database)", "-E", "-A", "-H",
                     "-p", "\(passive.lowerBound):\(passive.upperBound)", "-c", "32", "-C", "32",
                     "-L", "\(listingCap):64", "-O", "clf:\(state.file("transfer.log"))",
-                ], port: port, log: logPath, name: "pure-ftpd")
+                ] + tlsArguments, port: port, log: logPath, name: "pure-ftpd")
                 return
             } catch { lastError = error }
         }
@@ -155,9 +164,12 @@ public final class ProftpdServer: TestServer, @unchecked Sendable {
     private let directory: TemporaryDirectory
     private let state: TemporaryDirectory
     private var daemon: UnpackedServer!
+    /// The certificate it presents with `tls` (made by the test).
+    public private(set) var certificatePath: String?
 
     /// `maxFiles`: `ListOptions "" maxfiles N`, which cuts LIST and NLST (not MLSD) without a word.
-    public init(maxFiles: Int? = nil) throws {
+    /// `tls`: mod_tls with TLS required for logins and data, and the control session resumed on data connections.
+    public init(maxFiles: Int? = nil, tls: Bool = false) throws {
         let owner = try UnpackedServer.account()
         directory = try TemporaryDirectory("ferry-proftpd-root")
         state = try TemporaryDirectory("ferry-proftpd-state")
@@ -183,6 +195,13 @@ public final class ProftpdServer: TestServer, @unchecked Sendable {
                     "<Directory />", "  AllowOverwrite on", "  AllowStoreRestart on", "</Directory>",
                 ]
                 if let maxFiles { lines.append("ListOptions \"\" maxfiles \(maxFiles)") }
+                if tls {
+                    let made = try TestCertificates.make("proftpd", in: state)
+                    certificatePath = made.cert
+                    lines += ["LoadModule mod_tls.c", "TLSEngine on", "TLSRequired on", "TLSProtocol TLSv1.2 TLSv1.3",
+                              "TLSRSACertificateFile \(made.cert)", "TLSRSACertificateKeyFile \(made.key)",
+                              "TLSLog \(state.file("tls.log"))", "TLSVerifyClient off"]
+                }
                 let configuration = state.file("proftpd.conf")
                 try TestFiles.write(configuration, lines.joined(separator: "\n") + "\n")
                 daemon = try UnpackedServer("usr/sbin/proftpd", ["-n", "-q", "-c", configuration],
