@@ -23,6 +23,9 @@ public struct MirrorOptions: Sendable {
     public var followSymlinks = true
     /// Directories deeper than this are not entered (a last guard against loops no path can show).
     public var maxDepth = 64
+    /// `--plan-budget SIZE`: the bytes of names (and a little for each entry) the plan may read from the source's
+    /// listings; past it the plan stops, deletions are blocked and the run fails, saying so.
+    public var planBudget: Int64 = 1 << 30
     public init() {}
 }
 

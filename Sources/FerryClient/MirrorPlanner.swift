@@ -43,6 +43,9 @@ final class MirrorPlanner {
     /// Entries a whole plan may list: a server that makes up folders without end is stopped here.
     static let totalEntryLimit = 20_000_000
     private var listed = 0
+    /// Bytes of names listed so far, with `entryOverhead` for each entry: what `--plan-budget` bounds.
+    private var listedBytes: Int64 = 0
+    static let entryOverhead: Int64 = 64
 
     let options: MirrorOptions
     let source: Side
@@ -146,8 +149,11 @@ final class MirrorPlanner {
         }
         sourceNodes.sort { ByteName.precedes($0.name, $1.name) }
         listed += sourceNodes.count
-        guard listed <= MirrorPlanner.totalEntryLimit else {
-            fail(folder.source, "the source tree has more than \(MirrorPlanner.totalEntryLimit) entries; the plan stops here")
+        for node in sourceNodes { listedBytes += Int64(node.name.utf8.count) + MirrorPlanner.entryOverhead }
+        guard listed <= MirrorPlanner.totalEntryLimit, listedBytes <= options.planBudget else {
+            fail(folder.source, listed > MirrorPlanner.totalEntryLimit
+                 ? "the source tree has more than \(MirrorPlanner.totalEntryLimit) entries; the plan stops here"
+                 : "the source's names passed the plan's budget of \(options.planBudget) bytes (--plan-budget); the plan stops here")
             blockDeletions("the plan was not finished")
             stopped = true
             return

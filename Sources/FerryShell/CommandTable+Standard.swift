@@ -84,10 +84,10 @@ extension CommandTable {
                     needsConnection: true) { $0.put($1, mode: .append, command: $2.name) },
         CommandSpec("mput", aliases: ["msend"], arguments: "local-files", help: "send multiple files",
                     needsConnection: true) { $0.mput($1) }.withValuedOptions(["-P"]),
-        CommandSpec("mirror", arguments: "[-R] [-P n] [--delete] [--dry-run] [-n] [-X glob] [-I glob] [--max-delete n] [--verify] [--use-pget-n n] [--no-symlinks] [--json] [source [target]]",
+        CommandSpec("mirror", arguments: "[-R] [-P n] [--delete] [--dry-run] [-n] [-X glob] [-I glob] [--max-delete n] [--plan-budget size] [--verify] [--use-pget-n n] [--no-symlinks] [--json] [source [target]]",
                     help: "make a local folder like a remote one (-R: the other way), copying only what changed",
                     needsConnection: true) { $0.mirror($1) }
-            .withValuedOptions(["-P", "-X", "-I", "--max-delete", "--use-pget-n", "--exclude-glob", "--include-glob", "--parallel"])
+            .withValuedOptions(["-P", "-X", "-I", "--max-delete", "--plan-budget", "--use-pget-n", "--exclude-glob", "--include-glob", "--parallel"])
             .completing { Shell.mirrorCompletion(words: $0, position: $1) },
         CommandSpec("restart", arguments: "byte-offset", help: "restart the next get or put at byte-offset") { $0.restart($1) },
     ]

@@ -51,6 +51,11 @@ extension Shell {
             case "-P", "--parallel": request.options.parallel = try count(value(), name, 1...16)
             case _ where word.hasPrefix("-P"): request.options.parallel = try count(String(word.dropFirst(2)), "-P", 1...16)
             case "--max-delete": request.options.maxDelete = try count(value(), name, 0...Int(Int32.max))
+            case "--plan-budget":
+                guard let text = value(), let bytes = Shell.byteCount(text), bytes > 0 else {
+                    throw MirrorUsage("--plan-budget takes a size such as 512m or 2g")
+                }
+                request.options.planBudget = Int64(bytes)
             case "--use-pget-n": request.options.segments = try count(value(), name, 1...16)
             case "-X", "--exclude-glob", "-I", "--include-glob":
                 // An empty pattern would match nothing or everything depending on the tool: refused (lftp #586).

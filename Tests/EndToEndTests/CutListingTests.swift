@@ -103,4 +103,20 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
         #expect(TestFiles.names(in: copy) == (0..<9).map { "f\($0).txt" }, "\(TestFiles.names(in: copy))")
     }
+
+    /// A plan past its byte budget stops: nothing is deleted and the run fails, naming --plan-budget.
+    @Test func aPlanPastItsBudgetStopsAndDeletesNothing() throws {
+        let server = try PyFTPServer()
+        try CutListingTests.fill(server.root)
+        let work = try TemporaryDirectory("ferry-cut")
+        try FileManager.default.createDirectory(atPath: work.file("copy"), withIntermediateDirectories: true)
+        try TestFiles.write(work.file("copy/only-here.txt"), "mine\n")
+        // Eight entries of 9 bytes and 64 more each: 584 bytes, over a budget of 500.
+        let result = try Ferry.session(server, "mirror --delete --plan-budget 500 . copy\n", directory: work.path, timeout: 120)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("--plan-budget"), "\(result.stderr)")
+        #expect(TestFiles.exists(work.file("copy/only-here.txt")), "nothing deleted")
+        let fits = try Ferry.session(server, "mirror --plan-budget 1k . other\n", directory: work.path, timeout: 120)
+        #expect(fits.status == 0, "\(fits.output)")
+    }
 }
