@@ -116,7 +116,10 @@ extension Shell {
             return .failure("set: unknown option '\(args[0])'; 'set' lists them")
         }
         var (changed, config) = (settings, configuration)
-        guard option.set(&changed, &config, args[1]) else { return .failure("set: '\(args[1])' is not a value for \(option.name)") }
+        guard option.set(&changed, &config, args[1]) else {
+            // The help says what the option takes (on/off, seconds, a size …).
+            return .failure("set: '\(Console.sanitize(args[1]))' is not a value for \(option.name): \(option.help)")
+        }
         (settings, configuration) = (changed, config)
         return .success
     }
