@@ -59,14 +59,14 @@ struct CompletionWords: Equatable {
         currentLength = scan.currentLength
     }
 
-    /// `word` as the tokenizer reads it back: in double quotes when it holds a space or a character the
-    /// tokenizer treats specially; the quote left open when more is to follow (a folder).
-    static func quoted(_ word: String, closed: Bool) -> String {
+    /// `word` as the tokenizer reads it back, each space, tab, quote and backslash escaped with a backslash (as
+    /// tnftp and lftp complete): the line runs as it stands after any completion, and a folder's completion can
+    /// go on with a second TAB (a quote left open made Enter fail).
+    static func quoted(_ word: String) -> String {
         guard word.contains(where: { " \t\"'\\".contains($0) }) else { return word }
-        let escaped = word.reduce(into: "") { text, character in
-            if character == "\"" || character == "\\" { text.append("\\") }
+        return word.reduce(into: "") { text, character in
+            if " \t\"'\\".contains(character) { text.append("\\") }
             text.append(character)
         }
-        return "\"" + escaped + (closed ? "\"" : "")
     }
 }

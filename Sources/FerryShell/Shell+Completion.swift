@@ -61,11 +61,11 @@ extension Shell {
         if matches.count == 1 {
             let only = matches[0]
             return Completion(replace: parsed.currentLength,
-                              insert: CompletionWords.quoted(only.word, closed: !only.folder) + (only.folder ? "" : " "))
+                              insert: CompletionWords.quoted(only.word) + (only.folder ? "" : " "))
         }
         let shared = matches.map(\.word).reduce(matches[0].word) { commonPrefix($0, $1) }
         if shared.unicodeScalars.count > parsed.current.unicodeScalars.count {
-            return Completion(replace: parsed.currentLength, insert: CompletionWords.quoted(shared, closed: false), ambiguous: true)
+            return Completion(replace: parsed.currentLength, insert: CompletionWords.quoted(shared), ambiguous: true)
         }
         return Completion(candidates: matches.map { LocalName.lastComponent($0.word) + ($0.folder ? "/" : "") }.sorted())
     }

@@ -12,7 +12,7 @@ import Testing
         return Parts(words: parsed.words, current: parsed.current, length: parsed.currentLength)
     }
 
-    @Test func theWordBeforeTheCursorIsReadAsTheTokenizerReadsIt() {
+    @Test func theWordBeforeTheCursorIsReadAsTheTokenizerReadsIt() throws {
         #expect(parts("ge") == Parts(words: [], current: "ge", length: 2))
         #expect(parts("get rep") == Parts(words: ["get"], current: "rep", length: 3))
         #expect(parts("get ") == Parts(words: ["get"], current: "", length: 0))
@@ -20,10 +20,15 @@ import Testing
         #expect(parts("get my\\ f") == Parts(words: ["get"], current: "my f", length: 5))
         // libedit deletes by Unicode scalars: "cafe" + U+0301 is five of them.
         #expect(parts("put cafe\u{301}").length == 5)
-        #expect(CompletionWords.quoted("my file.txt", closed: true) == "\"my file.txt\"")
-        #expect(CompletionWords.quoted("my folder/", closed: false) == "\"my folder/")
-        #expect(CompletionWords.quoted("a\"b", closed: true) == "\"a\\\"b\"")
-        #expect(CompletionWords.quoted("plain.txt", closed: true) == "plain.txt")
+        #expect(CompletionWords.quoted("my file.txt") == "my\\ file.txt")
+        #expect(CompletionWords.quoted("my folder/") == "my\\ folder/", "no quote left open: Enter runs the line")
+        #expect(CompletionWords.quoted("a\"b'c\\d") == "a\\\"b\\'c\\\\d")
+        #expect(CompletionWords.quoted("plain.txt") == "plain.txt")
+        // What completion inserts reads back as the name itself, and a folder's can be completed further.
+        for name in ["my folder/", "a\"b'c\\d e", "tab\there"] {
+            #expect(parts("cd " + CompletionWords.quoted(name)) == Parts(words: ["cd"], current: name, length: CompletionWords.quoted(name).unicodeScalars.count))
+            #expect(try Tokenizer.split("get " + CompletionWords.quoted(name)) == ["get", name])
+        }
     }
 
     @Test func theCommandTableSaysWhatEachArgumentNames() throws {
