@@ -102,7 +102,7 @@ import Testing
             (server, certificate) = (pure, pure.certificatePath!)
         }
         try TestFiles.writeRandom(server.path("big.bin"), size: 1_500_000)
-        _ = try ProcessRunner.run("/bin/chown", ["-R", "ferrytest", server.root])
+        _ = try ProcessRunner.run("/bin/chown", ["-R", TestAccount.name, server.root])
         let work = try TemporaryDirectory("ferry-matrix-tls")
         try TestFiles.writeRandom(work.file("up.bin"), size: 700_000)
         let result = try Ferry.session(server, "status\nls\nget big.bin\nput up.bin\nmget -P 2 big.bin\n",

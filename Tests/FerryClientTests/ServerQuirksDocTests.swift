@@ -38,7 +38,7 @@ import Testing
         let server = try start(kind)
         for index in 0..<5 { try TestFiles.write(server.path("f\(index).txt"), "\(index)\n") }
         // The daemons' sessions run as the tests' account: its files, as an upload would have made them.
-        if kind.runsAsAccount { _ = try ProcessRunner.run("/bin/chown", ["-R", server.user == "tester" ? "ferrytest" : server.user, server.root]) }
+        if kind.runsAsAccount { _ = try ProcessRunner.run("/bin/chown", ["-R", TestAccount.name, server.root]) }
         let client = try loggedInClient(server)
         defer { client.quit() }
         var answers: [String] = []

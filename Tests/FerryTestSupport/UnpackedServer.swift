@@ -93,6 +93,12 @@ final class UnpackedServer: @unchecked Sendable {
     }
 }
 
+/// The local system account the daemons' sessions run as (vsftpd logs in as it; proftpd and pure-ftpd map their
+/// own users to it): files a test puts in a server's root for writing must be this account's.
+public enum TestAccount {
+    public static let name = VsftpdServer.account
+}
+
 /// pure-ftpd 1.0.50 (Debian's build) on 127.0.0.1: a virtual user (PureDB) whose home is a fresh folder,
 /// chrooted there, the listing cap (-L) low when a test asks for it.
 public final class PureFTPdServer: TestServer, @unchecked Sendable {
