@@ -44,6 +44,8 @@ public final class FTPClient {
     /// The connection was closed by this client after a data stall whose final reply did not come: the server was
     /// reachable a moment ago, so a retry need not back off.
     var closedAfterDataStall = false
+    /// This server refused an upload's temporary name or its rename: uploads go under the real name.
+    public internal(set) var temporaryUploadsRefused = false
 
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
         self.configuration = configuration
@@ -68,6 +70,7 @@ public final class FTPClient {
     public func connect(host: String, port: UInt16 = 21) throws(FTPError) -> Reply {
         close()
         closedAfterDataStall = false
+        temporaryUploadsRefused = false
         let socket = try Socket.connect(host: host, port: port, family: configuration.addressFamily,
                                         timeout: configuration.connectTimeout, source: configuration.sourceAddress)
         socket.enableKeepAlive()

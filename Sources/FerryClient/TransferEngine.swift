@@ -137,6 +137,45 @@ public final class TransferEngine {
         return result
     }
 
+    /// `put`'s way by default: the bytes go to `.name.part` and a rename puts them in place, so an interrupted
+    /// upload leaves the server's file as it was. A server that refuses the temporary name before a byte moves
+    /// (no dot files, say) or will not rename gets the plain STOR instead, for the rest of the session, said once.
+    public func uploadKeepingTheOriginal(_ localPath: String, as remote: String, type: TransferType) throws(FTPError) -> TransferResult {
+        if client.temporaryUploadsRefused { return try upload(localPath, as: remote, type: type, mode: .replace) }
+        let temporary = LocalName.partialPath(of: remote)
+        let result: TransferResult
+        do throws(FTPError) {
+            result = try upload(localPath, as: temporary, type: type, mode: .replace)
+        } catch where error.code == .commandFailed && error.reply?.code.category == .permanentNegative && client.lastOpenedStore == nil {
+            return try plainUpload(localPath, as: remote, type: type, because: "the server refused the temporary name '\(temporary)' (\(error.reply!.summary))")
+        } catch where error.code == .localFileChanged {
+            _ = try? client.delete(temporary)
+            throw error
+        } catch {
+            let said = error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+            throw FTPError(error.code, "\(said); the server's '\(remote)' is as it was, the partial upload is '\(temporary)'",
+                           reply: error.reply, advice: error.advice ?? .uploadAgain)
+        }
+        do throws(FTPError) { try client.rename(temporary, to: remote) } catch where error.code == .commandFailed {
+            // Some servers will not rename onto an existing file: it goes first. One that renames nothing gets the
+            // file again by plain STOR.
+            do throws(FTPError) {
+                if try FTPClient.unlessRefused({ () throws(FTPError) in try client.size(remote) }) != nil { try client.delete(remote) }
+                try client.rename(temporary, to: remote)
+            } catch where error.code == .commandFailed {
+                _ = try? client.delete(temporary)
+                return try plainUpload(localPath, as: remote, type: type, because: "the server did not rename '\(temporary)' (\(error.reply?.summary ?? error.message))")
+            }
+        }
+        return result
+    }
+
+    private func plainUpload(_ localPath: String, as remote: String, type: TransferType, because reason: String) throws(FTPError) -> TransferResult {
+        client.temporaryUploadsRefused = true
+        client.notice("\(reason): uploading under the real name for this session")
+        return try upload(localPath, as: remote, type: type, mode: .replace)
+    }
+
     /// Returns when another attempt is worth making (the pause taken, the session back); rethrows otherwise.
     /// A cut data stream on a live session (or one this client closed after a data stall) goes again at once; a lost
     /// connection backs off 1, 2, 4, 8 s. A server

@@ -181,8 +181,12 @@ public final class TransferPool: @unchecked Sendable {
             if settings.setsTimes { TransferPool.setLocalTime(item.local, of: item.remote, known: item.modified, client: client) }
             return done
         case .upload:
+            // A fresh upload through a temporary name falls back to a plain STOR where the server refuses the name or
+            // the rename; continuing a temporary left by an earlier run (mirror -R) keeps to it.
             let done = item.viaTemporary
-                ? try engine.uploadViaTemporary(item.local, as: item.remote, type: settings.type, resumeFrom: item.resumeFrom)
+                ? (item.resumeFrom > 0
+                    ? try engine.uploadViaTemporary(item.local, as: item.remote, type: settings.type, resumeFrom: item.resumeFrom)
+                    : try engine.uploadKeepingTheOriginal(item.local, as: item.remote, type: settings.type))
                 : try engine.upload(item.local, as: item.remote, type: settings.type, mode: .replace)
             if settings.setsTimes { try TransferPool.setRemoteTime(item, client: client) }
             return done

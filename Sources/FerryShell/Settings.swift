@@ -50,6 +50,8 @@ public struct Settings: Sendable, Equatable {
     public var promptText = "ftp> "
     /// Download into a hidden `.name.part` and rename on success (off: classic in-place writes).
     public var temporaryFiles = true
+    /// put and mput upload into `.name.part` on the server and rename it into place (off: classic STOR).
+    public var temporaryUploads = true
     /// Compare downloads with the server's checksum when it offers HASH, XSHA256 or XCRC.
     public var verify = true
     /// How many times a cut transfer is resumed (reconnecting when needed) before it counts as failed.

@@ -68,7 +68,9 @@ extension Shell {
                 outcome = record(.failure("mput: '\(Console.sanitize(local))' would be stored as '\(Console.sanitize(remote))' too; skipped"))
                 continue
             }
-            items.append(TransferPool.Item(.upload, remote: remote, local: local))
+            var item = TransferPool.Item(.upload, remote: remote, local: local)
+            item.viaTemporary = settings.temporaryUploads
+            items.append(item)
         }
         let results = runJob(items, parallel: parallel, command: "mput", options: FTPClient.DownloadOptions())
         if !results.isEmpty { client.forgetListings() }

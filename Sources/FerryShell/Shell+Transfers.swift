@@ -153,8 +153,11 @@ extension Shell {
         let offset = settings.restartPoint ?? 0
         settings.restartPoint = nil
         if settings.verbose { console.chatter("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
+        let viaTemporary = settings.temporaryUploads && mode == .replace && offset == 0
         return transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
-            try engine(for: command, what: "the upload of '\(Console.sanitize(local))'").upload(local, as: remote, type: type, mode: mode, restartAt: offset)
+            let engine = engine(for: command, what: "the upload of '\(Console.sanitize(local))'")
+            return viaTemporary ? try engine.uploadKeepingTheOriginal(local, as: remote, type: type)
+                : try engine.upload(local, as: remote, type: type, mode: mode, restartAt: offset)
         }
     }
 

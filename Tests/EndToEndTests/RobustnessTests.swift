@@ -104,7 +104,8 @@ import Testing
     @Test func aLocalFileThatShrinksDuringTheUploadIsAFailure() throws {
         let server = try PyFTPServer()
         let work = try TemporaryDirectory("ferry-faults")
-        let result = try uploadShrinking("up.bin", in: work, to: server, watching: "up.bin", "put up.bin\n")
+        // put uploads into .up.bin.part and renames it at the end.
+        let result = try uploadShrinking("up.bin", in: work, to: server, watching: ".up.bin.part", "put up.bin\n")
         #expect(result.status == 1, "\(result.output)")
         #expect(result.stderr.contains("shrank"), "\(result.stderr)")
     }

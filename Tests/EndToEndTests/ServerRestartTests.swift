@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func aPutRidesOutAServerRestart() throws {
-        let (result, server, work, root) = try restartDuring("rate put 300000\nput big.bin\n", watched: { server, _ in server.path("big.bin") }) { _, work in
+        let (result, server, work, root) = try restartDuring("rate put 300000\nput big.bin\n", watched: { server, _ in server.path(".big.bin.part") }) { _, work in
             try TestFiles.writeRandom(work.file("big.bin"), size: 2_000_000)
         }
         #expect(result.status == 0, "\(result.output)")

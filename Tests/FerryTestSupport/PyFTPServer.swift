@@ -43,6 +43,8 @@ public final class PyFTPServer: TestServer, @unchecked Sendable {
         if let hours = options.listUTCOffsetHours { arguments += ["--list-utc-offset-hours", String(hours)] }
         for line in options.extraListLines { arguments += ["--extra-list-line", line] }
         for line in options.extraMLSDLines { arguments += ["--extra-mlsd-line", line] }
+        if options.refuseDotStore { arguments.append("--refuse-dot-stor") }
+        if options.refuseRename { arguments.append("--refuse-rename") }
         if options.storeElsewhere { arguments.append("--stor-elsewhere") }
         if let port = options.port { arguments += ["--port", String(port)] }
         if let cut = options.cutListingsAt { arguments += ["--cut-listings", String(cut)] }

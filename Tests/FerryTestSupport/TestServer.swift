@@ -92,6 +92,9 @@ public struct ServerOptions: Sendable {
     public var dropControlDuringStore: Int?
     /// STOR writes to `.pureftpd-upload.NAME` and puts it over NAME only when complete (pure-ftpd's -0).
     public var storeElsewhere = false
+    /// STOR of a name starting with '.' is answered 553; RNFR is answered 550.
+    public var refuseDotStore = false
+    public var refuseRename = false
     public init() {}
 }
 

@@ -91,6 +91,8 @@ def main():
                         help="hang up the control connection once this many bytes of the first STOR arrived")
     parser.add_argument("--stor-elsewhere", action="store_true",
                         help="STOR writes to .pureftpd-upload.NAME and renames it over NAME only when complete (pure-ftpd -0)")
+    parser.add_argument("--refuse-dot-stor", action="store_true", help="answer STOR of a name starting with '.' with 553")
+    parser.add_argument("--refuse-rename", action="store_true", help="answer RNFR with 550 (no renaming here)")
     parser.add_argument("--demo", action="store_true", help="anonymous may write in incoming/ (make demo)")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes (tests)")
     args = parser.parse_args()
@@ -332,6 +334,12 @@ def main():
         stor_drops = 0
 
         def pre_process_command(self, line, cmd, arg):
+            if args.refuse_dot_stor and cmd == "STOR" and os.path.basename(arg or "").startswith("."):
+                self.respond("553 Dot files are not allowed here (test).")
+                return
+            if args.refuse_rename and cmd == "RNFR":
+                self.respond("550 Renaming is not allowed here (test).")
+                return
             if cmd == "STOR" and Handler.stor_drops < args.drop_control_on_stor:
                 # Lost before the server acted on it: the file on the server is untouched.
                 Handler.stor_drops += 1
