@@ -124,8 +124,10 @@ extension FTPClient {
             let kept = options.keepPartial && error.code != .protocolViolation
             target.failed(keep: kept, stamp: options.remoteModified)
             // A cut or stalled stream, or a full disk, whose bytes stay in the .part: say where, and that it can be continued.
+            var info = stat()
             if kept, error.advice == nil, options.useTemporaryFile,
-               [.timedOut, .transferIncomplete, .connectionClosed, .diskFull].contains(error.code) {
+               [.timedOut, .transferIncomplete, .connectionClosed, .diskFull].contains(error.code),
+               WireText.withCString(target.writePath, { lstat($0, &info) }) == 0 {
                 let where_ = error.code == .diskFull ? "; what arrived is kept in '\(target.writePath)'" : ""
                 throw FTPError(error.code, error.message + where_, reply: error.reply, advice: .resumeLater)
             }

@@ -46,6 +46,7 @@ public final class FTPClient {
     var closedAfterDataStall = false
     /// This server refused an upload's temporary name or its rename: uploads go under the real name.
     public internal(set) var temporaryUploadsRefused = false
+    var connectedPort: UInt16?
 
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
         self.configuration = configuration
@@ -70,7 +71,9 @@ public final class FTPClient {
     public func connect(host: String, port: UInt16 = 21) throws(FTPError) -> Reply {
         close()
         closedAfterDataStall = false
-        temporaryUploadsRefused = false
+        // What this server refused holds across reconnections to it, not for another server.
+        if host != self.host || port != connectedPort { temporaryUploadsRefused = false }
+        connectedPort = port
         let socket = try Socket.connect(host: host, port: port, family: configuration.addressFamily,
                                         timeout: configuration.connectTimeout, source: configuration.sourceAddress)
         socket.enableKeepAlive()

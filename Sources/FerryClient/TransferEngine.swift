@@ -138,16 +138,25 @@ public final class TransferEngine {
     }
 
     /// `put`'s way by default: the bytes go to `.name.part` and a rename puts them in place, so an interrupted
-    /// upload leaves the server's file as it was. A server that refuses the temporary name before a byte moves
-    /// (no dot files, say) or will not rename gets the plain STOR instead, for the rest of the session, said once.
+    /// upload leaves the server's file as it was. A server that refuses the temporary name itself (553, "prohibited
+    /// file name": no dot files) or renames nothing (RNFR refused) gets the plain STOR instead, for the rest of the
+    /// session with that server, said once. The original goes before the new bytes are in place only where RNTO
+    /// refuses to replace an existing file, and then the new bytes are never deleted.
     public func uploadKeepingTheOriginal(_ localPath: String, as remote: String, type: TransferType) throws(FTPError) -> TransferResult {
         if client.temporaryUploadsRefused { return try upload(localPath, as: remote, type: type, mode: .replace) }
         let temporary = LocalName.partialPath(of: remote)
         let result: TransferResult
         do throws(FTPError) {
             result = try upload(localPath, as: temporary, type: type, mode: .replace)
-        } catch where error.code == .commandFailed && error.reply?.code.category == .permanentNegative && client.lastOpenedStore == nil {
-            return try plainUpload(localPath, as: remote, type: type, because: "the server refused the temporary name '\(temporary)' (\(error.reply!.summary))")
+        } catch where error.code == .commandFailed && client.lastOpenedStore == nil {
+            // Refused before a byte moved: a refusal of the name goes the plain way; any other (a missing folder,
+            // a quota) is said of the real name.
+            let reply = error.reply
+            let text = reply?.text.lowercased() ?? ""
+            if reply?.code.rawValue == 553 || text.contains("prohibited") || text.contains("not allowed") {
+                return try plainUpload(localPath, as: remote, type: type, because: "the server refused the temporary name '\(temporary)' (\(reply!.summary))")
+            }
+            throw FTPError(.commandFailed, "cannot store '\(remote)': \(reply?.summary ?? error.message)", reply: reply)
         } catch where error.code == .localFileChanged {
             _ = try? client.delete(temporary)
             throw error
@@ -156,16 +165,21 @@ public final class TransferEngine {
             throw FTPError(error.code, "\(said); the server's '\(remote)' is as it was, the partial upload is '\(temporary)'",
                            reply: error.reply, advice: error.advice ?? .uploadAgain)
         }
-        do throws(FTPError) { try client.rename(temporary, to: remote) } catch where error.code == .commandFailed {
-            // Some servers will not rename onto an existing file: it goes first. One that renames nothing gets the
-            // file again by plain STOR.
-            do throws(FTPError) {
-                if try FTPClient.unlessRefused({ () throws(FTPError) in try client.size(remote) }) != nil { try client.delete(remote) }
-                try client.rename(temporary, to: remote)
-            } catch where error.code == .commandFailed {
-                _ = try? client.delete(temporary)
-                return try plainUpload(localPath, as: remote, type: type, because: "the server did not rename '\(temporary)' (\(error.reply?.summary ?? error.message))")
-            }
+        let from = try client.execute(Command(.rnfr, temporary))
+        guard from.code == .pendingFurtherInformation else {
+            _ = try? client.delete(temporary)
+            return try plainUpload(localPath, as: remote, type: type, because: "the server renames nothing here (RNFR: \(from.summary))")
+        }
+        let to = try client.execute(Command(.rnto, remote))
+        if to.code.isSuccess { return result }
+        // Some servers will not rename onto an existing file: only a file (SIZE answers for it) is deleted first.
+        guard try FTPClient.unlessRefused({ () throws(FTPError) in try client.size(remote) }) != nil else {
+            _ = try? client.delete(temporary)
+            throw FTPError(.commandFailed, "cannot put '\(remote)' in place: \(to.summary); the server's '\(remote)' is as it was", reply: to)
+        }
+        try client.delete(remote)
+        do throws(FTPError) { try client.rename(temporary, to: remote) } catch {
+            throw FTPError(error.code, "the old '\(remote)' was deleted to make room, but the new one could not be renamed into place (\(error.reply?.summary ?? error.message)); it is '\(temporary)' on the server", reply: error.reply)
         }
         return result
     }

@@ -46,4 +46,34 @@ import Testing
         for name in ["a.bin", "b.bin"] { #expect(try TestFiles.sha256(server.path(name)) == TestFiles.sha256(work.file(name))) }
         #expect(TestFiles.names(in: server.root) == ["a.bin", "b.bin"], "no temporary left: \(TestFiles.names(in: server.root))")
     }
+
+    /// Review: on a server that renames nothing, the old file was deleted before the new one was in place. Now the
+    /// temporary goes and the plain STOR replaces the file, as classic put does; nothing is deleted first.
+    @Test func aServerThatRenamesNothingNeverSeesTheOriginalDeletedFirst() throws {
+        var options = ServerOptions()
+        options.refuseRename = true
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("up.bin"), size: 1_000)
+        let work = try TemporaryDirectory("ferry-temp-upload")
+        try TestFiles.writeRandom(work.file("up.bin"), size: 100_000)
+        let result = try Ferry.session(server, "put up.bin\n", flags: ["-d"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.stderr.contains("---> DELE up.bin"), "\(result.stderr)")
+        #expect(try TestFiles.sha256(server.path("up.bin")) == TestFiles.sha256(work.file("up.bin")))
+    }
+
+    /// Review: a missing folder or a folder under the name is no reason to give up the temporary name.
+    @Test func aMissingFolderOrAFolderNameFailsWithoutGivingUpTheTemporaryName() throws {
+        let server = try PyFTPServer()
+        try FileManager.default.createDirectory(atPath: server.path("d"), withIntermediateDirectories: true)
+        let work = try TemporaryDirectory("ferry-temp-upload")
+        try TestFiles.writeRandom(work.file("a.bin"), size: 10_000)
+        let result = try Ferry.session(server, "put a.bin nosuch/x\nput a.bin d\nput a.bin b.bin\n", flags: ["-d"], directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("put: cannot store 'nosuch/x'"), "\(result.stderr)")
+        #expect(result.stderr.contains("put: cannot put 'd' in place"), "\(result.stderr)")
+        #expect(!result.stderr.contains("uploading under the real name"), "\(result.stderr)")
+        #expect(result.stderr.contains("---> STOR .b.bin.part"), "the next put still goes through the temporary name")
+        #expect(TestFiles.names(in: server.root) == ["b.bin", "d"], "\(TestFiles.names(in: server.root))")
+    }
 }
