@@ -83,6 +83,7 @@ extension Shell {
     private func forEachRemote(_ patterns: [String], command: String, _ body: (RemoteMatch) -> CommandOutcome) -> CommandOutcome {
         var outcome = CommandOutcome.success
         var asking = true
+        diskFilled = false
         for pattern in patterns {
             guard let found = matches(pattern, command: command, outcome: &outcome) else { continue }
             for (index, match) in found.enumerated() {
@@ -92,8 +93,13 @@ extension Shell {
                 defer { jobPosition = nil }
                 let result = body(match)
                 if result != .success { outcome = record(result) }
-                // Ctrl-C stops the whole command, not just the file it came during.
+                // Ctrl-C stops the whole command, not just the file it came during; so does a full disk.
                 if Interruption.isRequested { return outcome }
+                if diskFilled {
+                    let left = found.count - index - 1
+                    if left > 0 { console.error("\(command): the local disk is full; the \(left) files after this one were not tried") }
+                    return outcome
+                }
             }
         }
         return outcome

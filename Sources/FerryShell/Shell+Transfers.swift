@@ -228,6 +228,7 @@ extension Shell {
         }
         let result: TransferResult
         do throws(FTPError) { result = try body() } catch {
+            if error.code == .diskFull { diskFilled = true }
             return failure(command, error)
         }
         if settings.verbose {

@@ -30,6 +30,8 @@ public final class Shell {
     var lastSentVerb = ""
     /// Which file of a multiple-file command is moving, for the progress line ("[3/10] name").
     var jobPosition: (index: Int, count: Int)?
+    /// The last transfer found the local disk full: a multiple-file command stops there (every later file would too).
+    var diskFilled = false
     /// The local folder before the last lcd (`lcd -`).
     var previousLocalDirectory: String?
     /// The remote folder a `%/` prompt shows, and the client's folder generation it was asked at.

@@ -54,4 +54,16 @@ import Testing
         let lines = result.stderr.split(separator: "\n").filter { $0.contains("disk is full") }
         #expect(lines.count <= 6, "one line per file under way, not one per file left: \(lines.count)")
     }
+
+    @Test func aSerialMgetStopsAtTheFirstFullDisk() throws {
+        var options = ServerOptions()
+        options.refuse = ["SIZE"]
+        let server = try PyFTPServer(options: options)
+        for index in 0..<20 { try TestFiles.writeRandom(server.path(String(format: "f%02d.bin", index)), size: 200_000) }
+        let disk = try SmallDisk()
+        let result = try Ferry.session(server, "lcd \(disk.path)\nmget *.bin\n", directory: disk.path, timeout: 120)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("were not tried"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").filter { $0.contains("disk is full") }.count <= 3, "\(result.stderr)")
+    }
 }
