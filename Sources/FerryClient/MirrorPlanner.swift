@@ -40,12 +40,9 @@ final class MirrorPlanner {
         var hasIdentity = false
     }
 
-    /// Entries a whole plan may list: a server that makes up folders without end is stopped here.
-    static let totalEntryLimit = 20_000_000
-    private var listed = 0
-    /// Bytes of names listed so far, with `entryOverhead` for each entry: what `--plan-budget` bounds.
-    private var listedBytes: Int64 = 0
-    static let entryOverhead: Int64 = 64
+    /// Entries listed so far, and the bytes of their names with `entryOverhead` each (MirrorPlanner+Verdicts).
+    var listed = 0
+    var listedBytes: Int64 = 0
 
     let options: MirrorOptions
     let source: Side
@@ -148,16 +145,7 @@ final class MirrorPlanner {
             return
         }
         sourceNodes.sort { ByteName.precedes($0.name, $1.name) }
-        listed += sourceNodes.count
-        for node in sourceNodes { listedBytes += Int64(node.name.utf8.count) + MirrorPlanner.entryOverhead }
-        guard listed <= MirrorPlanner.totalEntryLimit, listedBytes <= options.planBudget else {
-            fail(folder.source, listed > MirrorPlanner.totalEntryLimit
-                 ? "the source tree has more than \(MirrorPlanner.totalEntryLimit) entries; the plan stops here"
-                 : "the source's names passed the plan's budget of \(options.planBudget) bytes (--plan-budget); the plan stops here")
-            blockDeletions("the plan was not finished")
-            stopped = true
-            return
-        }
+        guard withinLimits(counting: sourceNodes, at: folder.source) else { return }
         // Without an identity (no MLSD `unique`), a folder listed exactly like one above it is taken for a loop (a
         // link the server shows as a folder). It is not entered, and that counts as a failure: deletions stop.
         let fingerprint = MirrorPlanner.fingerprint(sourceNodes)
@@ -215,7 +203,7 @@ final class MirrorPlanner {
         }
     }
 
-    private var stopped = false
+    var stopped = false
 
     /// FNV-1a over the names, kinds and sizes of a sorted listing.
     static func fingerprint(_ nodes: [MirrorNode]) -> UInt64 {
@@ -387,26 +375,5 @@ final class MirrorPlanner {
 
     func matches(_ pattern: String, name: String, path: String) -> Bool {
         pattern.contains("/") ? fnmatch(pattern, path, FNM_PATHNAME) == 0 : fnmatch(pattern, name, 0) == 0
-    }
-
-    func skip(_ path: String, _ reason: String) {
-        plan.skipped += 1
-        say(.skip(path: path, reason: reason))
-    }
-
-    func fail(_ path: String, _ message: String) {
-        plan.failed += 1
-        say(.failed(path: path, message: message))
-    }
-
-    /// A listing the server cut short: the folder counts as failed (the run exits non-zero) and nothing is
-    /// deleted anywhere, since a name missing from it may well exist.
-    func refuseIncomplete(_ cut: FTPError, at relative: String, of side: Side) {
-        fail(relative, "\(cut.message); nothing is deleted while a listing is incomplete (the server's listing limit must be raised: pure-ftpd -L, proftpd ListOptions maxfiles)")
-        blockDeletions("the server cut the listing of '\(side.describe(relative))' short")
-    }
-
-    func blockDeletions(_ reason: String) {
-        if plan.deletionsBlocked == nil { plan.deletionsBlocked = reason }
     }
 }
