@@ -13,6 +13,11 @@ extension FTPClient {
         public var command: String
     }
 
+    /// The server can checksum a byte range (HASH with RANG, XSHA256, XCRC): what `remoteChecksum(of:length:)` asks.
+    public var offersRangeChecksum: Bool {
+        (features.supports("HASH") && features.supports("RANG")) || features.supports("XSHA256") || features.supports("XCRC")
+    }
+
     /// The checksum the server offers for `path` — its first `length` bytes, or all of it — or nil when it
     /// offers none. Preference: HASH (draft-bryan-ftp-hash, SHA-256 then CRC32, ranges by RANG), XSHA256, XCRC.
     public func remoteChecksum(of path: String, length: Int64? = nil) throws(FTPError) -> RemoteChecksum? {

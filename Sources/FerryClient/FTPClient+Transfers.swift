@@ -211,7 +211,6 @@ extension FTPClient {
         try setType(type)
         let start = MonotonicClock.now
         let verb: Verb = mode == .append ? .appe : mode == .unique ? .stou : .stor
-        lastOpenedStore = nil
         let (opened, first) = try startTransfer(Command(verb, remote.isEmpty ? nil : remote), restartAt: offset)
         guard let socket = opened else { return TransferResult(bytes: 0, seconds: MonotonicClock.now - start, reply: first) }
         lastOpenedStore = (remote, offset, 0)
@@ -273,7 +272,7 @@ extension FTPClient {
     public static func requireWholeListing(_ reply: Reply, of path: String?) throws(FTPError) {
         guard let line = ListingCompleteness.cutShort(reply) else { return }
         let folder = path.map { "'\($0)'" } ?? "this folder"
-        throw FTPError(.listingIncomplete, "the server cut the listing of \(folder) short (\(line)); it is not the whole folder",
+        throw FTPError(.listingIncomplete, "the server cut the listing of \(folder) short (\(line)); it is not the whole folder, and the limit is the server's setting (pure-ftpd -L, proftpd ListOptions maxfiles)",
                        reply: reply, advice: .raiseListingLimit)
     }
 

@@ -63,8 +63,9 @@ public final class TransferEngine {
         var written: Int64? = offset > 0 ? offset : nil
         let resumable = mode == .replace && type == .image && policy.retries > 0
         // What the name was before this upload, for a server without range checksums (one MDTM, only for files
-        // worth resuming): a copy whose time did not change since is not this upload's.
-        let before: String?? = resumable && TransferEngine.localSize(localPath) >= TransferEngine.resumeWorthy
+        // worth resuming; with checksums the bytes themselves are compared): a copy whose time did not change
+        // since is not this upload's.
+        let before: String?? = resumable && !client.offersRangeChecksum && TransferEngine.localSize(localPath) >= TransferEngine.resumeWorthy
             ? remoteTime(remote) : .none
         while true {
             // Only an attempt of this upload may vouch for the server's copy: never a record left by an earlier one.

@@ -209,7 +209,7 @@ public final class Shell {
         case .uploadAgain: return "; use 'put' to replace it"
         case .installOpenSSL: return "; install OpenSSL 3 (Debian: libssl3 or libssl3t64)"
         case .raiseListingLimit:
-            return "; ask the server's admin to raise its listing limit (pure-ftpd: -L, proftpd: ListOptions maxfiles), or work in smaller folders"
+            return "; ask the server's admin to raise its listing limit, or work in smaller folders"
         }
     }
 
