@@ -65,6 +65,16 @@ final class UnpackedServer: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Starts a daemon on a port found free: the port is chosen here and bound by the server a moment later, so
+    /// another test may take it between; three tries.
+    static func onAFreePort(_ start: (UInt16) throws -> UnpackedServer) throws -> UnpackedServer {
+        var lastError: Error = TestSupportError("no free port")
+        for _ in 0..<3 {
+            do { return try start(try FreePort.allocate()) } catch { lastError = error }
+        }
+        throw lastError
+    }
+
     /// A passive port range of `count` ports at a random place between 30000 and 60000, so that servers of tests
     /// running side by side rarely share one (a port in use is skipped by the servers anyway).
     static func passiveRange(count: Int) -> ClosedRange<Int> {
@@ -136,20 +146,13 @@ public final class PureFTPdServer: TestServer, @unchecked Sendable {
             tlsArguments = ["-Y", "2", "-2", "\(made.cert),\(made.key)"]
         }
         let passive = UnpackedServer.passiveRange(count: 64)
-        var lastError: Error?
-        // The port is chosen here and bound by the server a moment later: another test may take it between.
-        for _ in 0..<3 {
-            do {
-                let port = try FreePort.allocate()
-                daemon = try UnpackedServer("usr/sbin/pure-ftpd", [
-                    "-S", "127.0.0.1,\(port)", "-l", "puredb:\(database)", "-E", "-A", "-H",
-                    "-p", "\(passive.lowerBound):\(passive.upperBound)", "-c", "32", "-C", "32",
-                    "-L", "\(listingCap):64", "-O", "clf:\(state.file("transfer.log"))",
-                ] + tlsArguments, port: port, log: logPath, name: "pure-ftpd")
-                return
-            } catch { lastError = error }
+        daemon = try UnpackedServer.onAFreePort { [logPath] port in
+            try UnpackedServer("usr/sbin/pure-ftpd", [
+                "-S", "127.0.0.1,\(port)", "-l", "puredb:\(database)", "-E", "-A", "-H",
+                "-p", "\(passive.lowerBound):\(passive.upperBound)", "-c", "32", "-C", "32",
+                "-L", "\(listingCap):64", "-O", "clf:\(state.file("transfer.log"))",
+            ] + tlsArguments, port: port, log: logPath, name: "pure-ftpd")
         }
-        throw lastError ?? TestSupportError("pure-ftpd did not start")
     }
 
     public func stop() { daemon?.stop() }
@@ -185,37 +188,32 @@ public final class ProftpdServer: TestServer, @unchecked Sendable {
         try TestFiles.write(passwd, "\(user):\(hash):\(owner.uid):\(owner.gid)::\(directory.path):/bin/sh\n")
         chmod(passwd, 0o600)
         let passive = UnpackedServer.passiveRange(count: 64)
-        var lastError: Error?
-        for _ in 0..<3 {
-            do {
-                let port = try FreePort.allocate()
-                var lines = [
-                    "ServerType standalone", "ServerName \"ferry test proftpd\"", "DefaultAddress 127.0.0.1",
-                    "SocketBindTight on", "Port \(port)", "User root", "Group root",
-                    "PidFile \(state.file("proftpd.pid"))", "ScoreboardFile \(state.file("proftpd.scoreboard"))",
-                    "DelayTable none", "WtmpLog off", "UseIPv6 off", "UseReverseDNS off", "RequireValidShell off",
-                    "AuthOrder mod_auth_file.c", "AuthUserFile \(passwd)", "DefaultRoot ~",
-                    "PassivePorts \(passive.lowerBound) \(passive.upperBound)", "MaxInstances 64",
-                    "TransferLog \(state.file("xfer.log"))", "SystemLog \(logPath)",
-                    "ModulePath \(UnpackedServer.root)/usr/lib/proftpd", "LoadModule mod_site_misc.c",
-                    "<Directory />", "  AllowOverwrite on", "  AllowStoreRestart on", "</Directory>",
-                ]
-                if let maxFiles { lines.append("ListOptions \"\" maxfiles \(maxFiles)") }
-                if tls {
-                    let made = try TestCertificates.make("proftpd", in: state)
-                    certificatePath = made.cert
-                    lines += ["LoadModule mod_tls.c", "TLSEngine on", "TLSRequired on", "TLSProtocol TLSv1.2 TLSv1.3",
-                              "TLSRSACertificateFile \(made.cert)", "TLSRSACertificateKeyFile \(made.key)",
-                              "TLSLog \(state.file("tls.log"))", "TLSVerifyClient off"]
-                }
-                let configuration = state.file("proftpd.conf")
-                try TestFiles.write(configuration, lines.joined(separator: "\n") + "\n")
-                daemon = try UnpackedServer("usr/sbin/proftpd", ["-n", "-q", "-c", configuration],
-                                            port: port, log: state.file("stderr.log"), name: "proftpd")
-                return
-            } catch { lastError = error }
+        var tlsLines: [String] = []
+        if tls {
+            let made = try TestCertificates.make("proftpd", in: state)
+            certificatePath = made.cert
+            tlsLines = ["LoadModule mod_tls.c", "TLSEngine on", "TLSRequired on", "TLSProtocol TLSv1.2 TLSv1.3",
+                        "TLSRSACertificateFile \(made.cert)", "TLSRSACertificateKeyFile \(made.key)",
+                        "TLSLog \(state.file("tls.log"))", "TLSVerifyClient off"]
         }
-        throw lastError ?? TestSupportError("proftpd did not start")
+        daemon = try UnpackedServer.onAFreePort { [state, logPath] port in
+            var lines = [
+                "ServerType standalone", "ServerName \"ferry test proftpd\"", "DefaultAddress 127.0.0.1",
+                "SocketBindTight on", "Port \(port)", "User root", "Group root",
+                "PidFile \(state.file("proftpd.pid"))", "ScoreboardFile \(state.file("proftpd.scoreboard"))",
+                "DelayTable none", "WtmpLog off", "UseIPv6 off", "UseReverseDNS off", "RequireValidShell off",
+                "AuthOrder mod_auth_file.c", "AuthUserFile \(passwd)", "DefaultRoot ~",
+                "PassivePorts \(passive.lowerBound) \(passive.upperBound)", "MaxInstances 64",
+                "TransferLog \(state.file("xfer.log"))", "SystemLog \(logPath)",
+                "ModulePath \(UnpackedServer.root)/usr/lib/proftpd", "LoadModule mod_site_misc.c",
+                "<Directory />", "  AllowOverwrite on", "  AllowStoreRestart on", "</Directory>",
+            ]
+            if let maxFiles { lines.append("ListOptions \"\" maxfiles \(maxFiles)") }
+            let configuration = state.file("proftpd.conf")
+            try TestFiles.write(configuration, (lines + tlsLines).joined(separator: "\n") + "\n")
+            return try UnpackedServer("usr/sbin/proftpd", ["-n", "-q", "-c", configuration],
+                                      port: port, log: state.file("stderr.log"), name: "proftpd")
+        }
     }
 
     public func stop() { daemon?.stop() }
