@@ -8,6 +8,9 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var replyTimeout: Double = 60
     /// Seconds to wait for a data connection to open (either direction).
     public var dataConnectTimeout: Double = 15
+    /// Seconds a data port may stay silent (no SYN-ACK, no reset) before it is taken as filtered and the next
+    /// method is tried, on a path whose control connection answers quickly (slower paths wait ten round trips).
+    public var firewallWait: Double = 3
     /// Seconds a data stream may go without moving a byte.
     public var stallTimeout: Double = 60
     public var addressFamily: AddressFamily = .any

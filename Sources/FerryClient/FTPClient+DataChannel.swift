@@ -1,12 +1,24 @@
 import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// Negotiating a data connection: the plan (FerryCore) decides, this carries its actions out.
 extension FTPClient {
     enum PreparedData {
         /// Passive: already connected to the server.
         case connected(Socket)
-        /// Active: listening; the server connects after the transfer command.
-        case listening(Socket)
+        /// Active: listening; the server connects after the transfer command. `plan` is the negotiation, to learn
+        /// whether the server got through.
+        case listening(Socket, plan: DataChannelPlan)
+    }
+
+    /// How long a data port may stay silent before it is taken as filtered: a few seconds on a path whose control
+    /// connection answers at once (a SYN lost once is resent after 1 s), ten round trips on a slow one, never more
+    /// than the data-connection timeout.
+    var dataConnectWait: Double {
+        let roundTrip = control?.socket.roundTripTime ?? 0
+        return min(configuration.dataConnectTimeout, max(configuration.firewallWait, 10 * roundTrip))
     }
 
     func openDataChannel() throws(FTPError) -> PreparedData {
@@ -14,21 +26,8 @@ extension FTPClient {
         guard let local = connection.socket.localAddress, let peer = connection.socket.peerAddress else {
             throw FTPError(.notConnected, "Not connected", advice: .reconnect)
         }
-        var preferences = DataChannelPlan.Preferences()
-        preferences.mode = configuration.dataMode
-        preferences.fallback = configuration.fallback
-        preferences.fallbackOnRefusal = configuration.fallbackOnRefusal
-        preferences.extended = peer.isIPv6 ? configuration.extendedOnIPv6 : configuration.extendedOnIPv4
-        preferences.trustPassiveAddress = configuration.trustPassiveAddress
-        preferences.refused = refusedSteps
-        var plan = DataChannelPlan(preferences)
-        defer {
-            refusedSteps = plan.refused
-            if let mode = plan.switchedMode {
-                let refused = mode == .passive ? "EPRT and PORT" : "EPSV and PASV"
-                notice("the server refused \(refused): using \(mode.rawValue) mode for the rest of this session ('set fallback off' to stay strict)")
-            }
-        }
+        var plan = DataChannelPlan(planPreferences(peer: peer))
+        defer { remember(plan) }
 
         var listener: Socket?
         var action = plan.start()
@@ -49,7 +48,7 @@ extension FTPClient {
                        let address = SocketAddress(ip: advertised, port: listening.port) {
                         listening = address
                     }
-                    action = plan.receive(try connection.execute(portCommand(step, listening)))
+                    action = plan.receive(try connection.execute(portCommand(step, listening)), advertising: listening.ip)
                 } catch where error.code == .dataConnectionFailed {
                     action = plan.connectFailed(error.message)
                 }
@@ -58,6 +57,9 @@ extension FTPClient {
                 switch target {
                 case .address(let endpoint):
                     address = SocketAddress(ip: endpoint.address, port: endpoint.port)
+                    if endpoint.address != peer.ip, !configuration.trustPassiveAddress {
+                        notice("trying the address PASV offered, \(endpoint.address), as \(peer.ip) did not answer")
+                    }
                 case .controlPeer(let port, let offered):
                     var peerWithPort = peer
                     peerWithPort.port = port
@@ -70,20 +72,64 @@ extension FTPClient {
                     action = plan.connectFailed("unusable address")
                     continue
                 }
+                let wait = dataConnectWait
                 do throws(FTPError) {
-                    return .connected(try Socket.connect(to: address, timeout: configuration.dataConnectTimeout,
-                                                         bufferSize: configuration.socketBufferSize,
-                                                         source: configuration.sourceAddress))
+                    let socket = try Socket.connect(to: address, timeout: wait, bufferSize: configuration.socketBufferSize,
+                                                    source: configuration.sourceAddress)
+                    plan.connected()
+                    return .connected(socket)
                 } catch {
-                    notice("data connection to \(address) failed (\(error.message)); trying the next method")
-                    action = plan.connectFailed(error.message)
+                    let failure: DataChannelPlan.Failure = error.code == .timedOut
+                        ? .noAnswer(address: address.ip, port: address.port, seconds: wait)
+                        : error.refusedConnection ? .connectionRefused(address: address.ip, port: address.port) : .other(error.message)
+                    let what = error.code == .timedOut ? "nothing answered within \(format(wait)) s"
+                        : error.refusedConnection ? "the connection was refused" : error.message
+                    notice("\(plan.current?.rawValue ?? "data") connection to \(address) failed (\(what)); trying the next method")
+                    action = plan.connectFailed(failure)
                 }
             case .acceptAfterTransferCommand:
                 guard let listener else { throw FTPError(.dataConnectionFailed, "no listener for active mode") }
-                return .listening(listener)
+                return .listening(listener, plan: plan)
             case .fail(let reason):
-                throw FTPError(.dataConnectionFailed, "no data connection could be made (\(reason))", advice: .switchDataMode)
+                throw FTPError(.dataConnectionFailed, "no data connection could be made: \(reason)")
             }
+        }
+    }
+
+    private func planPreferences(peer: SocketAddress) -> DataChannelPlan.Preferences {
+        var preferences = DataChannelPlan.Preferences()
+        preferences.mode = configuration.dataMode
+        preferences.fallback = configuration.fallback
+        preferences.fallbackOnRefusal = configuration.fallbackOnRefusal
+        preferences.extended = peer.isIPv6 ? configuration.extendedOnIPv6 : configuration.extendedOnIPv4
+        preferences.trustPassiveAddress = configuration.trustPassiveAddress
+        preferences.controlPeer = peer.isIPv6 ? nil : peer.ip
+        preferences.refused = dataChannelMemory.refused
+        preferences.unreachable = dataChannelMemory.unreachable
+        preferences.working = dataChannelMemory.working
+        preferences.only = probedStep
+        return preferences
+    }
+
+    /// What the negotiation learned, for the rest of the session (and reconnections to the same server).
+    func remember(_ plan: DataChannelPlan) {
+        lastNegotiation = plan
+        guard probedStep == nil else { return }
+        let before = dataChannelMemory.working
+        dataChannelMemory.refused = plan.refused
+        dataChannelMemory.unreachable = plan.unreachable
+        if let working = plan.working {
+            dataChannelMemory.working = working
+        } else if let before, plan.unreachable.contains(before.step) || plan.refused.contains(before.step) {
+            dataChannelMemory.working = nil
+        }
+        if let mode = plan.switchedMode {
+            let refused = mode == .passive ? "EPRT and PORT" : "EPSV and PASV"
+            notice("the server refused \(refused): using \(mode.rawValue) mode for the rest of this session ('set fallback off' to stay strict)")
+        }
+        if let working = plan.working, working != before, !plan.attempts.isEmpty {
+            let how = working.viaOfferedAddress ? " to the address PASV offered" : ""
+            notice("\(working.step.rawValue)\(how) works here: Ferry uses it for the rest of this session")
         }
     }
 
@@ -127,32 +173,86 @@ extension FTPClient {
             }
         }
         try connection.send(command)
+        guard case .listening(let listener, var plan) = prepared else {
+            let reply = try connection.readReply()
+            if reply.code.isSuccess { return (nil, reply) }
+            guard reply.code.isPreliminary, case .connected(let socket) = prepared else {
+                throw FTPError(.commandFailed, "\(command.traceDescription): \(reply.summary)", reply: reply)
+            }
+            return (socket, reply)
+        }
+        // Active: the server connects back before its 1yz (vsftpd) or after it (others); wait for whichever comes.
+        let wait = dataConnectWait
+        var accepted = try awaitConnectBack(listener, connection, wait: wait, plan: &plan)
         let reply = try connection.readReply()
-        if reply.code.isSuccess { return (nil, reply) }
+        if reply.code.isSuccess {
+            accepted?.close()
+            return (nil, reply)
+        }
         guard reply.code.isPreliminary else {
+            if reply.code == .cannotOpenData {
+                throw connectBackFailed(.serverCouldNotConnect(reply), plan: &plan, reply: reply)
+            }
             throw FTPError(.commandFailed, "\(command.traceDescription): \(reply.summary)", reply: reply)
         }
-        switch prepared {
-        case .connected(let socket):
-            return (socket, reply)
-        case .listening(let listener):
-            return (try acceptServer(on: listener, peer: connection.socket.peerAddress), reply)
+        if accepted == nil {
+            do throws(FTPError) {
+                accepted = try acceptServer(on: listener, peer: connection.socket.peerAddress, wait: wait)
+            } catch where error.code == .timedOut {
+                // The server will report its failure; read it so the next command pairs with its own reply.
+                _ = try? control?.readFinalReply(timeout: 2)
+                throw connectBackFailed(.noConnectBack(seconds: wait), plan: &plan)
+            }
+        }
+        guard let socket = accepted else { throw FTPError(.dataConnectionFailed, "no data connection") }
+        plan.connected()
+        remember(plan)
+        return (socket, reply)
+    }
+
+    /// Active mode, after the transfer command: the server's connection, or nil once its reply is there first.
+    /// When neither comes within `wait`, the server is still trying to reach us through a filter that drops it:
+    /// its late "425" would answer the next command, so the control connection is closed (the shell reconnects).
+    private func awaitConnectBack(_ listener: Socket, _ connection: ControlConnection, wait: Double,
+                                  plan: inout DataChannelPlan) throws(FTPError) -> Socket? {
+        let deadline = MonotonicClock.now + wait
+        let peer = connection.socket.peerAddress
+        while true {
+            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
+            var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: connection.socket.descriptor, events: Int16(POLLIN), revents: 0)]
+            let slice = min(max(0, deadline - MonotonicClock.now), 0.25)
+            let ready = poll(&fds, 2, Int32((slice * 1000).rounded(.up)))
+            if ready < 0, errno != EINTR { throw FTPError(.dataConnectionFailed, "poll failed: \(FTPError.systemMessage(errno))") }
+            if ready > 0, fds[0].revents != 0 {
+                let socket = try listener.accept(timeout: 0)
+                if let peer, let from = socket.peerAddress, from.ip != peer.ip {
+                    notice("refused a data connection from \(from.ip): it is not the server (\(peer.ip))")
+                    socket.close()
+                    continue
+                }
+                return socket
+            }
+            if ready > 0, fds[1].revents != 0 || connection.hasPartialReply { return nil }
+            if MonotonicClock.now >= deadline {
+                let error = connectBackFailed(.noConnectBack(seconds: wait), plan: &plan)
+                abandonControlConnection()
+                throw error
+            }
         }
     }
 
+    private func connectBackFailed(_ failure: DataChannelPlan.Failure, plan: inout DataChannelPlan, reply: Reply? = nil) -> FTPError {
+        plan.connectBackFailed(failure)
+        remember(plan)
+        return FTPError(.dataConnectionFailed, "no data connection could be made: \(DataChannelTrouble.summary(plan.attempts))", reply: reply)
+    }
+
     /// Accepts the server's data connection, refusing any other peer (house rule 9).
-    private func acceptServer(on listener: Socket, peer: SocketAddress?) throws(FTPError) -> Socket {
-        let deadline = MonotonicClock.now + configuration.dataConnectTimeout
+    private func acceptServer(on listener: Socket, peer: SocketAddress?, wait: Double) throws(FTPError) -> Socket {
+        let deadline = MonotonicClock.now + wait
         while true {
-            let remaining = deadline - MonotonicClock.now
-            let socket: Socket
-            do throws(FTPError) {
-                socket = try listener.accept(timeout: max(0, remaining))
-            } catch {
-                // The server will report its failure; read it so the next command pairs with its own reply.
-                _ = try? control?.readFinalReply(timeout: 2)
-                throw error
-            }
+            let socket = try listener.accept(timeout: max(0, deadline - MonotonicClock.now))
             if let peer, let from = socket.peerAddress, from.ip != peer.ip {
                 notice("refused a data connection from \(from.ip): it is not the server (\(peer.ip))")
                 socket.close()

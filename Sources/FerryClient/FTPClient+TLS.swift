@@ -87,6 +87,7 @@ extension FTPClient {
         let stream = try TLSStream(socket: socket, context: context.context)
         try stream.handshake(host: nil, resume: configuration.tls.resumeDataSessions ? controlSession : nil,
                              timeout: configuration.dataConnectTimeout)
+        lastDataSessionReused = stream.sessionReused
         // A resumed session proves the peer is the one the control connection verified. A full handshake proves
         // nothing by itself: its certificate must be the very one the control connection accepted.
         if !stream.sessionReused {

@@ -17,8 +17,25 @@ public final class FTPClient {
     public private(set) var host: String?
     /// The TYPE last confirmed by the server.
     var wireType: TransferType?
-    /// Data-channel steps this server refused; skipped for the rest of the session.
-    var refusedSteps: Set<DataChannelPlan.Step> = []
+    /// What data-channel negotiations learned of this server: kept across reconnections to it.
+    var dataChannelMemory = DataChannelMemory()
+    struct DataChannelMemory {
+        /// Steps this server refused (5yz), and steps whose connections did not get through: skipped.
+        var refused: Set<DataChannelPlan.Step> = []
+        var unreachable: Set<DataChannelPlan.Step> = []
+        /// The step that made the last data connection: tried first.
+        var working: DataChannelPlan.Working?
+    }
+    /// A diagnosis probes this step alone (nothing learned is used or kept).
+    var probedStep: DataChannelPlan.Step?
+    /// The last data-channel negotiation: what was tried, what failed and why, what worked.
+    public internal(set) var lastNegotiation: DataChannelPlan?
+    /// Whether the last protected data connection resumed the control connection's TLS session.
+    public internal(set) var lastDataSessionReused: Bool?
+    /// Seconds the control connection took to open (the TCP handshake, before the greeting).
+    public internal(set) var connectSeconds: Double?
+    /// The control connection was closed because the server was still trying to connect back in active mode.
+    public internal(set) var abandonedDuringConnectBack = false
     var noticesGiven: Set<String> = []
     /// Asked when a server certificate neither verifies nor is pinned (the shell asks the user and remembers).
     public var certificateDecision: ((String, CertificateCheck) -> CertificateDecision)?
@@ -71,11 +88,17 @@ public final class FTPClient {
     public func connect(host: String, port: UInt16 = 21) throws(FTPError) -> Reply {
         close()
         closedAfterDataStall = false
+        abandonedDuringConnectBack = false
         // What this server refused holds across reconnections to it, not for another server.
-        if host != self.host || port != connectedPort { temporaryUploadsRefused = false }
+        if host != self.host || port != connectedPort {
+            temporaryUploadsRefused = false
+            dataChannelMemory = DataChannelMemory()
+        }
         connectedPort = port
+        let started = MonotonicClock.now
         let socket = try Socket.connect(host: host, port: port, family: configuration.addressFamily,
                                         timeout: configuration.connectTimeout, source: configuration.sourceAddress)
+        connectSeconds = MonotonicClock.now - started
         socket.enableKeepAlive()
         let connection = ControlConnection(socket: socket, replyTimeout: configuration.replyTimeout) { [weak self] in
             self?.onEvent($0)
@@ -170,13 +193,20 @@ public final class FTPClient {
         greeting = nil
         features = Features()
         wireType = nil
-        refusedSteps = []
         noticesGiven = []
         listingCache = [:]
         replaceControlSession(nil)
         tlsContext = nil
         tlsVersion = nil
         dataProtected = false
+    }
+
+    /// Closes the control connection whose next reply would answer a command already given up on; the shell
+    /// reconnects before the next command (as after a reply timeout). What the session learned is kept.
+    func abandonControlConnection() {
+        control?.socket.close()
+        timedOutEarlier = true
+        abandonedDuringConnectBack = true
     }
 
     func connected() throws(FTPError) -> ControlConnection {

@@ -74,6 +74,8 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public let reply: Reply?
     public let advice: Advice?
+    /// The connection was refused (a reset answered it): nothing listens there, or a filter rejects it.
+    public internal(set) var refusedConnection = false
 
     public init(_ code: Code, _ message: String, reply: Reply? = nil, advice: Advice? = nil) {
         self.code = code

@@ -50,7 +50,9 @@ public final class Socket {
         let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
         if result != 0 {
             guard errno == EINPROGRESS else {
-                throw FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(errno))")
+                var failure = FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(errno))")
+                failure.refusedConnection = errno == ECONNREFUSED
+                throw failure
             }
             guard try sock.wait(for: Int16(POLLOUT), timeout: timeout) else {
                 throw FTPError(.timedOut, "connection to \(address) timed out after \(format(timeout)) s; check the host and port or raise the connect timeout")
@@ -59,7 +61,9 @@ public final class Socket {
             var size = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
             if error != 0 {
-                throw FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(error))")
+                var failure = FTPError(.connectionFailed, "cannot connect to \(address): \(FTPError.systemMessage(error))")
+                failure.refusedConnection = error == ECONNREFUSED
+                throw failure
             }
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)

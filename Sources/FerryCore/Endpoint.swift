@@ -51,3 +51,21 @@ public enum AddressCodecError: Error, Equatable, Sendable {
 extension Character {
     var isASCIIDigit: Bool { asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
 }
+
+extension IPv4Endpoint {
+    /// An address the Internet routes: not private (RFC 1918), shared (RFC 6598), loopback, link-local, "this
+    /// network", multicast or reserved. A PASV reply naming such an address may be dialled when the server's own
+    /// address does not answer; a private one may be another machine on the client's own network.
+    public var isPubliclyRoutable: Bool {
+        let a = octets[0], b = octets[1]
+        switch a {
+        case 0, 10, 127: return false
+        case 100 where (64...127).contains(b): return false
+        case 169 where b == 254: return false
+        case 172 where (16...31).contains(b): return false
+        case 192 where b == 168: return false
+        case 224...255: return false
+        default: return true
+        }
+    }
+}

@@ -21,6 +21,9 @@ extension CommandTable {
         CommandSpec("status", help: "show current status") { $0.status($1) }.showingReplies(),
         CommandSpec("system", help: "show remote system type", needsConnection: true) { $0.system($1) }.showingReplies(),
         CommandSpec("features", help: "show features supported by remote system", needsConnection: true) { $0.features($1) }.showingReplies(),
+        CommandSpec("diagnose", arguments: "[--json] [--trace file] [[user@]host[:port]]",
+                    help: "find which data-connection methods (EPSV, PASV, EPRT, PORT) get through, and why") { $0.diagnose($1) }
+            .withValuedOptions(["--trace"]),
         CommandSpec("rstatus", arguments: "[remote-file]", help: "show status of remote machine",
                     needsConnection: true) { $0.rstatus($1) }.showingReplies(),
         CommandSpec("rhelp", arguments: "[command]", help: "get help from remote server", needsConnection: true) { $0.rhelp($1) }.showingReplies(),

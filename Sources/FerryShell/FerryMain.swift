@@ -48,6 +48,19 @@ public enum FerryMain {
         (shell.reader as? EditLineReader)?.completer = { [unowned shell] in shell.complete($0) }
         if interactive { installInterruptHandler() }
 
+        if options.diagnose {
+            do {
+                var request = try Shell.diagnoseTarget(options.targets)
+                request.json = options.json
+                request.tracePath = options.tracePath
+                request.probeWait = options.quitTime.map { min($0, 60) } ?? configuration.firewallWait
+                shell.perform { $0.runDiagnosis(request) }
+                return shell.exitStatus
+            } catch {
+                Console.write(2, "ferry: \(error.reason); try 'ferry --help'\n")
+                return 2
+            }
+        }
         if let upload = options.uploadURL {
             return OneShot(shell: shell, options: options).upload(to: upload, files: options.targets)
         }

@@ -52,6 +52,8 @@ struct FerryOptions {
     var version = false
     var commandReference = false
     var manPage = false
+    var diagnose = false
+    var tracePath: String?
     /// A host (and port), URLs, or with -u the files to upload.
     var targets: [String] = []
 
@@ -59,7 +61,7 @@ struct FerryOptions {
     static let table: [CommandLineOption] = [
         .flag("4", "Use only IPv4 addresses.") { $0.ipv4 = true },
         .flag("6", "Use only IPv6 addresses.") { $0.ipv6 = true },
-        .flag("A", "Active mode (EPRT, then PORT), with no fallback to passive.") { $0.active = true },
+        .flag("A", "Active mode (EPRT, then PORT); passive only if the server refuses both (set fallback off: never).") { $0.active = true },
         .flag("a", "Log in as anonymous.") { $0.anonymous = true },
         .flag("d", "Debugging: show every command sent (passwords as XXXX).") { $0.debug = true },
         .flag("e", "No command-line editing, even on a terminal.") { $0.noEditing = true },
@@ -72,7 +74,7 @@ struct FerryOptions {
             guard let port = UInt16($1), port > 0 else { throw CommandLineError("-P takes a port from 1 to 65535") }
             $0.port = port
         },
-        .flag("p", "Passive mode (EPSV, then PASV), with no fallback to active.") { $0.passive = true },
+        .flag("p", "Passive mode (EPSV, then PASV); active only if the server refuses both (set fallback off: never).") { $0.passive = true },
         .option("q", value: "quittime", "Give up when the connection stalls this many seconds.") {
             $0.quitTime = try seconds($1, "-q", upTo: 86_400)
         },
@@ -99,6 +101,12 @@ struct FerryOptions {
         .option(long: "segments", value: "n", "Download each file over this many connections at once (pget), 1 to 16.") {
             guard let count = Int($1), (1...16).contains(count) else { throw CommandLineError("--segments takes a number from 1 to 16") }
             $0.segments = count
+        },
+        .flag(long: "diagnose", "Find which data-connection methods get through to [user@]host[:port], why, and how to make the working one stick; then exit (-q sets each probe's wait).") {
+            $0.diagnose = true
+        },
+        .option(long: "trace", value: "file", "With --diagnose: write the whole exchange, timed, to this file (passwords masked).") {
+            $0.tracePath = $1
         },
         .flag(long: "json", "With a folder URL: print its parsed listing as one JSON object per entry, then exit.") { $0.json = true },
         .flag(long: "tls", "Require TLS (AUTH TLS); a server that refuses it is an error, the password never goes in clear.") {
@@ -169,7 +177,12 @@ struct FerryOptions {
         if let output, output != "-", urls.count > 1 {
             throw CommandLineError("-o names one file: give one URL with it (or -o - for standard output)")
         }
-        if json, urls.isEmpty || uploadURL != nil { throw CommandLineError("--json lists a folder URL: ferry --json ftp://host/dir/") }
+        if diagnose {
+            guard uploadURL == nil, urls.isEmpty, !targets.isEmpty else { throw CommandLineError("--diagnose takes [user@]host[:port]") }
+        } else if tracePath != nil {
+            throw CommandLineError("--trace goes with --diagnose (for a session's exchange, use -d)")
+        }
+        if json, !diagnose, urls.isEmpty || uploadURL != nil { throw CommandLineError("--json lists a folder URL: ferry --json ftp://host/dir/") }
     }
 
     /// The largest socket buffer that -x, xferbuf, rcvbuf and sndbuf take (1 GiB).

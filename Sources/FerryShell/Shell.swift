@@ -127,6 +127,8 @@ public final class Shell {
                 guard client.droppedAfterTimeout, session != nil else { return report(.failure("Not connected."), command: nil) }
                 console.error(completionDroppedConnection
                     ? "A listing for TAB did not come in time, so the connection was closed; reconnecting."
+                    : client.abandonedDuringConnectBack
+                    ? "The server was still trying to connect back, so the connection was closed; reconnecting."
                     : "The last reply timed out, so the connection was closed; reconnecting.")
                 completionDroppedConnection = false
                 if case .failure(let message) = reconnect() { return report(.failure(message), command: nil) }

@@ -1,0 +1,183 @@
+import FerryCore
+
+/// What `--diagnose` found: each stage of a session, and each data-connection method tried by itself.
+/// FerryClient finds; the shell words the verdict and the advice in its own flags and settings.
+public struct ConnectionDiagnosis: Sendable {
+    public struct Stage: Sendable {
+        public var name: String
+        public var ok: Bool
+        public var seconds: Double?
+        public var detail: String
+    }
+
+    /// One method's probe: a tiny listing through it.
+    public struct ModeResult: Sendable {
+        public var step: DataChannelPlan.Step
+        public var works: Bool
+        public var seconds: Double
+        /// What happened, in words: the cause and the fix when it failed.
+        public var reason: String
+        /// PASV: the address and port the 227 reply named. PORT/EPRT: the address Ferry named.
+        public var advertised: String?
+        /// PASV worked only at the address the 227 reply named, not at the server's own.
+        public var viaOfferedAddress = false
+        /// The failures, as the plan recorded them (for the advice).
+        public var failures: [DataChannelPlan.Failure] = []
+    }
+
+    public struct TLSFacts: Sendable {
+        public var version: String?
+        public var fingerprint: String?
+        /// nil when the chain and the name verified.
+        public var certificateProblem: String?
+        public var dataProtected = false
+        /// Whether the data connections resumed the control connection's TLS session (nil: none was made).
+        public var dataSessionReused: Bool?
+    }
+
+    public var host: String
+    public var port: UInt16
+    /// The address reached, and the family; the local address the connection came from.
+    public var address: String?
+    public var family: String?
+    public var localAddress: String?
+    public var stages: [Stage] = []
+    /// Whether FEAT lists AUTH TLS (nil: FEAT not answered).
+    public var tlsOffered: Bool?
+    /// With TLS in use: the handshake's facts.
+    public var tls: TLSFacts?
+    public var modes: [ModeResult] = []
+    /// The control connection went through (connect, greeting and login).
+    public var loggedIn: Bool { stages.contains { $0.name == "login" && $0.ok } }
+
+    public init(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    public func mode(_ step: DataChannelPlan.Step) -> ModeResult? { modes.first { $0.step == step } }
+}
+
+/// Runs a diagnosis: logs in once, then probes EPSV, PASV, EPRT and PORT one at a time, each bounded by `probeWait`
+/// seconds of silence; logs in again when a probe left the control connection unusable.
+public struct ConnectionDiagnoser {
+    public var host: String
+    public var port: UInt16
+    public var user: String
+    public var password: String?
+    public var configuration: ClientConfiguration
+    public var probeWait: Double
+    public var onEvent: (ClientEvent) -> Void
+    /// Called as each stage or probe ends (a terminal shows the diagnosis as it goes).
+    public var onProgress: (String) -> Void = { _ in }
+
+    public init(host: String, port: UInt16, user: String, password: String?, configuration: ClientConfiguration,
+                probeWait: Double, onEvent: @escaping (ClientEvent) -> Void) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.configuration = configuration
+        self.probeWait = probeWait
+        self.onEvent = onEvent
+    }
+
+    public func run() -> ConnectionDiagnosis {
+        var diagnosis = ConnectionDiagnosis(host: host, port: port)
+        var config = configuration
+        // Every wait of the diagnosis is short: a path where everything is blocked ends within half a minute.
+        config.connectTimeout = min(config.connectTimeout, max(probeWait, 5) * 2)
+        config.replyTimeout = min(config.replyTimeout, max(probeWait, 5) * 2)
+        config.dataConnectTimeout = probeWait
+        config.firewallWait = probeWait
+        config.stallTimeout = min(config.stallTimeout, max(probeWait, 5))
+        let client = FTPClient(configuration: config, onEvent: onEvent)
+        defer { client.quit(briefly: true) }
+        guard logIn(client, &diagnosis, first: true) else { return diagnosis }
+        for step in DataChannelPlan.Step.allCases {
+            if !client.isConnected || !client.isLoggedIn {
+                guard logIn(client, &diagnosis, first: false) else { break }
+            }
+            let result = probe(step, client)
+            diagnosis.modes.append(result)
+            onProgress("\(step.rawValue): \(result.works ? "works" : "fails")")
+        }
+        if diagnosis.tls != nil {
+            diagnosis.tls?.dataSessionReused = client.lastDataSessionReused
+        }
+        return diagnosis
+    }
+
+    private func logIn(_ client: FTPClient, _ diagnosis: inout ConnectionDiagnosis, first: Bool) -> Bool {
+        let started = MonotonicClock.now
+        do throws(FTPError) {
+            let greeting = try client.connect(host: host, port: port)
+            guard first else {
+                try client.login(user: user, password: password)
+                return true
+            }
+            let peer = client.peerAddress
+            diagnosis.address = peer?.ip
+            diagnosis.family = peer.map { $0.isIPv6 ? "IPv6" : "IPv4" }
+            diagnosis.localAddress = client.control?.socket.localAddress?.ip
+            let connectTime = client.connectSeconds ?? (MonotonicClock.now - started)
+            diagnosis.stages.append(.init(name: "connect", ok: true, seconds: connectTime,
+                                          detail: "\(peer?.ip ?? host) port \(port) (\(diagnosis.family ?? "?")), from \(diagnosis.localAddress ?? "?")"))
+            diagnosis.stages.append(.init(name: "greeting", ok: true, seconds: MonotonicClock.now - started - connectTime,
+                                          detail: "\(greeting.code.rawValue) \(greeting.firstLineText)"))
+            if client.isProtected {
+                diagnosis.tls = tlsFacts(client)
+                diagnosis.stages.append(.init(name: "tls", ok: true, seconds: nil, detail: client.protectionSummary))
+            }
+            onProgress("connected")
+            let loginStart = MonotonicClock.now
+            let reply = try client.login(user: user, password: password)
+            diagnosis.stages.append(.init(name: "login", ok: true, seconds: MonotonicClock.now - loginStart,
+                                          detail: "as \(user): \(reply.code.rawValue) \(reply.firstLineText)"))
+            let features = client.features
+            diagnosis.tlsOffered = features.names.isEmpty ? nil : (features.parameters(of: "AUTH")?.uppercased().contains("TLS") ?? false)
+            diagnosis.stages.append(.init(name: "features", ok: !features.names.isEmpty, seconds: nil,
+                                          detail: features.names.isEmpty ? "FEAT not answered" : features.names.joined(separator: " ")))
+            if diagnosis.tls != nil { diagnosis.tls?.dataProtected = client.dataProtected }
+            return true
+        } catch {
+            let stage = diagnosis.stages.isEmpty ? "connect" : first ? "login" : "reconnect"
+            diagnosis.stages.append(.init(name: stage, ok: false, seconds: MonotonicClock.now - started, detail: error.message))
+            return false
+        }
+    }
+
+    private func tlsFacts(_ client: FTPClient) -> ConnectionDiagnosis.TLSFacts {
+        var facts = ConnectionDiagnosis.TLSFacts()
+        facts.version = client.tlsVersion
+        facts.fingerprint = client.certificate.map { FTPClient.colonHex($0.fingerprint) }
+        facts.certificateProblem = client.certificate?.problem
+        return facts
+    }
+
+    /// A tiny listing (NLST, at most 64 KiB read) through `step` alone.
+    private func probe(_ step: DataChannelPlan.Step, _ client: FTPClient) -> ConnectionDiagnosis.ModeResult {
+        client.probedStep = step
+        defer { client.probedStep = nil }
+        let started = MonotonicClock.now
+        var result = ConnectionDiagnosis.ModeResult(step: step, works: false, seconds: 0, reason: "")
+        do throws(FTPError) {
+            let port = try client.probeListing()
+            result.seconds = MonotonicClock.now - started
+            result.works = true
+            let plan = client.lastNegotiation
+            result.viaOfferedAddress = plan?.working?.viaOfferedAddress ?? false
+            result.reason = DataChannelTrouble.success(step: step, plan: plan, controlPeer: client.peerAddress?.ip ?? host,
+                                                        dataPort: port)
+        } catch {
+            result.seconds = MonotonicClock.now - started
+            let attempts = client.lastNegotiation?.attempts ?? []
+            result.failures = attempts.map(\.failure)
+            result.reason = attempts.isEmpty ? error.message : attempts.map(DataChannelTrouble.explain).joined(separator: "; then ")
+        }
+        if let plan = client.lastNegotiation {
+            result.advertised = step.isPassive ? (step == .passive ? plan.offered?.description : nil) : plan.lastAdvertised
+        }
+        return result
+    }
+}
