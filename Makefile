@@ -9,7 +9,8 @@ RELEASE := .build/release/ferry
 
 all: build
 
-# What building needs (libedit) and what the tests need (vsftpd, pyftpdlib), installed when missing; proftpd and
+# What building needs (libedit) and what the tests need (vsftpd, pyftpdlib; nftables and iproute2 for the NAT and
+# firewall lab in network namespaces), installed when missing; proftpd and
 # pure-ftpd, which conflict with vsftpd as packages, unpacked under .build/ftp-servers (scripts/unpack-servers.sh).
 # No daemon is started or enabled: scripts/install-packages.sh keeps vsftpd's package from starting it.
 deps:
@@ -19,6 +20,8 @@ deps:
 	[ -x /usr/sbin/vsftpd ] || missing="$$missing vsftpd"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v strace >/dev/null 2>&1 || missing="$$missing strace"; \
+	command -v nft >/dev/null 2>&1 || missing="$$missing nftables"; \
+	command -v ip >/dev/null 2>&1 || missing="$$missing iproute2"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
 		$(SUDO) ./scripts/install-packages.sh $$missing; \

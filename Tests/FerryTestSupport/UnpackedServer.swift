@@ -10,9 +10,7 @@ final class UnpackedServer: @unchecked Sendable {
     let pid: pid_t
     private var stopped = false
 
-    /// Starts `binary` (relative to the unpacked root) and waits for its greeting on `port`. Spawned with
-    /// posix_spawn, not Foundation's Process: a forking daemon under Process left the next Process's exit unseen
-    /// (a finished ferry stayed a zombie and its test hung).
+    /// Starts `binary` (relative to the unpacked root) and waits for its greeting on `port` (see `spawn`).
     init(_ binary: String, _ arguments: [String], port: UInt16, log: String, name: String) throws {
         guard geteuid() == 0 else {
             throw TestSupportError("the \(name) tests create a local user and need root: run 'make test' as root or with sudo")
@@ -21,6 +19,20 @@ final class UnpackedServer: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestSupportError("\(name) is not unpacked at \(path) ('make test' runs scripts/unpack-servers.sh)")
         }
+        let child = try UnpackedServer.spawn(path, arguments, log: log, name: name)
+        pid = child
+        self.port = port
+        guard FreePort.waitForGreeting(port: port, timeout: 15) else {
+            stop()
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw TestSupportError("\(name) did not greet on 127.0.0.1:\(port): \(text.suffix(600))")
+        }
+    }
+
+    /// Starts a daemon in a process group of its own, its output to `log`. Spawned with posix_spawn, not
+    /// Foundation's Process: a daemon under Process left the next Process's exit unseen (a finished child stayed
+    /// a zombie and its test hung).
+    static func spawn(_ path: String, _ arguments: [String], log: String, name: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -44,13 +56,7 @@ final class UnpackedServer: @unchecked Sendable {
         var child = pid_t()
         let spawned = posix_spawn(&child, path, &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw TestSupportError("cannot start \(name): \(String(cString: strerror(spawned)))") }
-        pid = child
-        self.port = port
-        guard FreePort.waitForGreeting(port: port, timeout: 15) else {
-            stop()
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw TestSupportError("\(name) did not greet on 127.0.0.1:\(port): \(text.suffix(600))")
-        }
+        return child
     }
 
     func stop() {
