@@ -125,10 +125,7 @@ public struct ConnectionDiagnoser {
                                           detail: "\(peer?.ip ?? host) port \(port) (\(diagnosis.family ?? "?")), from \(diagnosis.localAddress ?? "?")"))
             diagnosis.stages.append(.init(name: "greeting", ok: true, seconds: MonotonicClock.now - started - connectTime,
                                           detail: "\(greeting.code.rawValue) \(greeting.firstLineText)"))
-            if client.isProtected {
-                diagnosis.tls = tlsFacts(client)
-                diagnosis.stages.append(.init(name: "tls", ok: true, seconds: nil, detail: client.protectionSummary))
-            }
+            if client.isProtected { diagnosis.tls = tlsFacts(client) }
             onProgress("connected")
             let loginStart = MonotonicClock.now
             let reply = try client.login(user: user, password: password)

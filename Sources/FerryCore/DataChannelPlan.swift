@@ -180,7 +180,7 @@ public struct DataChannelPlan: Sendable {
                 let trusted = preferences.trustPassiveAddress
                     || (preferences.working == Working(step: .passive, viaOfferedAddress: true))
                 if trusted { return dial(offered: endpoint) }
-                if endpoint.address != preferences.controlPeer, endpoint.isPubliclyRoutable {
+                if let peer = preferences.controlPeer, endpoint.address != peer, endpoint.isPubliclyRoutable {
                     offeredFallback = endpoint
                 }
                 return .connect(.controlPeer(port: endpoint.port, offered: endpoint))

@@ -202,6 +202,17 @@ import Testing
         #expect(try TestFiles.read(work.file("one-mib.bin")) == TestFiles.read(lab.root.file("one-mib.bin")))
     }
 
+    @Test func theShellsDiagnoseCommandDiagnosesTheOpenSessionsServerAndLeavesTheSessionAsItWas() throws {
+        let lab = try NetworkLab(.serverFirewallDrop)
+        let work = try TemporaryDirectory("ferry-lab")
+        let result = try lab.ferry(["-n", lab.server], script: "user anonymous x\ndiagnose\nls\n", timeout: 60, directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("Diagnosis of \(lab.server) port 21\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("  EPSV     fails") && result.stdout.contains("  EPRT     works"), "\(result.stdout)")
+        #expect(result.stdout.contains("to go straight to it: ferry -A \(lab.server)"), "\(result.stdout)")
+        #expect(result.stdout.contains("one-mib.bin"), "the session goes on: \(result.stdout)")
+    }
+
     @Test func aLabRemovesEveryNamespaceItMade() throws {
         let lab = try NetworkLab(.blocked)
         #expect(lab.namespaces.count == 3, "\(lab.namespaces)")

@@ -1,0 +1,24 @@
+import Testing
+@testable import FerryShell
+
+@Suite struct DiagnoseTargetTests {
+    @Test func readsUserHostAndPortInEachForm() throws {
+        let full = try Shell.diagnoseTarget(["alice@ftp.example.org:2121"])
+        #expect(full.user == "alice" && full.host == "ftp.example.org" && full.port == 2121)
+        let bare = try Shell.diagnoseTarget(["ftp.example.org"])
+        #expect(bare.user == nil && bare.host == "ftp.example.org" && bare.port == 21)
+        let separate = try Shell.diagnoseTarget(["127.0.0.1", "2100"])
+        #expect(separate.host == "127.0.0.1" && separate.port == 2100)
+        let bracketed = try Shell.diagnoseTarget(["[::1]:2121"])
+        #expect(bracketed.host == "::1" && bracketed.port == 2121)
+        let plainIPv6 = try Shell.diagnoseTarget(["::1"])
+        #expect(plainIPv6.host == "::1" && plainIPv6.port == 21)
+        let atInUser = try Shell.diagnoseTarget(["me@corp@ftp.example.org"])
+        #expect(atInUser.user == "me@corp" && atInUser.host == "ftp.example.org")
+    }
+
+    @Test(arguments: [["host:0"], ["host:99999"], ["host:x"], ["a/b"], ["@"], ["[::1]x"], ["a", "b", "c"], ["host", "0"]])
+    func refusesWhatIsNoHostOrPort(_ words: [String]) {
+        #expect(throws: CommandLineError.self) { try Shell.diagnoseTarget(words) }
+    }
+}
