@@ -19,7 +19,7 @@ public final class FTPClient {
     var wireType: TransferType?
     /// What data-channel negotiations learned of this server: kept across reconnections to it.
     var dataChannelMemory = DataChannelMemory()
-    struct DataChannelMemory {
+    public struct DataChannelMemory: Sendable {
         /// Steps this server refused (5yz), and steps whose connections did not get through: skipped.
         var refused: Set<DataChannelPlan.Step> = []
         var unreachable: Set<DataChannelPlan.Step> = []

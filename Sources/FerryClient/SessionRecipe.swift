@@ -15,6 +15,9 @@ public struct SessionRecipe: Sendable {
     /// The folder as the server named it (PWD) when a job began: every session of the job goes there, and must
     /// get there, so no session works in another folder. nil: replay `moves`.
     public var directory: String?
+    /// What the session learned of the server's data connections (which methods get through): a job's sessions
+    /// start from it instead of each waiting out a filtered method again.
+    public var dataChannel: FTPClient.DataChannelMemory?
 
     public init(host: String, port: UInt16, user: String? = nil, password: String? = nil, account: String? = nil,
                 protected: Bool = false) {
@@ -65,6 +68,7 @@ extension FTPClient {
             client.close()
             return nil
         }
+        if let learned = recipe.dataChannel { client.dataChannelMemory = learned }
         return client
     }
 
@@ -72,6 +76,7 @@ extension FTPClient {
     public func pinned(_ recipe: SessionRecipe) throws(FTPError) -> SessionRecipe {
         var pinned = recipe
         pinned.directory = try currentDirectory()
+        pinned.dataChannel = dataChannelMemory
         return pinned
     }
 }
