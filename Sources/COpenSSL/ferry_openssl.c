@@ -94,3 +94,22 @@ long ferry_ssl_set_sni(SSL *ssl, const char *name) {
 long ferry_ssl_ctx_ignore_unexpected_eof(SSL_CTX *ctx) {
     return (long)ferry_SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 }
+
+int ferry_peer_chain(SSL *ssl, char *out, size_t size) {
+    if (size == 0) return 0;
+    out[0] = 0;
+    STACK_OF(X509) *chain = ferry_SSL_get_peer_cert_chain(ssl);
+    if (!chain) return 0;
+    int count = ferry_OPENSSL_sk_num((const OPENSSL_STACK *)chain);
+    size_t used = 0;
+    for (int index = 0; index < count && index < 10; index++) {
+        const X509 *certificate = ferry_OPENSSL_sk_value((const OPENSSL_STACK *)chain, index);
+        char subject[256], issuer[256];
+        ferry_X509_NAME_oneline(ferry_X509_get_subject_name(certificate), subject, sizeof subject);
+        ferry_X509_NAME_oneline(ferry_X509_get_issuer_name(certificate), issuer, sizeof issuer);
+        int wrote = snprintf(out + used, size - used, "%s (issued by %s)\n", subject, issuer);
+        if (wrote < 0 || (size_t)wrote >= size - used) { out[size - 1] = 0; return count; }
+        used += (size_t)wrote;
+    }
+    return count;
+}

@@ -28,6 +28,8 @@ public struct ConnectionDiagnosis: Sendable {
     public struct TLSFacts: Sendable {
         public var version: String?
         public var fingerprint: String?
+        /// The certificates the server sent, leaf first.
+        public var chain: [String] = []
         /// nil when the chain and the name verified.
         public var certificateProblem: String?
         public var dataProtected = false
@@ -132,7 +134,8 @@ public struct ConnectionDiagnoser {
             diagnosis.stages.append(.init(name: "login", ok: true, seconds: MonotonicClock.now - loginStart,
                                           detail: "as \(user): \(reply.code.rawValue) \(reply.firstLineText)"))
             let features = client.features
-            diagnosis.tlsOffered = features.names.isEmpty ? nil : (features.parameters(of: "AUTH")?.uppercased().contains("TLS") ?? false)
+            diagnosis.tlsOffered = client.isProtected ? true
+                : features.names.isEmpty ? nil : (features.parameters(of: "AUTH")?.uppercased().contains("TLS") ?? false)
             diagnosis.stages.append(.init(name: "features", ok: !features.names.isEmpty, seconds: nil,
                                           detail: features.names.isEmpty ? "FEAT not answered" : features.names.joined(separator: " ")))
             if diagnosis.tls != nil { diagnosis.tls?.dataProtected = client.dataProtected }
@@ -149,6 +152,7 @@ public struct ConnectionDiagnoser {
         facts.version = client.tlsVersion
         facts.fingerprint = client.certificate.map { FTPClient.colonHex($0.fingerprint) }
         facts.certificateProblem = client.certificate?.problem
+        facts.chain = client.certificateChain
         return facts
     }
 

@@ -16,6 +16,7 @@ extension FTPClient {
         let context = try TLSContext(configuration.tls)
         let stream = try TLSStream(socket: connection.socket, context: context.context)
         try stream.handshake(host: host, resume: nil, timeout: min(configuration.connectTimeout, configuration.replyTimeout))
+        certificateChain = stream.peerChain
         try judge(stream.certificateCheck, host: host)
         tlsContext = context
         connection.stream = .tls(stream)

@@ -32,6 +32,8 @@ public final class FTPClient {
     public internal(set) var lastNegotiation: DataChannelPlan?
     /// Whether the last protected data connection resumed the control connection's TLS session.
     public internal(set) var lastDataSessionReused: Bool?
+    /// The certificates the server sent on the control connection, leaf first ("subject (issued by issuer)").
+    public internal(set) var certificateChain: [String] = []
     /// Seconds the control connection took to open (the TCP handshake, before the greeting).
     public internal(set) var connectSeconds: Double?
     /// The control connection was closed because the server was still trying to connect back in active mode.
@@ -198,6 +200,7 @@ public final class FTPClient {
         replaceControlSession(nil)
         tlsContext = nil
         tlsVersion = nil
+        certificateChain = []
         dataProtected = false
     }
 

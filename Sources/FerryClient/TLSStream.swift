@@ -100,6 +100,14 @@ final class TLSStream {
 
     var version: String { String(cString: ferry_SSL_get_version(ssl)) }
 
+    /// The certificates the peer sent, leaf first: "subject (issued by issuer)" each.
+    var peerChain: [String] {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        _ = ferry_peer_chain(ssl, &buffer, buffer.count)
+        let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return text.split(separator: "\n").map(String.init)
+    }
+
     /// The handshake resumed the offered session (so the peer proved it holds the control connection's keys).
     var sessionReused: Bool { ferry_SSL_session_reused(ssl) == 1 }
 

@@ -86,6 +86,9 @@ struct DiagnosisReport {
         }
         if diagnosis.loggedIn {
             out += row("TLS", "", nil, tlsLine)
+            for (index, certificate) in (diagnosis.tls?.chain ?? []).enumerated() {
+                out += row("", "", nil, "certificate \(index + 1): \(certificate)")
+            }
             out += "Data connections, each method by itself (\(format(probeWait)) s wait for a silent port):\n"
             for result in diagnosis.modes {
                 var reason = result.reason
@@ -151,6 +154,7 @@ struct DiagnosisReport {
         if let facts = diagnosis.tls {
             tls += [("version", facts.version.map(JSONLines.string) ?? "null"),
                     ("fingerprint", facts.fingerprint.map(JSONLines.string) ?? "null"),
+                    ("chain", "[" + facts.chain.map(JSONLines.string).joined(separator: ",") + "]"),
                     ("verified", String(facts.certificateProblem == nil)),
                     ("data_protected", String(facts.dataProtected)),
                     ("data_session_reused", facts.dataSessionReused.map { String($0) } ?? "null")]

@@ -191,6 +191,7 @@ import Testing
         #expect(tls["used"] as? Bool == true && tls["verified"] as? Bool == true, "\(tls)")
         #expect(tls["data_protected"] as? Bool == true && tls["data_session_reused"] as? Bool == true, "\(tls)")
         #expect((tls["version"] as? String ?? "").hasPrefix("TLS"), "\(tls)")
+        #expect(tls["offered"] as? Bool == true && tls["chain"] as? [String] == ["/CN=ferry-lab (issued by /CN=ferry-lab)"], "\(tls)")
         let modes = try #require(report["modes"] as? [String: [String: Any]])
         #expect(modes.values.allSatisfy { $0["works"] as? Bool == true }, "\(result.stdout)")
         #expect((modes["PASV"]?["reason"] as? String ?? "").contains("10.2.0.2, a private address"), "\(result.stdout)")

@@ -34,6 +34,7 @@ const char *ferry_openssl_load_error(void);
     F(const char *, SSL_get_version, (const SSL *s), (s)) \
     F(SSL_SESSION *, SSL_get1_session, (SSL *s), (s)) \
     F(X509 *, SSL_get1_peer_certificate, (const SSL *s), (s)) \
+    F(STACK_OF(X509) *, SSL_get_peer_cert_chain, (const SSL *s), (s)) \
     F(X509_VERIFY_PARAM *, SSL_get0_param, (SSL *s), (s)) \
     F(void, SSL_free, (SSL *s), (s)) \
     F(int, SSL_connect, (SSL *s), (s)) \
@@ -49,6 +50,11 @@ const char *ferry_openssl_load_error(void);
     F(uint64_t, SSL_CTX_set_options, (SSL_CTX *ctx, uint64_t options), (ctx, options))
 
 #define FERRY_CRYPTO_FUNCTIONS(F) \
+    F(int, OPENSSL_sk_num, (const OPENSSL_STACK *stack), (stack)) \
+    F(void *, OPENSSL_sk_value, (const OPENSSL_STACK *stack, int index), (stack, index)) \
+    F(X509_NAME *, X509_get_subject_name, (const X509 *certificate), (certificate)) \
+    F(X509_NAME *, X509_get_issuer_name, (const X509 *certificate), (certificate)) \
+    F(char *, X509_NAME_oneline, (const X509_NAME *name, char *buffer, int size), (name, buffer, size)) \
     F(const EVP_MD *, EVP_sha256, (void), ()) \
     F(EVP_MD_CTX *, EVP_MD_CTX_new, (void), ()) \
     F(void, EVP_MD_CTX_free, (EVP_MD_CTX *ctx), (ctx)) \
@@ -70,6 +76,10 @@ const char *ferry_openssl_load_error(void);
 FERRY_OPENSSL_FUNCTIONS(FERRY_OPENSSL_DECLARE)
 FERRY_CRYPTO_FUNCTIONS(FERRY_OPENSSL_DECLARE)
 #undef FERRY_OPENSSL_DECLARE
+
+/* The certificate chain the peer sent, one "subject (issued by issuer)" line each, into out (NUL-terminated,
+ * cut at size); returns how many certificates. */
+int ferry_peer_chain(SSL *ssl, char *out, size_t size);
 
 /* OpenSSL macros Swift cannot call, as functions. */
 int ferry_ssl_ctx_set_min_version(SSL_CTX *ctx, int version);
