@@ -4,7 +4,8 @@ extension CommandTable {
         sessionCommands + navigationCommands + transferCommands + remoteFileCommands + settingCommands + localCommands)
 
     static let sessionCommands: [CommandSpec] = [
-        CommandSpec("open", aliases: ["ftp"], arguments: "host-name [port]", help: "connect to remote ftp server") { $0.open($1) },
+        CommandSpec("open", aliases: ["ftp"], arguments: "host-name [port]",
+                    help: "connect to remote ftp server (also [user@]host:port, or an ftp:// URL of a folder)") { $0.open($1) },
         CommandSpec("user", arguments: "username [password [account]]", help: "send new user information",
                     needsConnection: true, secretsAfter: 1) { $0.user($1) },
         CommandSpec("account", arguments: "[password]", help: "send account command to remote server",

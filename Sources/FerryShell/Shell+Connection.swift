@@ -8,27 +8,57 @@ import FerryCore
 extension Shell {
     func open(_ args: [String]) -> CommandOutcome {
         guard (1...2).contains(args.count) else { return .usage }
-        var host = args[0]
-        var user: String?
-        if let at = host.lastIndex(of: "@") {
-            user = String(host[..<at])
-            host = String(host[host.index(after: at)...])
+        let lowered = args[0].lowercased()
+        if args.count == 1, lowered.hasPrefix("ftp://") || lowered.hasPrefix("ftps://") { return openURL(args[0]) }
+        let target: DiagnoseRequest
+        do { target = try Shell.diagnoseTarget(args) } catch { return .failure("open: \(error.reason)") }
+        return open(host: target.host, port: target.port, user: target.user)
+    }
+
+    /// `open ftp://[user[:password]@]host[:port]/folder/`: the session, logged in as the URL says, in that folder.
+    private func openURL(_ text: String) -> CommandOutcome {
+        let url: FTPURL
+        do { url = try FTPURL.parse(text) } catch { return .failure("open: \(error.words)") }
+        if url.implicitTLS { configuration.tls.mode = .implicit }
+        if let password = url.password, let user = url.user {
+            let outcome = open(host: url.host, port: url.port, user: nil, login: false)
+            guard outcome == .success else { return outcome }
+            let logged = login(user: user, password: password, account: nil)
+            guard logged == .success else { return logged }
+        } else {
+            let outcome = open(host: url.host, port: url.port, user: url.user)
+            guard outcome == .success else { return outcome }
         }
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        var port: UInt16 = 21
-        if args.count == 2 {
-            guard let value = UInt16(args[1]), value > 0 else { return .failure("open: port must be a number from 1 to 65535") }
-            port = value
-        }
+        let folder = url.isDirectory ? url.segments.joined(separator: "/") : url.directory
+        guard !folder.isEmpty, client.isLoggedIn else { return .success }
+        do throws(FTPError) { _ = try client.changeDirectory(folder) } catch { return failure("open", error) }
+        recordMove(Command(.cwd, folder))
+        return .success
+    }
+
+    func open(host: String, port: UInt16, user: String?, login logIn: Bool = true) -> CommandOutcome {
         if client.isConnected { return .failure("Already connected to \(client.host ?? "a server"); use 'close' first.") }
         prepareTLS(host: host, port: port)
+        // A path that drops packets gives no answer for up to the connect timeout: say what is going on.
+        let showing = interactive && console.errorIsTerminal
+        let timeout = configuration.connectTimeout
+        let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
+        if showing {
+            console.status("Connecting to \(host) port \(port) (timeout \(seconds) s)…")
+            connectingShown = true
+        }
         do throws(FTPError) {
+            defer {
+                if connectingShown { console.status("\r\u{1B}[K") }
+                connectingShown = false
+            }
             try client.connect(host: host, port: port)
         } catch {
             return failure("open", error)
         }
         if settings.verbose || interactive { console.chatter("Connected to \(host).") }
         session = SessionRecipe(host: host, port: port)
+        guard logIn else { return .success }
         if settings.anonymous {
             return login(user: "anonymous", password: settings.anonymousPassword, account: nil)
         }

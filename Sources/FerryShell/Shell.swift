@@ -40,6 +40,8 @@ public final class Shell {
     var completionPrefix = ""
     /// A listing TAB asked for timed out and the connection was closed with it (said at the next command).
     var completionDroppedConnection = false
+    /// "Connecting to …" stands on the terminal's last line: the first thing shown next clears it.
+    var connectingShown = false
     /// A job draws its own progress and its replies are internal (pget): only debug shows them.
     var quietReplies = false
     /// TAB is fetching a listing: the session's chatter stays off the line being edited.
@@ -191,9 +193,26 @@ public final class Shell {
     /// Turns a client error into a failure line: "get: <what happened; what to do>".
     func failure(_ command: String, _ error: FTPError) -> CommandOutcome {
         if error.code == .notConnected { return .failure("Not connected.") }
+        // 530 to a command after the login failed is the login's fault, not the command's (TYPE, PASV, LIST…).
+        if error.code != .loginFailed, error.reply?.code == ReplyCode(530), client.isConnected, !client.isLoggedIn {
+            return .failure("\(command): not logged in (\(error.reply?.summary ?? "530")); log in with 'user NAME', or put the host in ~/.netrc")
+        }
+        if error.code == .loginFailed, !client.isProtected, let reply = error.reply, reply.code == ReplyCode(530),
+           Shell.asksForTLS(reply.text) {
+            let why = "the server wants TLS"
+            let blame = "; check the user name and password"
+            let message = error.message.hasSuffix(blame) ? String(error.message.dropLast(blame.count)) : error.message
+            return .failure("\(command): \(message); \(why): connect with --tls (or 'set tls required' before open)")
+        }
         let advice = Shell.words(for: error.advice)
         let message = !advice.isEmpty && error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
         return .failure("\(command): \(message)\(advice)")
+    }
+
+    /// A 530 that asks for encryption (vsftpd "must use encryption", proftpd/pure-ftpd "SSL/TLS required").
+    static func asksForTLS(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return ["encrypt", "tls", "ssl", "secure connection"].contains { lowered.contains($0) }
     }
 
     /// FerryClient says what can help as a fact; here it is said with the shell's commands and flags.
@@ -226,6 +245,10 @@ public final class Shell {
 
     private func show(_ event: ClientEvent) {
         if completing { return }
+        if connectingShown {
+            console.status("\r\u{1B}[K")
+            connectingShown = false
+        }
         if case .progress = event {} else { progressLine?.clear() }
         switch event {
         case .sent(let line):

@@ -214,6 +214,17 @@ import Testing
         #expect(result.stdout.contains("one-mib.bin"), "the session goes on: \(result.stdout)")
     }
 
+    @Test func openingAPortThatDropsEverythingSaysWhatItIsWaitingFor() throws {
+        let lab = try NetworkLab(.serverFirewallDrop)
+        let work = try TemporaryDirectory("ferry-lab")
+        // Port 2121 of the server: its firewall drops the SYN, so nothing answers until the timeout or Ctrl-C.
+        let result = try lab.pty(["-n"], ["expect ftp> ", "send open \(lab.server):2121",
+                                          "expect Connecting to \(lab.server) port 2121 (timeout 30 s)…", "interrupt",
+                                          "expect ftp> ", "send quit"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("open: interrupted"), "\(result.stdout)")
+    }
+
     @Test func aLabRemovesEveryNamespaceItMade() throws {
         let lab = try NetworkLab(.blocked)
         #expect(lab.namespaces.count == 3, "\(lab.namespaces)")

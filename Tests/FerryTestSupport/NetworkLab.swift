@@ -99,6 +99,20 @@ public final class NetworkLab: @unchecked Sendable {
                                      stdin: script, timeout: timeout, environment: environment, directory: directory)
     }
 
+    /// Runs `ferry` in the client's namespace on a pseudo-terminal (Tests/Fixtures/pty_session.py steps).
+    public func pty(_ arguments: [String], _ steps: [String], directory: String, expectTimeout: Int = 15) throws -> ProcessRunner.Result {
+        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = directory
+        environment["XDG_STATE_HOME"] = directory
+        environment.removeValue(forKey: "NETRC")
+        environment.removeValue(forKey: "PAGER")
+        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout), "/usr/sbin/ip", "netns", "exec",
+                                                      "\(name)-c", TestPaths.ferryBinary] + arguments,
+                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
+                                     directory: directory)
+    }
+
     public func stop() {
         guard !stopped else { return }
         stopped = true

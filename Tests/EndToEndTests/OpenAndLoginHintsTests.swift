@@ -1,0 +1,44 @@
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// Rough edges of `open` and of the login (issue 22, items 2, 8, 9 and 10).
+@Suite struct OpenAndLoginHintsTests {
+    @Test func openTakesHostColonPortAndURLsAsTheCommandLineDoes() throws {
+        let server = try PyFTPServer()
+        try FileManager.default.createDirectory(atPath: server.path("sub"), withIntermediateDirectories: true)
+        try TestFiles.write(server.path("sub/in-sub.txt"), "s\n")
+        let work = try TemporaryDirectory("ferry-open")
+        let colon = try Ferry.run(["-n"], script: "open \(server.host):\(server.port)\nuser \(server.user) \(server.password)\npwd\n",
+                                  directory: work.path)
+        #expect(colon.status == 0, "\(colon.output)")
+        #expect(colon.stdout.contains("Remote directory: /"), "\(colon.output)")
+        let url = "ftp://\(server.user):\(server.password)@\(server.host):\(server.port)/sub/"
+        let viaURL = try Ferry.run(["-n"], script: "open \(url)\npwd\nls\n", directory: work.path)
+        #expect(viaURL.status == 0, "\(viaURL.output)")
+        #expect(viaURL.stdout.contains("Remote directory: /sub") && viaURL.stdout.contains("in-sub.txt"), "\(viaURL.output)")
+        let bad = try Ferry.run(["-n"], script: "open \(server.host):0\n", directory: work.path)
+        #expect(bad.status == 1 && bad.stderr.contains("open: the port must be from 1 to 65535"), "\(bad.output)")
+    }
+
+    @Test func commandsBeforeALoginSayNotLoggedInRatherThanBlameTheTransferType() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-open")
+        let result = try Ferry.run(["-n", server.host, String(server.port)], script: "ls\nget f.txt\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("ls: not logged in (530"), "\(result.stderr)")
+        #expect(result.stderr.contains("; log in with 'user NAME', or put the host in ~/.netrc"), "\(result.stderr)")
+        #expect(!result.stderr.contains("refused TYPE"), "\(result.stderr)")
+    }
+
+    @Test func aServerThatWantsTLSIsAnsweredWithTheFlagThatGivesIt() throws {
+        let server = try VsftpdServer(security: .explicit)
+        defer { server.stop() }
+        let work = try TemporaryDirectory("ferry-open")
+        let result = try Ferry.session(server, "pwd\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("530 Non-anonymous sessions must use encryption"), "\(result.stderr)")
+        #expect(result.stderr.contains("the server wants TLS: connect with --tls"), "\(result.stderr)")
+        #expect(!result.stderr.contains("check the user name and password"), "\(result.stderr)")
+    }
+}
