@@ -1,3 +1,4 @@
+import FerryClient
 /// Docs/Commands.md, generated from the table (house rule 12): `make docs` writes it, a test checks it.
 extension CommandTable {
     public func markdownReference() -> String {
@@ -18,6 +19,22 @@ extension CommandTable {
             let usage = "`" + synopsis.map { $0 == "|" ? "\\|" : String($0) }.joined() + "`"
             let remote = spec.needsConnection ? " *(remote)*" : ""
             text += "| `\(spec.name)` | \(aliases) | \(usage) | \(spec.help)\(remote) |\n"
+        }
+        text += """
+
+        ## Settings
+
+        `set NAME VALUE` changes one, `unset NAME` restores its default, `set` alone lists them with their values,
+        `help set` with their meanings. In `~/.netrc`, a `macdef init` of `set` lines applies them to every session
+        with that host.
+
+        | setting | default | what it is |
+        |---|---|---|
+
+        """
+        for option in Shell.options {
+            let value = option.get(Settings(), ClientConfiguration())
+            text += "| `\(option.name)` | \(value.isEmpty ? "" : "`\(value)`") | \(option.help) |\n"
         }
         return text
     }

@@ -111,7 +111,10 @@ extension Shell {
 
     func set(_ args: [String]) -> CommandOutcome {
         if args.isEmpty {
-            for option in Shell.options { console.line("\(option.name.padding(to: 16))\(option.get(settings, configuration))") }
+            for option in Shell.options {
+                let value = option.get(settings, configuration)
+                console.line("\(option.name.padding(to: 20))\((value.isEmpty ? "(none)" : value).padding(to: 12)) \(option.help)")
+            }
             return .success
         }
         guard args.count == 2 else { return .usage }

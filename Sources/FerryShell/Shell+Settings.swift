@@ -98,7 +98,11 @@ extension Shell {
         var outcome = CommandOutcome.success
         for word in args {
             switch table.lookup(word) {
-            case .found(let spec): console.line("\(spec.name.padding(to: 16))\(spec.help)")
+            case .found(let spec):
+                console.line("\(spec.name.padding(to: 16))\(spec.help)")
+                if spec.name == "set" {
+                    for option in Shell.options { console.line("  \(option.name.padding(to: 20))\(option.help)") }
+                }
             case .ambiguous: outcome = .failure("?Ambiguous help command \(word).")
             case .invalid: outcome = .failure("?Invalid help command \(word).")
             }

@@ -18,7 +18,8 @@ func committedDoc(_ name: String) throws -> String {
     /// The rows of Docs/Commands.md, read from the file without the renderer: name → aliases, synopsis, text.
     func committedRows() throws -> [String: (aliases: [String], synopsis: String, text: String)] {
         var rows: [String: (aliases: [String], synopsis: String, text: String)] = [:]
-        for line in try committedDoc("Commands.md").split(separator: "\n") where line.hasPrefix("| `") {
+        let commands = try committedDoc("Commands.md").components(separatedBy: "\n## Settings")[0]
+        for line in commands.split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.replacingOccurrences(of: "\\|", with: "\u{0}").split(separator: "|", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{0}", with: "|") }
             guard cells.count == 6 else { Issue.record("not a row of four cells: \(line)"); continue }

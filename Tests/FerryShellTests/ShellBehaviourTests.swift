@@ -49,7 +49,7 @@ import Testing
     @Test func openWithABadPortIsAFailure() {
         let scripted = ScriptedShell(["open 127.0.0.1 notaport", "open"])
         #expect(scripted.shell.run() == 1)
-        #expect(scripted.err.contains("port must be a number"))
+        #expect(scripted.err.contains("the port must be from 1 to 65535"))
         #expect(scripted.err.contains("usage: open host-name [port]"))
     }
 
