@@ -103,8 +103,16 @@ extension Shell {
                set: { config, value in Shell.seconds(value).map { config.connectTimeout = $0 } != nil }),
         Option(client: "reply-timeout", help: "seconds to wait for each reply", get: { "\($0.replyTimeout)" },
                set: { config, value in Shell.seconds(value).map { config.replyTimeout = $0 } != nil }),
-        Option(client: "data-timeout", help: "seconds to wait for a data connection", get: { "\($0.dataConnectTimeout)" },
+        Option(client: "data-timeout", help: "longest wait in seconds for a data connection (see firewall-wait)",
+               get: { "\($0.dataConnectTimeout)" },
                set: { config, value in Shell.seconds(value).map { config.dataConnectTimeout = $0 } != nil }),
+        Option(client: "firewall-wait", help: "seconds a silent data port is waited for before the next method (1 to 60; slow paths wait 10 round trips)",
+               get: { "\($0.firewallWait)" },
+               set: { config, value in
+                   guard let seconds = Shell.seconds(value), seconds >= 1, seconds <= 60 else { return false }
+                   config.firewallWait = seconds
+                   return true
+               }),
         Option(client: "stall-timeout", help: "seconds a transfer may move nothing", get: { "\($0.stallTimeout)" },
                set: { config, value in Shell.seconds(value).map { config.stallTimeout = $0 } != nil }),
     ]

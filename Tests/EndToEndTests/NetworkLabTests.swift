@@ -149,6 +149,8 @@ import Testing
     static let forced: [Forced] = [
         Forced(path: .serverFirewallDrop, flags: ["-p"], script: "ls\n", succeeds: false,
                words: ["ls: no data connection could be made: nothing answered on port", "within 3 s (PASV): a firewall drops the server's passive ports; the server's administrator must open them, or use active mode"]),
+        Forced(path: .serverFirewallDrop, flags: ["-p"], script: "set firewall-wait 1\nls\n", succeeds: false,
+               words: ["nothing answered on port", "within 1 s (PASV): a firewall drops"]),
         Forced(path: .serverFirewallReject, flags: ["-p"], script: "ls\n", succeeds: false,
                words: ["refused the connection (PASV): a firewall rejects the server's passive ports"]),
         Forced(path: .epsvBlackHole, flags: ["-p"], script: "ls\n", succeeds: true, words: ["trying the address PASV offered, 203.0.113.3"]),
