@@ -31,6 +31,13 @@ extension Shell {
     func get(_ args: [String], mode: GetMode = .normal, command: String = "get") -> CommandOutcome {
         guard (1...2).contains(args.count), !args[0].isEmpty else { return .usage }
         if args.count == 2 { return fetch(args[0], to: .typed(args[1]), mode: mode, command: command) }
+        // A name the user typed is the user's choice: `get -dash.txt` saves `-dash.txt`. (The renaming of a leading
+        // `-` is for names that come from a server; everything else LocalName changes still changes here.)
+        let typed = LocalName.lastComponent(args[0])
+        if typed.count > 1, typed.hasPrefix("-"), let decision = try? LocalName.forRemote(typed),
+           decision.name == "_" + typed.dropFirst() {
+            return fetch(args[0], to: .derivedFile(typed), mode: mode, command: command)
+        }
         return fetchIntoFolder(args[0], mode: mode, command: command)
     }
 

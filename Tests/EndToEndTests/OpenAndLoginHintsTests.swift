@@ -2,7 +2,7 @@ import FerryTestSupport
 import Foundation
 import Testing
 
-/// Rough edges of `open` and of the login (issue 22, items 2, 8, 9 and 10).
+/// Rough edges of `open`, the login and typed names (issue 22, items 2, 8, 9, 10 and 21).
 @Suite struct OpenAndLoginHintsTests {
     @Test func openTakesHostColonPortAndURLsAsTheCommandLineDoes() throws {
         let server = try PyFTPServer()
@@ -40,5 +40,16 @@ import Testing
         #expect(result.stderr.contains("530 Non-anonymous sessions must use encryption"), "\(result.stderr)")
         #expect(result.stderr.contains("the server wants TLS: connect with --tls"), "\(result.stderr)")
         #expect(!result.stderr.contains("check the user name and password"), "\(result.stderr)")
+    }
+
+    @Test func aNameTheUserTypedIsSavedAsTypedWhileTheServersNamesAreMadeSafe() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("-dash.txt"), "dash\n")
+        let work = try TemporaryDirectory("ferry-open")
+        let typed = try Ferry.session(server, "get -dash.txt\nmget -*\n", flags: ["-i"], directory: work.path)
+        #expect(typed.status == 0, "\(typed.output)")
+        #expect(try TestFiles.read(work.file("-dash.txt")) == Data("dash\n".utf8))
+        // mget's names come from the server's listing: a leading '-' is still renamed.
+        #expect(TestFiles.exists(work.file("_dash.txt")), "\(TestFiles.names(in: work.path))")
     }
 }
