@@ -256,7 +256,9 @@ public final class Shell {
             if settings.debug { console.chatter("---> " + Console.sanitize(line)) }
         case .received(let reply):
             hashMarks?.endLine()
-            if settings.debug || settings.verbose && !quietReplies && (settings.allReplies || !isBackgroundReply) {
+            // -v shows every reply but the FEAT list the client asks for itself (tnftp shows that under -d only).
+            let ownFeatures = isBackgroundReply && lastSentVerb == "FEAT"
+            if settings.debug || settings.verbose && !quietReplies && (settings.allReplies && !ownFeatures || !isBackgroundReply) {
                 // A command that exists to show the server's words (quote, rstatus, remotehelp) has them as its
                 // result; every other reply is commentary.
                 let isResult = runningCommand?.showsReplies == true && !isBackgroundReply

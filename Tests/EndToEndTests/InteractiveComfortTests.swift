@@ -144,10 +144,17 @@ import Testing
         ], directory: work.path, expectTimeout: 10)
         #expect(quiet.status == 0, "\(quiet.stdout)")
         #expect(!quiet.stdout.contains("211-") && !quiet.stdout.contains("OPTS") && !quiet.stdout.contains("UTF8"), "\(quiet.stdout)")
+        // -v shows the replies to what the user asked, not the FEAT list the client asks for itself; -d shows it.
         let verbose = try Ferry.pty(["-v", server.host, String(server.port)], [
+            "expect Name (", "send \(server.user)", "expect Password:", "send \(server.password)", "expect 230",
+            "expect ftp> ", "send quit",
+        ], directory: work.path, expectTimeout: 10)
+        #expect(verbose.status == 0, "\(verbose.stdout)")
+        #expect(!verbose.stdout.contains("211-"), "-v does not show the FEAT block: \(verbose.stdout)")
+        let debug = try Ferry.pty(["-d", server.host, String(server.port)], [
             "expect Name (", "send \(server.user)", "expect Password:", "send \(server.password)", "expect 211 End",
             "expect ftp> ", "send quit",
         ], directory: work.path, expectTimeout: 10)
-        #expect(verbose.status == 0, "-v shows the FEAT block: \(verbose.stdout)")
+        #expect(debug.status == 0, "-d shows the FEAT block: \(debug.stdout)")
     }
 }
