@@ -47,6 +47,7 @@ extension Shell {
             console.status("Connecting to \(host) port \(port) (timeout \(seconds) s)…")
             connectingShown = true
         }
+        connectedLine = settings.verbose || interactive ? "Connected to \(host)." : nil
         do throws(FTPError) {
             defer {
                 if connectingShown { console.status("\r\u{1B}[K") }
@@ -54,9 +55,14 @@ extension Shell {
             }
             try client.connect(host: host, port: port)
         } catch {
+            connectedLine = nil
             return failure("open", error)
         }
-        if settings.verbose || interactive { console.chatter("Connected to \(host).") }
+        // Said when the greeting arrived, before it is shown (as tnftp does); here when nothing showed it.
+        if let line = connectedLine {
+            connectedLine = nil
+            console.chatter(line)
+        }
         session = SessionRecipe(host: host, port: port)
         guard logIn else { return .success }
         if settings.anonymous {

@@ -42,6 +42,8 @@ public final class Shell {
     var completionDroppedConnection = false
     /// "Connecting to …" stands on the terminal's last line: the first thing shown next clears it.
     var connectingShown = false
+    /// "Connected to HOST.", shown before the greeting when it arrives.
+    var connectedLine: String?
     /// A job draws its own progress and its replies are internal (pget): only debug shows them.
     var quietReplies = false
     /// TAB is fetching a listing: the session's chatter stays off the line being edited.
@@ -248,6 +250,10 @@ public final class Shell {
         if connectingShown {
             console.status("\r\u{1B}[K")
             connectingShown = false
+        }
+        if let line = connectedLine, case .received = event {
+            connectedLine = nil
+            console.chatter(line)
         }
         if case .progress = event {} else { progressLine?.clear() }
         switch event {

@@ -144,6 +144,10 @@ import Testing
         ], directory: work.path, expectTimeout: 10)
         #expect(quiet.status == 0, "\(quiet.stdout)")
         #expect(!quiet.stdout.contains("211-") && !quiet.stdout.contains("OPTS") && !quiet.stdout.contains("UTF8"), "\(quiet.stdout)")
+        // "Connected to" comes before the greeting, as in tnftp.
+        let connected = try #require(quiet.stdout.range(of: "Connected to \(server.host)."), "\(quiet.stdout)")
+        let greeting = try #require(quiet.stdout.range(of: "220 "), "\(quiet.stdout)")
+        #expect(connected.lowerBound < greeting.lowerBound, "\(quiet.stdout)")
         // -v shows the replies to what the user asked, not the FEAT list the client asks for itself; -d shows it.
         let verbose = try Ferry.pty(["-v", server.host, String(server.port)], [
             "expect Name (", "send \(server.user)", "expect Password:", "send \(server.password)", "expect 230",
