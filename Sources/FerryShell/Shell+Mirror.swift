@@ -127,7 +127,7 @@ extension Shell {
         }
         var allowed = true
         if !plan.deletions.isEmpty, plan.deletionsBlocked == nil, interactive, settings.prompt {
-            allowed = askToDelete(plan.deletions.count, where: up ? "on the server" : "here")
+            allowed = askToDelete(plan.deletions, where: up ? "on the server" : "here")
         }
         let summary = mirror.run(plan, allowDeletions: allowed)
         display.summary(summary, planned: nil, seconds: MonotonicClock.now - start)
@@ -146,8 +146,15 @@ extension Shell {
         }
     }
 
-    private func askToDelete(_ count: Int, where side: String) -> Bool {
-        askYesNo("Delete \(count) item\(count == 1 ? "" : "s") \(side) that the source does not have? [yn] ",
-                 help: "Answer y (delete them) or n (keep them).")
+    /// Names what would go (the first 20, then how many more) before asking: an answer needs to know what it is to.
+    private func askToDelete(_ deletions: [MirrorDeletion], where side: String) -> Bool {
+        let count = deletions.count
+        console.line("Would delete \(side):")
+        for deletion in deletions.prefix(20) {
+            console.line("  \(Console.sanitize(deletion.path))\(deletion.isDirectory ? "/" : "")")
+        }
+        if count > 20 { console.line("  … and \(count - 20) more") }
+        return askYesNo("Delete \(count) item\(count == 1 ? "" : "s") \(side) that the source does not have? [yn] ",
+                        help: "Answer y (delete them) or n (keep them).")
     }
 }

@@ -123,13 +123,31 @@ import Testing
         try TestFiles.write(work.file("copy/stray.txt"), "s\n")
         let result = try Ferry.pty(["-n", server.host, String(server.port)], [
             "expect ftp> ", "send user \(server.user) \(server.password)", "expect ftp> ",
-            "send mirror --delete . copy", "expect Delete 1 item here that the source does not have? [yn] ", "send n",
+            "send mirror --delete . copy", "expect Would delete here:", "expect   stray.txt",
+            "expect Delete 1 item here that the source does not have? [yn] ", "send n",
             "expect not confirmed", "expect ftp> ", "size copy/stray.txt",
             "send mirror --delete . copy", "expect [yn] ", "send y", "expect delete stray.txt", "expect ftp> ", "send quit",
         ], directory: work.path, expectTimeout: 10)
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("[pty_session] size copy/stray.txt 2"), "kept after n: \(result.stdout)")
         #expect(!TestFiles.exists(work.file("copy/stray.txt")), "deleted after y")
+    }
+
+    @Test func theQuestionNamesTheFirstTwentyItemsAndCountsTheRest() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write("\(server.root)/a.txt", "a\n")
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        try FileManager.default.createDirectory(atPath: work.file("copy"), withIntermediateDirectories: true)
+        for index in 1...25 { try TestFiles.write(work.file(String(format: "copy/stray%02d.txt", index)), "s\n") }
+        let result = try Ferry.pty(["-n", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)", "expect ftp> ",
+            "send mirror --delete . copy", "expect Would delete here:", "expect … and 5 more",
+            "expect Delete 25 items here that the source does not have? [yn] ", "send n", "expect ftp> ", "send quit",
+        ], directory: work.path, expectTimeout: 10)
+        #expect(result.status == 0, "\(result.stdout)")
+        let named = result.stdout.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("  stray") }
+        #expect(named.count == 20, "\(result.stdout)")
+        #expect(TestFiles.names(in: work.file("copy")).count == 26)
     }
 
     @Test func withParallelSessionsTheFoldersAreListedOnSeveral() throws {
