@@ -10,6 +10,10 @@ final class MirrorDisplay: @unchecked Sendable {
     private let json: Bool
     private let dryRun: Bool
     private let verbose: Bool
+    /// -v or -d: every skipped unchanged file gets a line.
+    var listsUnchanged = false
+    /// A dry run's deletions, said after the rest of the plan (they run last).
+    private var plannedDeletions: [(String, Bool)] = []
     private let showsLine: Bool
     private let verb: String
     private let lock = Mutex(())
@@ -84,7 +88,9 @@ final class MirrorDisplay: @unchecked Sendable {
         case .failed(let path, let message):
             failure(path, message)
         case .skip(let path, let reason):
-            guard dryRun || verbose || json else { return }
+            // What is unchanged is noise but under -v; a skipped link says something worth knowing.
+            let shown = reason == "unchanged" ? listsUnchanged || json : dryRun || verbose || json
+            guard shown else { return }
             say(["action": "skip", "path": path, "reason": reason], text: "skip \(path) (\(reason))")
         case .skipLink(let path):
             planned(.skip(path: path, reason: "symbolic link (--no-symlinks)"))
@@ -97,7 +103,8 @@ final class MirrorDisplay: @unchecked Sendable {
             say(["action": "mkdir", "path": path.isEmpty ? targetName : path], text: "mkdir \(path.isEmpty ? targetName : path)")
         case .delete(let path, let isDirectory):
             guard dryRun else { return }
-            say(["action": "delete", "path": path, "type": isDirectory ? "dir" : "file"], text: "delete \(path)")
+            // Deletions run last: the plan lists them last.
+            plannedDeletions.append((path, isDirectory))
         }
     }
 
@@ -109,6 +116,10 @@ final class MirrorDisplay: @unchecked Sendable {
 
     func summary(_ summary: TreeMirror.Summary, planned plan: MirrorPlan?, seconds: Double) {
         lock.withLock { _ in
+            for (path, isDirectory) in plannedDeletions {
+                say(["action": "delete", "path": path, "type": isDirectory ? "dir" : "file"], text: "delete \(path)")
+            }
+            plannedDeletions = []
             job?.finish(verbose: false, received: verb == "get")
             let rounded = (seconds * 100).rounded() / 100
             if let refusal = summary.deletionsRefused {

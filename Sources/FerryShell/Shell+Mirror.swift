@@ -98,6 +98,7 @@ extension Shell {
         let display = MirrorDisplay(console: console, json: request.json, dryRun: request.dryRun, verbose: settings.verbose,
                                     showsLine: showsProgress && !request.json, upload: up)
         display.targetName = target
+        display.listsUnchanged = settings.allReplies || settings.debug
         let mirror: TreeMirror
         do throws(FTPError) {
             mirror = try TreeMirror(client: client, recipe: recipe, configuration: configuration, options: request.options,
