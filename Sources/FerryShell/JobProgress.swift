@@ -12,6 +12,8 @@ final class JobProgress: @unchecked Sendable {
         var current: [Int: Int64] = [:]
         var drawn = false
         var lastDraw = 0.0
+        /// Notices said so far: each is said once (five sessions refused alike make one line).
+        var notices: Set<String> = []
     }
 
     private let console: Console
@@ -59,6 +61,7 @@ final class JobProgress: @unchecked Sendable {
                 clear(&state)
                 console.error("Reconnected to \(Console.sanitize(host)).")
             case .notice(let text):
+                guard state.notices.insert(text).inserted else { return }
                 clear(&state)
                 console.error(Console.sanitize("\(command): \(text)"))
             }

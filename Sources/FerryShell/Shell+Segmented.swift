@@ -84,6 +84,8 @@ final class SharedProgress: @unchecked Sendable {
     private let line: ProgressLine?
     private let console: Console
     private let command: String
+    /// Said once each (touched under the lock only).
+    private var noticesGiven: Set<String> = []
 
     init(line: ProgressLine?, console: Console, command: String) {
         self.line = line
@@ -96,6 +98,7 @@ final class SharedProgress: @unchecked Sendable {
             switch event {
             case .progress(let progress): line?.update(progress)
             case .notice(let text):
+                guard noticesGiven.insert(text).inserted else { return }
                 line?.clear()
                 console.error(Console.sanitize("\(command): \(text)"))
             }
