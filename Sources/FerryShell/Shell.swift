@@ -199,6 +199,10 @@ public final class Shell {
         if error.code != .loginFailed, error.reply?.code == ReplyCode(530), client.isConnected, !client.isLoggedIn {
             return .failure("\(command): not logged in (\(error.reply?.summary ?? "530")); log in with 'user NAME', or put the host in ~/.netrc")
         }
+        if configuration.tls.mode == .implicit, error.message.contains("wrong version number") {
+            // Plain text came back where TLS was expected (a "220" greeting): an explicit-TLS port.
+            return .failure("\(command): \(error.message): the server at this port answered in clear text, as an explicit-TLS server does; use ftp:// with --tls (AUTH TLS) instead of ftps://")
+        }
         if error.code == .loginFailed, !client.isProtected, let reply = error.reply, reply.code == ReplyCode(530),
            Shell.asksForTLS(reply.text) {
             let why = "the server wants TLS"

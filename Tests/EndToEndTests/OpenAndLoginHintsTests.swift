@@ -2,7 +2,7 @@ import FerryTestSupport
 import Foundation
 import Testing
 
-/// Rough edges of `open`, the login and typed names (issue 22, items 2, 8, 9, 10 and 21).
+/// Rough edges of `open`, the login and typed names (issue 22, items 2, 8, 9, 10, 13 and 21).
 @Suite struct OpenAndLoginHintsTests {
     @Test func openTakesHostColonPortAndURLsAsTheCommandLineDoes() throws {
         let server = try PyFTPServer()
@@ -51,5 +51,13 @@ import Testing
         #expect(try TestFiles.read(work.file("-dash.txt")) == Data("dash\n".utf8))
         // mget's names come from the server's listing: a leading '-' is still renamed.
         #expect(TestFiles.exists(work.file("_dash.txt")), "\(TestFiles.names(in: work.path))")
+    }
+
+    @Test func anFtpsURLAtAPortThatSpeaksFTPFirstSaysToUseExplicitTLS() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-open")
+        let result = try Ferry.run(["ftps://\(server.host):\(server.port)/f.txt"], directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("answered in clear text, as an explicit-TLS server does; use ftp:// with --tls"), "\(result.stderr)")
     }
 }
