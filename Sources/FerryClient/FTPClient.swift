@@ -170,6 +170,20 @@ public final class FTPClient {
         if features.supports("UTF8") {
             _ = try? connection.execute(Command(.opts, "UTF8 ON"))
         }
+        // MLSD facts: the server's own choice (starred), plus unix.mode when it is offered but off (pyftpdlib).
+        if let facts = features.parameters(of: "MLST"), let wanted = FTPClient.factsWithMode(facts) {
+            _ = try? connection.execute(Command(.opts, "MLST " + wanted))
+        }
+    }
+
+    /// "type*;size*;modify*;perm*;unix.mode;" → "type;size;modify;perm;unix.mode;"; nil when unix.mode is already on
+    /// or not offered.
+    static func factsWithMode(_ offered: String) -> String? {
+        let facts = offered.split(separator: ";").map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
+        guard let mode = facts.first(where: { $0.lowercased().hasPrefix("unix.mode") }), !mode.hasSuffix("*") else { return nil }
+        let enabled = facts.filter { $0.hasSuffix("*") }.map { String($0.dropLast()) }
+        guard !enabled.isEmpty else { return nil }
+        return (enabled + [mode]).joined(separator: ";") + ";"
     }
 
     /// QUIT, politely; then close whatever is left. The goodbye is waited for (up to 5 s), so that a server that

@@ -19,6 +19,16 @@ import Testing
         #expect(port.status == 2 && port.stderr.split(separator: "\n").count == 1, "\(port.output)")
     }
 
+    @Test func jsonListingsFromMLSDCarryPermissionsWhenTheServerCanGiveThem() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("m.txt"), "m\n")
+        chmod(server.path("m.txt"), 0o640)
+        let result = try Ferry.run(["--json", url(server, "")])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("\"name\":\"m.txt\"") && result.stdout.contains("\"permissions\":\"0640\""), "\(result.stdout)")
+        #expect(result.stdout.contains("\"format\":\"mlsd\""), "\(result.stdout)")
+    }
+
     @Test func anUploadIntoAFolderURLWithoutItsSlashGoesIntoTheFolder() throws {
         let server = try PyFTPServer()
         try FileManager.default.createDirectory(atPath: server.path("incoming"), withIntermediateDirectories: true)
