@@ -86,6 +86,8 @@ final class SharedProgress: @unchecked Sendable {
     private let command: String
     /// Said once each (touched under the lock only).
     private var noticesGiven: Set<String> = []
+    /// When the line was last drawn (the progress's own clock).
+    private var lastDrawn = -1.0
 
     init(line: ProgressLine?, console: Console, command: String) {
         self.line = line
@@ -96,7 +98,13 @@ final class SharedProgress: @unchecked Sendable {
     func handle(_ event: SegmentedDownload.Event) {
         lock.withLock { _ in
             switch event {
-            case .progress(let progress): line?.update(progress)
+            case .progress(let progress):
+                // Every session reports: the line is redrawn at most ten times a second, as other transfers are,
+                // and once more at the end.
+                let done = progress.expected.map { progress.bytes >= $0 } ?? false
+                guard done || progress.elapsed - lastDrawn >= 0.1 || progress.elapsed < lastDrawn else { return }
+                lastDrawn = progress.elapsed
+                line?.update(progress)
             case .notice(let text):
                 guard noticesGiven.insert(text).inserted else { return }
                 line?.clear()

@@ -119,3 +119,23 @@ import Testing
         #expect(HistoryFile.defaultPath { ["HOME": "/home/a", "XDG_STATE_HOME": "/s"][$0] } == "/s/ferry/history")
     }
 }
+
+/// pget's sessions all report progress; its one line is redrawn at most ten times a second (issue 22 item 6).
+@Suite struct SharedProgressTests {
+    final class Captured: @unchecked Sendable { var text = "" }
+
+    @Test func manyReportsASecondRedrawTheLineTenTimesAndOnceMoreAtTheEnd() {
+        let captured = Captured()
+        let console = Console(out: { _ in }, error: { captured.text += $0 }, outputIsTerminal: true, errorIsTerminal: true)
+        let shared = SharedProgress(line: ProgressLine(console: console, name: "seg.bin"), console: console, command: "pget")
+        // Three sessions, each reporting ten times a second, for two seconds: 60 reports.
+        for tick in 0..<60 {
+            let elapsed = Double(tick) / 30
+            shared.handle(.progress(TransferProgress(bytes: Int64(tick) * 1000, expected: 60_000, elapsed: elapsed)))
+        }
+        shared.handle(.progress(TransferProgress(bytes: 60_000, expected: 60_000, elapsed: 2.0)))
+        let redraws = captured.text.filter { $0 == "\r" }.count
+        #expect(redraws >= 15 && redraws <= 22, "\(redraws) redraws for 2 s of reports")
+        #expect(captured.text.contains("100%"), "the last state is drawn")
+    }
+}
