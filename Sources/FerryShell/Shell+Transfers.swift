@@ -69,7 +69,10 @@ extension Shell {
         case .standardOutput:
             return console.keepingStandardOutputForData {
                 transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
-                    try client.retrieve(remote, to: 1, type: type)
+                    // The progress line (on the terminal, while the bytes go down a pipe) gets its percent and ETA
+                    // from the size; a binary SIZE is the byte count that will come.
+                    let size = showsProgress && type == .image && client.features.supports("SIZE") ? try? client.size(remote) : nil
+                    return try client.retrieve(remote, to: 1, type: type, expectedSize: size)
                 }
             }
         case .file(let name), .derivedFile(let name):
