@@ -52,6 +52,15 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var convertLineEnds: Bool = true
 
     public init() {}
+
+    /// The settings a data-channel negotiation depends on are the same.
+    func sameDataChannel(as other: ClientConfiguration) -> Bool {
+        dataMode == other.dataMode && fallback == other.fallback && fallbackOnRefusal == other.fallbackOnRefusal
+            && extendedOnIPv4 == other.extendedOnIPv4 && extendedOnIPv6 == other.extendedOnIPv6
+            && trustPassiveAddress == other.trustPassiveAddress && activePortRange == other.activePortRange
+            && activeAddress == other.activeAddress && sourceAddress == other.sourceAddress
+            && firewallWait == other.firewallWait && dataConnectTimeout == other.dataConnectTimeout
+    }
 }
 
 /// What a finished transfer moved.

@@ -90,13 +90,20 @@ public struct ConnectionDiagnoser {
         // Every wait of the diagnosis is short: a path where everything is blocked ends within half a minute.
         config.connectTimeout = min(config.connectTimeout, max(probeWait, 5) * 2)
         config.replyTimeout = min(config.replyTimeout, max(probeWait, 5) * 2)
-        config.dataConnectTimeout = probeWait
+        config.dataConnectTimeout = probeWait + 5   // the connect-back wait (a silent port: probeWait)
         config.firewallWait = probeWait
         config.stallTimeout = min(config.stallTimeout, max(probeWait, 5))
         let client = FTPClient(configuration: config, onEvent: onEvent)
         defer { client.quit(briefly: true) }
+        // The whole diagnosis has a deadline too: a server slow at every step cannot stretch it without end.
+        let deadline = MonotonicClock.now + max(30, 8 * probeWait)
         guard logIn(client, &diagnosis, first: true) else { return diagnosis }
         for step in DataChannelPlan.Step.allCases {
+            guard MonotonicClock.now < deadline else {
+                diagnosis.modes.append(.init(step: step, works: false, seconds: 0,
+                                             reason: "not tried: the diagnosis ran out of time (the server answers slowly)"))
+                continue
+            }
             if !client.isConnected || !client.isLoggedIn {
                 guard logIn(client, &diagnosis, first: false) else { break }
             }
@@ -134,8 +141,10 @@ public struct ConnectionDiagnoser {
             diagnosis.stages.append(.init(name: "login", ok: true, seconds: MonotonicClock.now - loginStart,
                                           detail: "as \(user): \(reply.code.rawValue) \(reply.firstLineText)"))
             let features = client.features
-            diagnosis.tlsOffered = client.isProtected ? true
-                : features.names.isEmpty ? nil : (features.parameters(of: "AUTH")?.uppercased().contains("TLS") ?? false)
+            // vsftpd lists PBSZ and PROT but not AUTH when it takes AUTH TLS.
+            let offersTLS = (features.parameters(of: "AUTH")?.uppercased().contains("TLS") ?? false)
+                || (features.supports("PBSZ") && features.supports("PROT"))
+            diagnosis.tlsOffered = client.isProtected ? true : features.names.isEmpty ? nil : offersTLS
             diagnosis.stages.append(.init(name: "features", ok: !features.names.isEmpty, seconds: nil,
                                           detail: features.names.isEmpty ? "FEAT not answered" : features.names.joined(separator: " ")))
             if diagnosis.tls != nil { diagnosis.tls?.dataProtected = client.dataProtected }
@@ -163,7 +172,7 @@ public struct ConnectionDiagnoser {
         let started = MonotonicClock.now
         var result = ConnectionDiagnosis.ModeResult(step: step, works: false, seconds: 0, reason: "")
         do throws(FTPError) {
-            let port = try client.probeListing()
+            let port = try client.probeListing(within: 2 * probeWait + 5)
             result.seconds = MonotonicClock.now - started
             result.works = true
             let plan = client.lastNegotiation

@@ -21,6 +21,14 @@ extension FTPClient {
         return min(configuration.dataConnectTimeout, max(configuration.firewallWait, 10 * roundTrip))
     }
 
+    /// How long the server may take to connect back in active mode, or to answer the transfer command: longer than
+    /// a silent port's wait, because here the server also opens the file first (a slow disk), and a server that is
+    /// merely slow must not be taken for a firewall; never more than the data-connection timeout.
+    var connectBackWait: Double {
+        let roundTrip = control?.socket.roundTripTime ?? 0
+        return min(configuration.dataConnectTimeout, max(configuration.firewallWait + 5, 10 * roundTrip))
+    }
+
     func openDataChannel() throws(FTPError) -> PreparedData {
         let connection = try connected()
         guard let local = connection.socket.localAddress, let peer = connection.socket.peerAddress else {
@@ -182,7 +190,7 @@ extension FTPClient {
             return (socket, reply)
         }
         // Active: the server connects back before its 1yz (vsftpd) or after it (others); wait for whichever comes.
-        let wait = dataConnectWait
+        let wait = connectBackWait
         var accepted = try awaitConnectBack(listener, connection, wait: wait, plan: &plan)
         let reply = try connection.readReply()
         if reply.code.isSuccess {
@@ -218,7 +226,12 @@ extension FTPClient {
         let deadline = MonotonicClock.now + wait
         let peer = connection.socket.peerAddress
         while true {
-            if Interruption.isRequested { throw FTPError(.interrupted, "interrupted") }
+            if Interruption.isRequested {
+                // The transfer command is outstanding, its reply still to come: the connection cannot pair replies
+                // any more (the shell reconnects before the next command).
+                abandonControlConnection()
+                throw FTPError(.interrupted, "interrupted")
+            }
             var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: connection.socket.descriptor, events: Int16(POLLIN), revents: 0)]
             let slice = min(max(0, deadline - MonotonicClock.now), 0.25)

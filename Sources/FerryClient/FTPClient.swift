@@ -4,7 +4,11 @@ import FerryCore
 /// concurrent session its own client (and thread).
 public final class FTPClient {
     public var configuration: ClientConfiguration {
-        didSet { control?.replyTimeout = configuration.replyTimeout }
+        didSet {
+            control?.replyTimeout = configuration.replyTimeout
+            // What worked or failed was learned under the old data-channel settings: changed ones start afresh.
+            if !oldValue.sameDataChannel(as: configuration) { dataChannelMemory = DataChannelMemory() }
+        }
     }
     /// Called for every command sent, reply received, notice and progress step.
     public var onEvent: (ClientEvent) -> Void
@@ -217,6 +221,9 @@ public final class FTPClient {
         certificateChain = []
         dataProtected = false
     }
+
+    /// Forgets what the data-channel negotiations learned (an explicit `open`: the user may have changed the path).
+    public func forgetDataChannelKnowledge() { dataChannelMemory = DataChannelMemory() }
 
     /// Closes the control connection whose next reply would answer a command already given up on; the shell
     /// reconnects before the next command (as after a reply timeout). What the session learned is kept.

@@ -85,10 +85,13 @@ public struct DataChannelPlan: Sendable {
         public var step: Step
         public var failure: Failure
         public var advertised: String?
-        public init(step: Step, failure: Failure, advertised: String? = nil) {
+        /// The control connection's peer: NAT is the likely cause of a refused PORT only when it is a public one.
+        public var server: String?
+        public init(step: Step, failure: Failure, advertised: String? = nil, server: String? = nil) {
             self.step = step
             self.failure = failure
             self.advertised = advertised
+            self.server = server
         }
     }
 
@@ -201,8 +204,10 @@ public struct DataChannelPlan: Sendable {
     /// The data connection of the current (passive) step could not be made.
     public mutating func connectFailed(_ failure: Failure) -> Action {
         guard let step = current else { return .fail(problem) }
-        attempts.append(Attempt(step: step, failure: failure, advertised: advertised))
-        if step == .passive, let offered = offeredFallback, !dialledOffered {
+        attempts.append(Attempt(step: step, failure: failure, advertised: advertised, server: preferences.controlPeer))
+        // Only silence sends Ferry to the 227 address: a server's own address that resets the connection is a
+        // server choosing where the bytes go (and it could name any machine).
+        if step == .passive, let offered = offeredFallback, !dialledOffered, case .noAnswer = failure {
             offeredFallback = nil
             return dial(offered: offered)
         }
@@ -223,7 +228,7 @@ public struct DataChannelPlan: Sendable {
     /// negotiation (the transfer command is spent); the step is not tried first next time.
     public mutating func connectBackFailed(_ failure: Failure) {
         guard let step = current else { return }
-        attempts.append(Attempt(step: step, failure: failure, advertised: advertised))
+        attempts.append(Attempt(step: step, failure: failure, advertised: advertised, server: preferences.controlPeer))
         unreachable.insert(step)
         if working?.step == step { working = nil }
     }
@@ -234,7 +239,7 @@ public struct DataChannelPlan: Sendable {
     }
 
     private mutating func record(_ failure: Failure) -> Action {
-        if let step = current { attempts.append(Attempt(step: step, failure: failure, advertised: advertised)) }
+        if let step = current { attempts.append(Attempt(step: step, failure: failure, advertised: advertised, server: preferences.controlPeer)) }
         return advance()
     }
 

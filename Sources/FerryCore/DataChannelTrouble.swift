@@ -11,8 +11,12 @@ public enum DataChannelTrouble {
         case .refused(let reply):
             let said = "\(reply.code.rawValue) \(reply.firstLineText)"
             if !attempt.step.isPassive {
+                let serverIsPublic = attempt.server.flatMap { IPv4Endpoint(address: $0, port: 0) }?.isPubliclyRoutable ?? false
                 if let address = attempt.advertised, let ip = IPv4Endpoint(address: address, port: 0), !ip.isPubliclyRoutable {
-                    return "the server refused \(step) \(address) (\(said)): you are behind NAT, and \(address) is your private address; use passive mode, or set active-address to your public address and forward the active port range to this machine"
+                    if serverIsPublic {
+                        return "the server refused \(step) \(address) (\(said)): you are behind NAT, and \(address) is your private address; use passive mode, or set active-address to your public address and forward the active port range to this machine"
+                    }
+                    return "the server refused \(step) \(address) (\(said)): it does not connect back to that address; use passive mode, or set active-address to an address it accepts"
                 }
                 return "the server refused \(step) (\(said)): it does not allow active mode from here; use passive mode"
             }

@@ -54,7 +54,8 @@ extension Character {
 
 extension IPv4Endpoint {
     /// An address the Internet routes: not private (RFC 1918), shared (RFC 6598), loopback, link-local, "this
-    /// network", multicast or reserved. A PASV reply naming such an address may be dialled when the server's own
+    /// network", protocol assignments, benchmarking, multicast or reserved. (The documentation networks count as
+    /// routable: the NAT lab's addresses are those, and they exist only inside its namespaces.) A PASV reply naming such an address may be dialled when the server's own
     /// address does not answer; a private one may be another machine on the client's own network.
     public var isPubliclyRoutable: Bool {
         let a = octets[0], b = octets[1]
@@ -64,6 +65,8 @@ extension IPv4Endpoint {
         case 169 where b == 254: return false
         case 172 where (16...31).contains(b): return false
         case 192 where b == 168: return false
+        case 192 where b == 0 && octets[2] == 0: return false     // IETF protocol assignments
+        case 198 where b == 18 || b == 19: return false            // benchmarking (RFC 2544)
         case 224...255: return false
         default: return true
         }

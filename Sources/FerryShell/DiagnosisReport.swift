@@ -96,8 +96,9 @@ struct DiagnosisReport {
                 out += row(result.step.rawValue, result.works ? "works" : "fails", result.seconds, reason)
             }
         }
-        out += "Verdict: \(verdict).\n"
-        for line in advice { out += "  \(line)\n" }
+        // Server words reach the verdict (a failed login's reply): made harmless like every other line.
+        out += "Verdict: \(Console.sanitize(verdict)).\n"
+        for line in advice { out += "  \(Console.sanitize(line))\n" }
         if !settings.isEmpty {
             out += "  In ~/.netrc, for every session with this host:\n    machine \(diagnosis.host)\n    macdef init\n"
             for line in settings { out += "    \(line)\n" }
@@ -119,7 +120,7 @@ struct DiagnosisReport {
         }
         switch diagnosis.tlsOffered {
         case true?: return "offered (AUTH TLS), not used: add --tls to use it"
-        case false?: return "not offered: FEAT lists no AUTH TLS; the password went in clear text"
+        case false?: return "not offered: FEAT lists no AUTH TLS (nor PBSZ and PROT); the password went in clear text"
         case nil: return "unknown: the server did not answer FEAT"
         }
     }

@@ -53,7 +53,7 @@ public enum FerryMain {
                 var request = try Shell.diagnoseTarget(options.targets)
                 request.json = options.json
                 request.tracePath = options.tracePath
-                request.probeWait = options.quitTime.map { min($0, 60) } ?? configuration.firewallWait
+                request.probeWait = options.quitTime.map { min(max($0, 1), 60) } ?? configuration.firewallWait
                 shell.perform { $0.runDiagnosis(request) }
                 return shell.exitStatus
             } catch {

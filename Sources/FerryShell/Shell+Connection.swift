@@ -12,7 +12,12 @@ extension Shell {
         if args.count == 1, lowered.hasPrefix("ftp://") || lowered.hasPrefix("ftps://") { return openURL(args[0]) }
         let target: DiagnoseRequest
         do { target = try Shell.diagnoseTarget(args) } catch { return .failure("open: \(error.reason)") }
-        return open(host: target.host, port: target.port, user: target.user)
+        guard let user = target.user, let password = target.password else {
+            return open(host: target.host, port: target.port, user: target.user)
+        }
+        let outcome = open(host: target.host, port: target.port, user: nil, login: false)
+        guard outcome == .success else { return outcome }
+        return login(user: user, password: password, account: nil)
     }
 
     /// `open ftp://[user[:password]@]host[:port]/folder/`: the session, logged in as the URL says, in that folder.
@@ -38,6 +43,8 @@ extension Shell {
 
     func open(host: String, port: UInt16, user: String?, login logIn: Bool = true) -> CommandOutcome {
         if client.isConnected { return .failure("Already connected to \(client.host ?? "a server"); use 'close' first.") }
+        // An explicit open starts afresh (a reconnection after a drop keeps what the session learned).
+        client.forgetDataChannelKnowledge()
         prepareTLS(host: host, port: port)
         // A path that drops packets gives no answer for up to the connect timeout: say what is going on.
         let showing = interactive && console.errorIsTerminal

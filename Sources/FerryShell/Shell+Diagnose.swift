@@ -47,10 +47,16 @@ extension Shell {
     static func diagnoseTarget(_ words: [String]) throws(CommandLineError) -> DiagnoseRequest {
         guard (1...2).contains(words.count) else { throw CommandLineError("give one [user@]host[:port]") }
         var text = words[0]
-        var user: String?
+        var user: String?, password: String?
         if let at = text.lastIndex(of: "@") {
             user = String(text[..<at])
             text = String(text[text.index(after: at)...])
+            // user:password@host, as in a URL: the password never becomes part of the user name.
+            if let colon = user?.firstIndex(of: ":"), let whole = user {
+                password = String(whole[whole.index(after: colon)...])
+                user = String(whole[..<colon])
+            }
+            guard user?.isEmpty == false else { throw CommandLineError("'\(text)': the user name before '@' is empty") }
         }
         var host = text, portText: String?
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
@@ -67,7 +73,7 @@ extension Shell {
         guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0.isWhitespace }) else {
             throw CommandLineError("'\(words[0])' is not a host name or address")
         }
-        var request = DiagnoseRequest(host: host, user: user)
+        var request = DiagnoseRequest(host: host, user: user, password: password)
         if let portText {
             guard let port = UInt16(portText), port > 0 else { throw CommandLineError("the port must be from 1 to 65535") }
             request.port = port
@@ -87,10 +93,12 @@ extension Shell {
         }
         var traceFile: Int32 = -1
         if let path = request.tracePath {
-            traceFile = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            // Never through a symlink; the trace may hold what the server said of the account: only its owner reads it.
+            traceFile = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard traceFile >= 0 else {
-                return .failure("diagnose: cannot write the trace to \(path): \(FTPError.systemMessage(errno))")
+                return .failure("diagnose: cannot write the trace to \(path): \(FTPError.systemMessage(errno)); give another file")
             }
+            _ = fchmod(traceFile, 0o600)
         }
         defer { if traceFile >= 0 { _ = Glibc.close(traceFile) } }
         let started = MonotonicClock.now

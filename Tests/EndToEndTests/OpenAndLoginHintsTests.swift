@@ -60,4 +60,22 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("answered in clear text, as an explicit-TLS server does; use ftp:// with --tls"), "\(result.stderr)")
     }
+
+    @Test func theDiagnosisTraceIsNeverWrittenThroughASymlink() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-open")
+        try TestFiles.write(work.file("victim.txt"), "keep me\n")
+        try FileManager.default.createSymbolicLink(atPath: work.file("trace.txt"), withDestinationPath: work.file("victim.txt"))
+        let result = try Ferry.run(["--diagnose", "--trace", work.file("trace.txt"), "\(server.user):\(server.password)@\(server.host):\(server.port)"],
+                                   directory: work.path)
+        #expect(result.status == 1 && result.stderr.contains("cannot write the trace"), "\(result.output)")
+        #expect(try TestFiles.read(work.file("victim.txt")) == Data("keep me\n".utf8))
+        // With user:password@host the password is the password, never a part of the user name.
+        let traced = try Ferry.run(["--diagnose", "--trace", work.file("real-trace.txt"),
+                                    "\(server.user):\(server.password)@\(server.host):\(server.port)"], directory: work.path)
+        #expect(traced.status == 0, "\(traced.output)")
+        let text = try String(contentsOfFile: work.file("real-trace.txt"), encoding: .utf8)
+        #expect(text.contains("--> USER \(server.user)\n") && !text.contains(server.password), "\(text)")
+        #expect(!traced.output.contains(server.password))
+    }
 }

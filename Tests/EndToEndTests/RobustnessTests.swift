@@ -234,6 +234,20 @@ import Testing
         #expect(!TestFiles.exists(work.file("g.txt")))
     }
 
+    @Test func whatASessionLearnedOfTheDataChannelIsForgottenByAnExplicitOpen() throws {
+        var options = ServerOptions()
+        options.refuse = ["EPRT", "PORT"]
+        let server = try PyFTPServer(options: options)
+        try TestFiles.write(server.path("f.txt"), "f")
+        let work = try TemporaryDirectory("ferry-faults")
+        let login = "user \(server.user) \(server.password)\n"
+        let script = login + "ls\nls\nclose\nopen \(server.host) \(server.port)\n" + login + "ls\n"
+        let result = try run(server, script, flags: ["-A", "-d"], directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        // Refused in the first session, remembered for its second ls; asked again after the explicit open.
+        #expect(result.stderr.components(separatedBy: "---> EPRT").count == 3, "\(result.stderr)")
+    }
+
     @Test func a421MidSessionEndsTheSessionClearly() throws {
         var options = ServerOptions()
         options.reply421On = "SIZE"

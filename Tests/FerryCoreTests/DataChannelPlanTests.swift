@@ -150,7 +150,30 @@ import Testing
         #expect(next.receive(reply(227, "(203,0,113,3,156,65)")) == .connect(.address(IPv4Endpoint(octets: [203, 0, 113, 3], port: 40001))))
     }
 
-    @Test(arguments: ["10,2,0,5", "192,168,1,9", "172,20,0,1", "127,0,0,1", "169,254,1,1", "100,64,0,1", "0,0,0,0", "224,0,0,1"])
+    @Test func aServerThatResetsAtItsOwnAddressDoesNotGetItsPasvAddressDialled() {
+        var preferences = DataChannelPlan.Preferences()
+        preferences.extended = false
+        preferences.fallback = false
+        preferences.fallbackOnRefusal = false
+        preferences.controlPeer = "203.0.113.2"
+        var plan = DataChannelPlan(preferences)
+        _ = plan.start()
+        _ = plan.receive(reply(227, "(198,51,100,77,9,221)"))
+        guard case .fail = plan.connectFailed(.connectionRefused(address: "203.0.113.2", port: 2525)) else {
+            Issue.record("a reset is the server's choice, not a middlebox's: 198.51.100.77 must not be dialled")
+            return
+        }
+    }
+
+    @Test func aRefusedPortNamesNATOnlyWhenTheServerIsAPublicOne() {
+        let refused = DataChannelPlan.Failure.refused(reply(500, "Illegal PORT command."))
+        let public_ = DataChannelTrouble.explain(.init(step: .active, failure: refused, advertised: "10.1.0.2", server: "203.0.113.2"))
+        #expect(public_.contains("you are behind NAT"))
+        let local = DataChannelTrouble.explain(.init(step: .active, failure: refused, advertised: "127.0.0.1", server: "127.0.0.1"))
+        #expect(!local.contains("NAT") && local.contains("it does not connect back to that address"), "\(local)")
+    }
+
+    @Test(arguments: ["198,18,0,1", "192,0,0,9", "10,2,0,5", "192,168,1,9", "172,20,0,1", "127,0,0,1", "169,254,1,1", "100,64,0,1", "0,0,0,0", "224,0,0,1"])
     func aPrivateOrReservedPasvAddressIsNeverDialledUnasked(_ address: String) {
         var preferences = DataChannelPlan.Preferences()
         preferences.extended = false
@@ -181,6 +204,7 @@ import Testing
         preferences.unreachable = [.extendedPassive]
         preferences.working = DataChannelPlan.Working(step: .passive)
         preferences.only = .active
+        preferences.controlPeer = "203.0.113.2"
         var plan = DataChannelPlan(preferences)
         #expect(plan.start() == .request(.active))
         guard case .fail = plan.receive(reply(500, "Illegal PORT command."), advertising: "10.1.0.2") else {

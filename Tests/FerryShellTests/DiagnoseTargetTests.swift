@@ -13,11 +13,13 @@ import Testing
         #expect(bracketed.host == "::1" && bracketed.port == 2121)
         let plainIPv6 = try Shell.diagnoseTarget(["::1"])
         #expect(plainIPv6.host == "::1" && plainIPv6.port == 21)
+        let withPassword = try Shell.diagnoseTarget(["alice:s3cr:et@ftp.example.org"])
+        #expect(withPassword.user == "alice" && withPassword.password == "s3cr:et" && withPassword.host == "ftp.example.org")
         let atInUser = try Shell.diagnoseTarget(["me@corp@ftp.example.org"])
         #expect(atInUser.user == "me@corp" && atInUser.host == "ftp.example.org")
     }
 
-    @Test(arguments: [["host:0"], ["host:99999"], ["host:x"], ["a/b"], ["@"], ["[::1]x"], ["a", "b", "c"], ["host", "0"]])
+    @Test(arguments: [["host:0"], ["host:99999"], ["host:x"], ["a/b"], ["@"], ["[::1]x"], ["a", "b", "c"], ["host", "0"], [":pw@host"]])
     func refusesWhatIsNoHostOrPort(_ words: [String]) {
         #expect(throws: CommandLineError.self) { try Shell.diagnoseTarget(words) }
     }

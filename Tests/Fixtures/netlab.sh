@@ -18,6 +18,19 @@
 set -eu
 
 PASSIVE=40000-40049
+# vsftpd's configuration and log: in a folder only root can write (root's vsftpd reads the configuration).
+STATE=/run/ferry-netlab
+
+# NAME feeds paths and namespace names: fl<digits>x<digits> only.
+check_name() {
+    case "$1" in
+        fl*x*) ;;
+        *) echo "netlab: the name must be fl<pid>x<n>, not '$1'" >&2; exit 2 ;;
+    esac
+    case "${1#fl}" in
+        *[!0-9x]*|x*|*x|*x*x*) echo "netlab: the name must be fl<pid>x<n>, not '$1'" >&2; exit 2 ;;
+    esac
+}
 
 ns() { printf '%s-%s' "$1" "$2"; }
 
@@ -29,7 +42,7 @@ down() {
             ip netns del "$n" 2>/dev/null || true
         fi
     done
-    rm -rf "/tmp/ferry-netlab-$1"
+    rm -rf "$STATE/$1"
 }
 
 sweep() {
@@ -45,8 +58,15 @@ rules() { printf '%s\n' "$2" | ip netns exec "$1" nft -f -; }
 
 up() {
     name=$1 path=$2 root=$3 tls=${4:-} cert=${5:-} key=${6:-}
+    check_name "$name"
+    case "$path" in
+        routed|server-nat|client-nat|client-firewall-drop|server-firewall-drop|server-firewall-reject|epsv-black-hole|blocked) ;;
+        *) echo "netlab: unknown path '$path'" >&2; exit 2 ;;
+    esac
     C=$(ns "$name" c) R=$(ns "$name" r) S=$(ns "$name" s)
     down "$name"
+    # Whatever fails from here on takes the half-built lab down with it.
+    trap 'down "$name"' EXIT
     for n in "$C" "$R" "$S"; do ip netns add "$n"; ip -n "$n" link set lo up; done
     ip link add eth0 netns "$C" type veth peer name c netns "$R"
     ip link add eth0 netns "$S" type veth peer name s netns "$R"
@@ -64,8 +84,6 @@ up() {
             client=10.1.0.2/24 router_c=10.1.0.1/24 gateway_c=10.1.0.1 ;;
         epsv-black-hole)
             pasv_address=203.0.113.3 ;;
-        routed|client-firewall-drop|server-firewall-drop|server-firewall-reject|blocked) ;;
-        *) echo "netlab: unknown path '$path'" >&2; exit 2 ;;
     esac
     address "$C" "$client" eth0
     address "$R" "$router_c" c
@@ -117,8 +135,10 @@ up() {
             }" ;;
     esac
 
-    state=/tmp/ferry-netlab-$name
-    mkdir -p "$state/empty"
+    mkdir -p -m 700 "$STATE"
+    state=$STATE/$name
+    rm -rf "$state"
+    mkdir -m 700 "$state" "$state/empty"
     conf=$state/vsftpd.conf
     {
         echo "listen=YES"; echo "listen_ipv6=NO"; echo "listen_port=21"; echo "background=NO"
@@ -135,19 +155,20 @@ up() {
             echo "require_ssl_reuse=YES"; echo "ssl_tlsv1=NO"; echo "ssl_sslv2=NO"; echo "ssl_sslv3=NO"
         fi
     } > "$conf"
+    trap - EXIT
     echo "$target"
 }
 
 # vsftpd in the foreground in the server's namespace (this process becomes it): run it in the background, or
 # from a test that spawns and kills it.
-serve() { exec ip netns exec "$(ns "$1" s)" /usr/sbin/vsftpd "/tmp/ferry-netlab-$1/vsftpd.conf" </dev/null >/dev/null 2>&1; }
+serve() { check_name "$1"; exec ip netns exec "$(ns "$1" s)" /usr/sbin/vsftpd "$STATE/$1/vsftpd.conf" </dev/null >/dev/null 2>&1; }
 
 # Waits until vsftpd greets on port 21 of the server (from the server's own loopback).
 ready() {
     i=0
     until ip netns exec "$(ns "$1" s)" bash -c 'exec 3<>/dev/tcp/127.0.0.1/21' 2>/dev/null; do
         i=$((i + 1))
-        if [ $i -gt 200 ]; then echo "netlab: vsftpd did not start in $(ns "$1" s); see /tmp/ferry-netlab-$1/vsftpd.log" >&2; exit 1; fi
+        if [ $i -gt 200 ]; then echo "netlab: vsftpd did not start in $(ns "$1" s); see $STATE/$1/vsftpd.log" >&2; exit 1; fi
         sleep 0.05
     done
 }
@@ -156,7 +177,7 @@ case "${1:-}" in
     up) shift; up "$@" ;;
     serve) serve "$2" ;;
     ready) ready "$2" ;;
-    down) down "$2" ;;
+    down) check_name "$2"; down "$2" ;;
     sweep) sweep ;;
     *) echo "usage: netlab.sh up NAME PATH ROOT [tls CERT KEY] | serve NAME | ready NAME | down NAME | sweep" >&2; exit 2 ;;
 esac
