@@ -122,6 +122,12 @@ import Testing
         #expect(!String(decoding: output, as: UTF8.self).contains("Get transfer rate throttle"), "commentary stays out of the file")
         #expect(redirected.stdout.contains("Get transfer rate throttle"), "\(redirected.stdout.suffix(300))")
         #expect(redirected.stdout.contains("ETA"), "the progress line still shows on the terminal")
+        // get f - while standard output is a file or a pipe: the line knows the size (percent, bar, ETA).
+        let piped = try session(server, ["send rate get 500000", "expect ftp> ", "send get slow.bin -", "expect ETA",
+                                         "expect ftp> ", "send quit"], directory: work.path, standardOutput: "data.bin")
+        #expect(piped.status == 0, "\(piped.stdout)")
+        #expect(piped.stdout.contains("% |*"), "a bar with its percent: \(piped.stdout.suffix(600))")
+        #expect(try TestFiles.sha256(work.file("data.bin")) == TestFiles.sha256(server.path("slow.bin")))
     }
 
     @Test func eachFileOfAnMgetSaysWhichOfHowManyItIs() throws {
