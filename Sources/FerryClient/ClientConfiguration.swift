@@ -53,13 +53,13 @@ public struct ClientConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    /// The settings a data-channel negotiation depends on are the same.
+    /// The settings that decide which data-channel methods get through are the same (the waits only decide how
+    /// soon a method is given up, so changing them — as TAB completion does for its listing — forgets nothing).
     func sameDataChannel(as other: ClientConfiguration) -> Bool {
         dataMode == other.dataMode && fallback == other.fallback && fallbackOnRefusal == other.fallbackOnRefusal
             && extendedOnIPv4 == other.extendedOnIPv4 && extendedOnIPv6 == other.extendedOnIPv6
             && trustPassiveAddress == other.trustPassiveAddress && activePortRange == other.activePortRange
             && activeAddress == other.activeAddress && sourceAddress == other.sourceAddress
-            && firewallWait == other.firewallWait && dataConnectTimeout == other.dataConnectTimeout
     }
 }
 

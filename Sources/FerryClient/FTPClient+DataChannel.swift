@@ -210,6 +210,10 @@ extension FTPClient {
                 // The server will report its failure; read it so the next command pairs with its own reply.
                 _ = try? control?.readFinalReply(timeout: 2)
                 throw connectBackFailed(.noConnectBack(seconds: wait), plan: &plan)
+            } catch where error.code == .interrupted {
+                // The transfer's final reply is still owed: the connection can no longer pair replies.
+                abandonControlConnection()
+                throw error
             }
         }
         guard let socket = accepted else { throw FTPError(.dataConnectionFailed, "no data connection") }

@@ -52,6 +52,7 @@ extension FTPClient {
     public func entries(in directory: String?, within seconds: Double) -> (entries: [ListingEntry], cut: Bool)? {
         if let cached = listingCache[listingCacheKey(directory)] { return (cached, false) }
         let saved = configuration
+        let learned = dataChannelMemory
         listingDeadline = MonotonicClock.now + seconds
         defer {
             configuration = saved
@@ -60,7 +61,11 @@ extension FTPClient {
         configuration.replyTimeout = min(saved.replyTimeout, seconds / 3)
         configuration.dataConnectTimeout = min(saved.dataConnectTimeout, seconds / 3)
         configuration.stallTimeout = min(saved.stallTimeout, seconds / 3)
-        return (try? listedEntries(in: directory)).map { ($0.entries, $0.cut != nil) }
+        let listed = try? listedEntries(in: directory)
+        // Its short waits prove nothing about a method that did not answer in them: a listing that failed leaves
+        // what the session knew of the data channel as it was.
+        if listed == nil { dataChannelMemory = learned }
+        return listed.map { ($0.entries, $0.cut != nil) }
     }
 
     /// The entries of `directory` one at a time, as the listing arrives (MLSD when the server offers MLST, LIST

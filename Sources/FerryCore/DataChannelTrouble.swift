@@ -11,6 +11,10 @@ public enum DataChannelTrouble {
         case .refused(let reply):
             let said = "\(reply.code.rawValue) \(reply.firstLineText)"
             if !attempt.step.isPassive {
+                // 502/504/202: the command is not implemented at all, whatever the address.
+                if [202, 502, 504].contains(reply.code.rawValue) {
+                    return "the server does not offer \(step) (\(said)); use passive mode"
+                }
                 let serverIsPublic = attempt.server.flatMap { IPv4Endpoint(address: $0, port: 0) }?.isPubliclyRoutable ?? false
                 if let address = attempt.advertised, let ip = IPv4Endpoint(address: address, port: 0), !ip.isPubliclyRoutable {
                     if serverIsPublic {

@@ -133,7 +133,14 @@ public final class EditLineReader: LineReader {
     /// The `:password` part of `scheme://user:password@host…`, when there is one.
     /// Also `user:password@host` without a scheme; the last `@` ends the password (a password may hold `@`).
     static func urlPassword(_ word: String) -> Range<String.Index>? {
-        let rest = word.firstRange(of: "://").map { word[$0.upperBound...] } ?? word[...]
+        var rest = word[...]
+        // A scheme only when what comes before "://" is one (a password may hold "://" too). The last '@' ends
+        // the password, which may hold '/' or '@': an '@' in a path costs the remembered line its host, never a
+        // password its secrecy.
+        if let separator = word.firstRange(of: "://"), let first = word.first, first.isLetter,
+           word[..<separator.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) {
+            rest = word[separator.upperBound...]
+        }
         guard let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return nil }
         return colon..<at
     }

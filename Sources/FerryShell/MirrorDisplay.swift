@@ -116,11 +116,14 @@ final class MirrorDisplay: @unchecked Sendable {
 
     func summary(_ summary: TreeMirror.Summary, planned plan: MirrorPlan?, seconds: Double) {
         lock.withLock { _ in
-            for (path, isDirectory) in plannedDeletions {
+            // Deletions that will not be made (a listing cut short, --max-delete) are not listed as if they would.
+            for (path, isDirectory) in summary.deletionsRefused == nil ? plannedDeletions : [] {
                 say(["action": "delete", "path": path, "type": isDirectory ? "dir" : "file"], text: "delete \(path)")
             }
             plannedDeletions = []
             job?.finish(verbose: false, received: verb == "get")
+            // Done: nothing said after this redraws the line (the prompt would be glued to it).
+            job = nil
             let rounded = (seconds * 100).rounded() / 100
             if let refusal = summary.deletionsRefused {
                 let refused = MirrorDisplay.words(for: refusal, dryRun: plan != nil)

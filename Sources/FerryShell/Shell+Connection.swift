@@ -9,7 +9,10 @@ extension Shell {
     func open(_ args: [String]) -> CommandOutcome {
         guard (1...2).contains(args.count) else { return .usage }
         let lowered = args[0].lowercased()
-        if args.count == 1, lowered.hasPrefix("ftp://") || lowered.hasPrefix("ftps://") { return openURL(args[0]) }
+        if lowered.hasPrefix("ftp://") || lowered.hasPrefix("ftps://") {
+            guard args.count == 1 else { return .failure("open: a URL carries its own port (ftp://host:port/); give it alone") }
+            return openURL(args[0])
+        }
         let target: DiagnoseRequest
         do { target = try Shell.diagnoseTarget(args) } catch { return .failure("open: \(error.reason)") }
         guard let user = target.user, let password = target.password else {
@@ -24,16 +27,19 @@ extension Shell {
     private func openURL(_ text: String) -> CommandOutcome {
         let url: FTPURL
         do { url = try FTPURL.parse(text) } catch { return .failure("open: \(error.words)") }
-        if url.implicitTLS { configuration.tls.mode = .implicit }
-        if let password = url.password, let user = url.user {
-            let outcome = open(host: url.host, port: url.port, user: nil, login: false)
-            guard outcome == .success else { return outcome }
-            let logged = login(user: user, password: password, account: nil)
-            guard logged == .success else { return logged }
+        // ftps:// is implicit TLS for this session only: the next open goes back to what `set tls` says.
+        let outcome = open(host: url.host, port: url.port, user: nil, login: false, tls: url.implicitTLS ? .implicit : nil)
+        guard outcome == .success else { return outcome }
+        // As on the command line: the URL's user, else the .netrc login for the host, else anonymous.
+        let logged: CommandOutcome
+        if let user = url.user {
+            logged = login(user: user, password: url.password, account: nil)
+        } else if let found = credentials(for: url.host, user: nil, password: nil, useNetrc: settings.autoLogin) {
+            logged = login(user: found.user, password: found.password, account: found.account)
         } else {
-            let outcome = open(host: url.host, port: url.port, user: url.user)
-            guard outcome == .success else { return outcome }
+            logged = login(user: "anonymous", password: settings.anonymousPassword, account: nil)
         }
+        guard logged == .success else { return logged }
         let folder = url.isDirectory ? url.segments.joined(separator: "/") : url.directory
         guard !folder.isEmpty, client.isLoggedIn else { return .success }
         do throws(FTPError) { _ = try client.changeDirectory(folder) } catch { return failure("open", error) }
@@ -41,8 +47,18 @@ extension Shell {
         return .success
     }
 
-    func open(host: String, port: UInt16, user: String?, login logIn: Bool = true) -> CommandOutcome {
+    func open(host: String, port: UInt16, user: String?, login logIn: Bool = true,
+              tls: TLSConfiguration.Mode? = nil) -> CommandOutcome {
         if client.isConnected { return .failure("Already connected to \(client.host ?? "a server"); use 'close' first.") }
+        // The TLS mode an ftps:// URL imposed on the last session ends with it.
+        if let before = tlsModeBeforeURL {
+            configuration.tls.mode = before
+            tlsModeBeforeURL = nil
+        }
+        if let tls, tls != configuration.tls.mode {
+            tlsModeBeforeURL = configuration.tls.mode
+            configuration.tls.mode = tls
+        }
         // An explicit open starts afresh (a reconnection after a drop keeps what the session learned).
         client.forgetDataChannelKnowledge()
         prepareTLS(host: host, port: port)

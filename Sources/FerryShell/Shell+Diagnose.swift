@@ -63,7 +63,7 @@ extension Shell {
             host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
             if rest.hasPrefix(":") { portText = String(rest.dropFirst()) } else if !rest.isEmpty {
-                throw CommandLineError("'\(text)' is not host:port")
+                throw CommandLineError("'\(Shell.withoutUser(text))' is not host:port")
             }
         } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
             host = String(text[..<colon])
@@ -71,7 +71,7 @@ extension Shell {
         }
         if words.count == 2 { portText = words[1] }
         guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0.isWhitespace }) else {
-            throw CommandLineError("'\(words[0])' is not a host name or address")
+            throw CommandLineError("'\(Shell.withoutUser(words[0]))' is not a host name or address")
         }
         var request = DiagnoseRequest(host: host, user: user, password: password)
         if let portText {
@@ -79,6 +79,12 @@ extension Shell {
             request.port = port
         }
         return request
+    }
+
+    /// The host part of "user[:password]@host…", for an error message (a password is never repeated).
+    static func withoutUser(_ word: String) -> String {
+        guard let at = word.lastIndex(of: "@") else { return word }
+        return "…@" + word[word.index(after: at)...]
     }
 
     /// Runs the diagnosis on a client of its own (the session, if any, is left as it is) and prints the report.

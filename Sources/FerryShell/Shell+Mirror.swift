@@ -150,11 +150,12 @@ extension Shell {
     /// Names what would go (the first 20, then how many more) before asking: an answer needs to know what it is to.
     private func askToDelete(_ deletions: [MirrorDeletion], where side: String) -> Bool {
         let count = deletions.count
-        console.line("Would delete \(side):")
+        // With the question, on standard error: standard output may carry --json.
+        console.error("Would delete \(side):")
         for deletion in deletions.prefix(20) {
-            console.line("  \(Console.sanitize(deletion.path))\(deletion.isDirectory ? "/" : "")")
+            console.error("  \(Console.sanitize(deletion.path))\(deletion.isDirectory ? "/" : "")")
         }
-        if count > 20 { console.line("  … and \(count - 20) more") }
+        if count > 20 { console.error("  … and \(count - 20) more") }
         return askYesNo("Delete \(count) item\(count == 1 ? "" : "s") \(side) that the source does not have? [yn] ",
                         help: "Answer y (delete them) or n (keep them).")
     }

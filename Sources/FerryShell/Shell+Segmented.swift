@@ -102,7 +102,7 @@ final class SharedProgress: @unchecked Sendable {
                 // Every session reports: the line is redrawn at most ten times a second, as other transfers are,
                 // and once more at the end.
                 let done = progress.expected.map { progress.bytes >= $0 } ?? false
-                guard done || progress.elapsed - lastDrawn >= 0.1 || progress.elapsed < lastDrawn else { return }
+                guard done || progress.elapsed - lastDrawn >= 0.1 else { return }
                 lastDrawn = progress.elapsed
                 line?.update(progress)
             case .notice(let text):

@@ -44,6 +44,8 @@ public final class Shell {
     var connectingShown = false
     /// "Connected to HOST.", shown before the greeting when it arrives.
     var connectedLine: String?
+    /// `set tls` as it was before an ftps:// URL's open made it implicit for that session.
+    var tlsModeBeforeURL: TLSConfiguration.Mode?
     /// A job draws its own progress and its replies are internal (pget): only debug shows them.
     var quietReplies = false
     /// TAB is fetching a listing: the session's chatter stays off the line being edited.
@@ -199,7 +201,7 @@ public final class Shell {
         if error.code != .loginFailed, error.reply?.code == ReplyCode(530), client.isConnected, !client.isLoggedIn {
             return .failure("\(command): not logged in (\(error.reply?.summary ?? "530")); log in with 'user NAME', or put the host in ~/.netrc")
         }
-        if configuration.tls.mode == .implicit, error.message.contains("wrong version number") {
+        if command == "open", configuration.tls.mode == .implicit, error.message.contains("wrong version number") {
             // Plain text came back where TLS was expected (a "220" greeting): an explicit-TLS port.
             return .failure("\(command): \(error.message): the server at this port answered in clear text, as an explicit-TLS server does; use ftp:// with --tls (AUTH TLS) instead of ftps://")
         }
@@ -267,7 +269,7 @@ public final class Shell {
         case .received(let reply):
             hashMarks?.endLine()
             // -v shows every reply but the FEAT list the client asks for itself (tnftp shows that under -d only).
-            let ownFeatures = isBackgroundReply && lastSentVerb == "FEAT"
+            let ownFeatures = isBackgroundReply && (lastSentVerb == "FEAT" || lastSentVerb == "OPTS")
             if settings.debug || settings.verbose && !quietReplies && (settings.allReplies && !ownFeatures || !isBackgroundReply) {
                 // A command that exists to show the server's words (quote, rstatus, remotehelp) has them as its
                 // result; every other reply is commentary.

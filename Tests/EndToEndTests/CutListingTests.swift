@@ -41,6 +41,20 @@ import Testing
         #expect(TestFiles.names(in: copy) == (CutListingTests.names + ["only-here.txt"]).sorted(), "nothing was deleted")
     }
 
+    @Test func aDryRunAgainstACutListingListsNoDeletionsAsIfTheyWouldBeMade() throws {
+        let server = try PyFTPServer(options: Wording.pureMLSD.options)
+        try CutListingTests.fill(server.root)
+        let work = try TemporaryDirectory("ferry-cut")
+        let copy = work.file("copy")
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        try CutListingTests.fill(copy)
+        let result = try Ferry.session(server, "mirror --dry-run --delete . copy\n", directory: work.path, timeout: 120)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(!result.stdout.contains("delete file"), "\(result.stdout)")
+        #expect(result.stderr.contains("cut the listing"), "\(result.stderr)")
+        #expect(TestFiles.names(in: copy) == CutListingTests.names.sorted())
+    }
+
     @Test func mirrorStillCopiesWhatACutListingNamed() throws {
         let server = try PyFTPServer(options: Wording.pureMLSD.options)
         try CutListingTests.fill(server.root)

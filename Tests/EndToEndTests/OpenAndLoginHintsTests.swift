@@ -78,4 +78,28 @@ import Testing
         #expect(text.contains("--> USER \(server.user)\n") && !text.contains(server.password), "\(text)")
         #expect(!traced.output.contains(server.password))
     }
+
+    @Test func anFtpsURLsImplicitTLSEndsWithItsSessionAndErrorsNeverRepeatAPassword() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-open")
+        let script = "open ftps://\(server.user):\(server.password)@\(server.host):\(server.port)/\n"
+            + "open ftp://\(server.user):\(server.password)@\(server.host):\(server.port)/\npwd\nset\n"
+            + "close\nopen \(server.user):\(server.password)@bad/host\nopen ftp://\(server.host):\(server.port)/ 21\n"
+        let result = try Ferry.run(["-n"], script: script, directory: work.path)
+        #expect(result.stdout.contains("Remote directory: /"), "the ftp:// open after an ftps:// one is plain: \(result.output)")
+        #expect(result.stdout.contains("tls                 off"), "\(result.stdout)")
+        #expect(result.stderr.contains("'…@bad/host' is not a host name or address"), "\(result.stderr)")
+        #expect(result.stderr.contains("a URL carries its own port"), "\(result.stderr)")
+        #expect(!result.output.contains(server.password), "\(result.output)")
+    }
+
+    @Test func anOpenOfAFolderURLWithoutAUserLogsInAsTheCommandLineDoes() throws {
+        let server = try PyFTPServer()
+        let work = try TemporaryDirectory("ferry-open")
+        try TestFiles.write(work.file(".netrc"), "machine \(server.host) login \(server.user) password \(server.password)\n")
+        chmod(work.file(".netrc"), 0o600)
+        let result = try Ferry.run([], script: "open ftp://\(server.host):\(server.port)/\npwd\n", directory: work.path)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("Remote directory: /"), "\(result.output)")
+    }
 }

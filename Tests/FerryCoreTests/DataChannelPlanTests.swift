@@ -171,6 +171,9 @@ import Testing
         #expect(public_.contains("you are behind NAT"))
         let local = DataChannelTrouble.explain(.init(step: .active, failure: refused, advertised: "127.0.0.1", server: "127.0.0.1"))
         #expect(!local.contains("NAT") && local.contains("it does not connect back to that address"), "\(local)")
+        let absent = DataChannelTrouble.explain(.init(step: .extendedActive, failure: .refused(reply(502, "no")),
+                                                      advertised: "10.1.0.2", server: "203.0.113.2"))
+        #expect(absent == "the server does not offer EPRT (502 no); use passive mode", "\(absent)")
     }
 
     @Test(arguments: ["198,18,0,1", "192,0,0,9", "10,2,0,5", "192,168,1,9", "172,20,0,1", "127,0,0,1", "169,254,1,1", "100,64,0,1", "0,0,0,0", "224,0,0,1"])

@@ -89,6 +89,9 @@ import Testing
         #expect(EditLineReader.historyForm(of: "quote PASS hunter2") == "quote PASS")
         #expect(EditLineReader.historyForm(of: "quote acct 1234") == "quote ACCT")
         #expect(EditLineReader.historyForm(of: "open ftp://alice:s3cret@example.org/pub") == "open ftp://alice@example.org/pub")
+        #expect(EditLineReader.historyForm(of: "open alice:s3cret@example.org:2121") == "open alice@example.org:2121")
+        // A password that holds "://" is no scheme.
+        #expect(EditLineReader.historyForm(of: "open u:a://b@127.0.0.1:2199") == "open u@127.0.0.1:2199")
         #expect(EditLineReader.historyForm(of: "get report.pdf") == "get report.pdf")
         // Lines that are not exactly one known command keep their first word only.
         #expect(EditLineReader.historyForm(of: "user alice 's3cret") == "user", "an open quote")
