@@ -168,6 +168,32 @@ import Testing
         Forced(path: .serverFirewallDrop, flags: ["-A"], script: "ls\nget one-mib.bin\n", succeeds: true, words: []),
     ]
 
+    /// Every path in each forced mode: `ls` and `get` get through exactly when a method of that mode does (or, with
+    /// -A, when the server refuses active mode outright and passive works), and otherwise fail naming the cause.
+    @Test(arguments: cases.flatMap { path in ["-p", "-A"].map { (path, $0) } })
+    func eachPathInEachForcedMode(_ expected: Case, _ flag: String) throws {
+        let lab = try NetworkLab(expected.path)
+        let work = try TemporaryDirectory("ferry-lab")
+        let passive = expected.modes["EPSV"]!.works || expected.modes["PASV"]!.works
+        let active = expected.modes["EPRT"]!.works || expected.modes["PORT"]!.works
+        let refusedActive = expected.modes["PORT"]!.words.contains("the server refused")
+        let works = flag == "-p" ? passive : active || (refusedActive && passive)
+        let result = try lab.ferry([flag, "-n", lab.server], script: "user anonymous x\nls\nget one-mib.bin\n",
+                                   timeout: 60, directory: work.path)
+        #expect(result.status == (works ? 0 : 1), "\(result.output)")
+        if works {
+            #expect(result.stdout.contains("one-mib.bin"), "\(result.output)")
+            #expect(try TestFiles.read(work.file("one-mib.bin")) == TestFiles.read(lab.root.file("one-mib.bin")))
+        } else {
+            #expect(result.stderr.contains("ls: no data connection could be made: "), "\(result.stderr)")
+            let cause = flag == "-p" ? "a firewall" : "did not connect back within 8 s"
+            #expect(result.stderr.contains(cause), "\(result.stderr)")
+            #expect(!TestFiles.exists(work.file("one-mib.bin")))
+        }
+        // A forced mode is kept: a failed connection never switches it.
+        #expect(!result.stderr.contains(flag == "-p" ? "using active mode" : "using passive mode") || refusedActive, "\(result.stderr)")
+    }
+
     @Test(arguments: forced) func forcedModesGetThroughOrFailWithTheCause(_ forced: Forced) throws {
         let lab = try NetworkLab(forced.path)
         let work = try TemporaryDirectory("ferry-lab")
