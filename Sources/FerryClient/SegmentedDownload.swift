@@ -150,6 +150,10 @@ public final class SegmentedDownload: @unchecked Sendable {
         if !finished || failure != nil {
             save(statePath, force: true, part: fd)
             Glibc.close(fd)
+            if failure?.code == .interrupted || (failure == nil && Interruption.isRequested) {
+                // The whole file's count, not one range's: what the bar showed, and what a second run starts from.
+                throw FTPError(.interrupted, "interrupted with \(done) of \(size) bytes here", advice: .continueSegmented)
+            }
             throw failure ?? FTPError(.transferIncomplete, "stopped at \(done) of \(size) bytes", advice: .continueSegmented)
         }
         let written = LocalTarget.identity(of: fd)

@@ -64,11 +64,12 @@ extension Shell {
         quietReplies = true
         defer { quietReplies = false }
         let outcome = transfer(command, name: remote, received: true, progress: false) { () throws(FTPError) -> TransferResult in
+            // The bar goes before the summary or the error is written, or the two share a line.
+            defer { display.finish() }
             let done = try download.run(on: client)
             report = done
             return done.result
         }
-        display.finish()
         guard outcome == .success else { return outcome }
         if let checksum = report?.verifiedWith, settings.verbose {
             console.chatter("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")

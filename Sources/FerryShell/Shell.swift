@@ -233,7 +233,7 @@ public final class Shell {
         case .withoutTLS: return "; drop --tls to connect in clear text"
         case .withTLS: return "; connect with --tls first"
         case .resumeLater: return "; 'reget' continues it"
-        case .continueSegmented: return "; pget continues it"
+        case .continueSegmented: return "; run pget again to continue"
         case .downloadAgain: return "; delete it, or use 'get'"
         case .uploadAgain: return "; use 'put' to replace it"
         case .installOpenSSL: return "; install OpenSSL 3 (Debian: libssl3 or libssl3t64)"

@@ -18,12 +18,18 @@ import Testing
             "expect ftp> ", "send user \(server.user) \(server.password)",
             "expect ftp> ", "send pget -n 4 slow.bin",
             "sleep 1.5", "interrupt",
-            "expect interrupted", "expect ftp> ",
+            "expect interrupted with ", "expect of 4000037 bytes here; run pget again to continue", "expect ftp> ",
             "send !ls -a", "expect .slow.bin.pget", "expect ftp> ",
-            "send pget -n 4 slow.bin", "expect continuing 'slow.bin' from", "expect ftp> ",
+            "send pget -n 4 slow.bin", "expect continuing 'slow.bin' from", "expect bytes received in", "expect ftp> ",
             "send pwd", "expect 257", "send quit",
         ], directory: work.path)
         #expect(result.status == 0, "\(result.stdout)")
+        // On the screen the summary stands on a line of its own: the bar was cleared before it was written.
+        for line in result.stdout.split(whereSeparator: \.isNewline) where line.contains("bytes received in") {
+            let visible = line.split(separator: "\r", omittingEmptySubsequences: false).last ?? ""
+            let shown = visible.replacingOccurrences(of: "\u{1B}[K", with: "")
+            #expect(shown.first?.isNumber == true && !shown.contains("%"), "\(line.debugDescription)")
+        }
         #expect(try TestFiles.sha256(work.file("slow.bin")) == TestFiles.sha256(server.path("slow.bin")))
         #expect(TestFiles.names(in: work.path) == ["slow.bin"])
     }

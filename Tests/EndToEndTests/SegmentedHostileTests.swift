@@ -33,7 +33,7 @@ import Testing
         try interruptedPget(server, in: work.path)
         let result = try run(server, "reget f.bin\n", directory: work.path)
         #expect(result.status == 1, "\(result.output)")
-        #expect(result.stderr.contains("pget continues it"), "\(result.stderr)")
+        #expect(result.stderr.contains("run pget again to continue"), "\(result.stderr)")
         #expect(!TestFiles.exists(work.file("f.bin")))
     }
 
