@@ -78,16 +78,19 @@ final class JobProgress: @unchecked Sendable {
     }
 
     /// Erases the line; with verbose, says what the job moved.
-    func finish(verbose: Bool, received: Bool) {
+    /// `kept`: bytes the unfinished files hold in their `.part` files (the caller measures them on disk).
+    func finish(verbose: Bool, received: Bool, kept: Int64 = 0) {
         state.withLock { state in
             clear(&state)
             guard verbose else { return }
             let seconds = MonotonicClock.now - start
             let rate = seconds > 0 ? Int64(Double(state.bytesDone) / seconds) : 0
             let rounded = (seconds * 1000).rounded() / 1000
-            console.chatter("\(state.done - state.failed) of \(names.count) files, \(state.bytesDone) bytes \(received ? "received" : "sent") in \(rounded) s (\(ByteFormat.short(rate))/s)")
+            let partial = kept > 0 && received ? " (and \(kept) kept in partial files)" : ""
+            console.chatter("\(state.done - state.failed) of \(names.count) files, \(state.bytesDone) bytes \(received ? "received" : "sent")\(partial) in \(rounded) s (\(ByteFormat.short(rate))/s)")
         }
     }
+
 
     private func draw(_ state: inout State, force: Bool) {
         guard showsLine else { return }

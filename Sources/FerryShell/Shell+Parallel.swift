@@ -97,7 +97,19 @@ extension Shell {
         quietReplies = true
         defer { quietReplies = false }
         let results = pool.run(on: client)
-        progress.finish(verbose: settings.verbose, received: items[0].direction == .download)
+        // What arrived of the files that did not finish is in their .part files: measured there, not from the
+        // last progress report.
+        var kept: Int64 = 0
+        for (item, result) in zip(items, results) where item.direction == .download {
+            guard case .failure = result else { continue }
+            var info = stat()
+            if WireText.withCString(LocalName.partialPath(of: item.local), { lstat($0, &info) }) == 0,
+               (info.st_mode & S_IFMT) == S_IFREG {
+                kept += Int64(info.st_size)
+            }
+        }
+        lastJobPartialBytes = kept
+        progress.finish(verbose: settings.verbose, received: items[0].direction == .download, kept: kept)
         return results
     }
 
@@ -110,7 +122,13 @@ extension Shell {
         if full {
             return .failure("\(command): the local disk is full; \(results.count - failed) of \(results.count) files done, the job stopped there: free some space and run it again")
         }
-        if interrupted { return .failure("\(command): interrupted; \(results.count - failed) of \(results.count) files done") }
+        if interrupted {
+            // What arrived of the unfinished files is kept in their .part files: say so, and how to go on.
+            let kept = lastJobPartialBytes > 0 && command != "mput"
+                ? ", \(ByteFormat.short(lastJobPartialBytes)) kept in their partial files; 'mreget' with the same names continues them"
+                : ""
+            return .failure("\(command): interrupted; \(results.count - failed) of \(results.count) files done\(kept)")
+        }
         if failed > 0 { return .failure("\(command): \(failed) of \(results.count) files failed") }
         return before == .success ? .success : .failure("")
     }

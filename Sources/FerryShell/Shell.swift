@@ -44,6 +44,8 @@ public final class Shell {
     var connectingShown = false
     /// "Connected to HOST.", shown before the greeting when it arrives.
     var connectedLine: String?
+    /// Bytes the last parallel download job left in `.part` files of unfinished files.
+    var lastJobPartialBytes: Int64 = 0
     /// `set tls` as it was before an ftps:// URL's open made it implicit for that session.
     var tlsModeBeforeURL: TLSConfiguration.Mode?
     /// A job draws its own progress and its replies are internal (pget): only debug shows them.

@@ -53,4 +53,26 @@ import Testing
         let complete = TestFiles.names(in: work.path).filter { !$0.hasPrefix(".") }
         #expect(complete.count < 8, "not every file arrived: the job stopped (\(complete))")
     }
+
+    @Test func ctrlCDuringAParallelMgetCountsWhatArrivedAndMregetContinuesIt() throws {
+        var options = ServerOptions()
+        options.rateLimit = 200_000
+        let server = try PyFTPServer(options: options)
+        for index in 0..<4 { try TestFiles.writeRandom(server.path("q\(index).bin"), size: 600_000) }
+        let work = try TemporaryDirectory("ferry-pty-mget")
+        let result = try session(["-n", "-i", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)",
+            "expect ftp> ", "send mget -P 4 q*",
+            "sleep 1.2", "interrupt",
+            "expect kept in their partial files; 'mreget' with the same names continues them", "expect ftp> ",
+            "send mreget -P 4 q*", "expect 4 of 4 files", "expect ftp> ", "send quit",
+        ], directory: work.path)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("0 of 4 files done, "), "nothing finished before Ctrl-C: \(result.stdout)")
+        #expect(result.stdout.contains("kept in partial files) in "), "the summary counts what arrived: \(result.stdout)")
+        for index in 0..<4 {
+            #expect(try TestFiles.sha256(work.file("q\(index).bin")) == TestFiles.sha256(server.path("q\(index).bin")))
+        }
+        #expect(TestFiles.names(in: work.path) == (0..<4).map { "q\($0).bin" })
+    }
 }
