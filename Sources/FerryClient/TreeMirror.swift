@@ -32,6 +32,8 @@ public final class TreeMirror: @unchecked Sendable {
         /// Why planned deletions were not made.
         public var deletionsRefused: DeletionRefusal?
         public var interrupted = false
+        /// Files stopped part way by an interruption (not counted as failed).
+        public var unfinished = 0
         public init() {}
     }
 
@@ -219,9 +221,12 @@ public final class TreeMirror: @unchecked Sendable {
         case .success(let done):
             summary.transferred += 1
             summary.bytes += done.bytes
-        case .failure(let error):
+        case .failure(let error) where error.code == .interrupted:
+            // Stopped by Ctrl-C, not failed: its .part stays for the next run to continue.
+            summary.interrupted = true
+            summary.unfinished += 1
+        case .failure:
             summary.failed += 1
-            if error.code == .interrupted { summary.interrupted = true }
         }
     }
 

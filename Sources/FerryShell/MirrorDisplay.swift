@@ -136,10 +136,15 @@ final class MirrorDisplay: @unchecked Sendable {
                 say(["plan": counts], text: "mirror (dry run): would \(verb) \(plan.transfers.count) files (\(plan.bytesToTransfer) bytes), make \(plan.directories.count) folders, delete \(plan.deletions.count); \(summary.skipped) skipped, \(summary.failed) failed")
                 return
             }
-            let counts: [String: Any] = ["transferred": summary.transferred, "deleted": summary.deleted,
+            var counts: [String: Any] = ["transferred": summary.transferred, "deleted": summary.deleted,
                                          "skipped": summary.skipped, "failed": summary.failed,
                                          "bytes": summary.bytes, "seconds": rounded]
-            say(["summary": counts], text: "mirror: \(summary.transferred) transferred (\(ByteFormat.short(summary.bytes))), \(summary.deleted) deleted, \(summary.skipped) skipped, \(summary.failed) failed in \(rounded) s")
+            var unfinished = ""
+            if summary.unfinished > 0 {
+                counts["unfinished"] = summary.unfinished
+                unfinished = ", \(summary.unfinished) interrupted (their .part files are kept)"
+            }
+            say(["summary": counts], text: "mirror: \(summary.transferred) transferred (\(ByteFormat.short(summary.bytes))), \(summary.deleted) deleted, \(summary.skipped) skipped, \(summary.failed) failed\(unfinished) in \(rounded) s")
         }
     }
 

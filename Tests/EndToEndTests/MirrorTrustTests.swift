@@ -133,6 +133,25 @@ import Testing
         #expect(!TestFiles.exists(work.file("copy/stray.txt")), "deleted after y")
     }
 
+    @Test func ctrlCInAMirrorCountsInterruptedFilesApartAndTheSummaryIsNotRedrawnOver() throws {
+        var options = ServerOptions()
+        options.rateLimit = 100_000
+        let server = try PyFTPServer(options: options)
+        for index in 0..<4 { try TestFiles.writeRandom("\(server.root)/m\(index).bin", size: 2_000_000) }
+        let work = try TemporaryDirectory("ferry-mirror-trust")
+        let result = try Ferry.pty(["-n", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)", "expect ftp> ",
+            "send mirror -P 4 . copy", "sleep 1.5", "interrupt",
+            "expect interrupted (their .part files are kept)", "expect run it again to continue", "expect ftp> ", "send quit",
+        ], directory: work.path, expectTimeout: 15)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains(", 0 failed, 4 interrupted"), "\(result.stdout.suffix(600))")
+        // The prompt after the summary starts a line of its own: no progress line was drawn after the summary.
+        let lines = result.stdout.components(separatedBy: "\r\n")   // a pty ends lines with CR LF, one Character
+        let prompt = try #require(lines.last { $0.contains("ftp> quit") }, "\(result.stdout.suffix(400))")
+        #expect(!prompt.contains("files") && !prompt.contains("/s"), "\(prompt.debugDescription)")
+    }
+
     @Test func theQuestionNamesTheFirstTwentyItemsAndCountsTheRest() throws {
         let server = try PyFTPServer()
         try TestFiles.write("\(server.root)/a.txt", "a\n")
