@@ -90,10 +90,10 @@ struct LocalTarget {
                 created = create()
             }
             fd = created
-            guard fd >= 0 else { throw LocalTarget.cannot("create", writePath, errno) }
+            guard fd >= 0 else { throw LocalTarget.cannot("create", path, errno, temporary: writePath) }
         } else {
             fd = WireText.withCString(writePath) { Glibc.open($0, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666) }
-            guard fd >= 0 else { throw LocalTarget.cannot("continue", writePath, errno) }
+            guard fd >= 0 else { throw LocalTarget.cannot("continue", path, errno, temporary: writePath) }
             var info = stat()
             guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else {
                 Glibc.close(fd)
@@ -218,9 +218,11 @@ struct LocalTarget {
         }
     }
 
-    static func cannot(_ verb: String, _ path: String, _ error: Int32) -> FTPError {
+    /// Names the file the user asked for; the hidden temporary it is written through, when there is one, comes second.
+    static func cannot(_ verb: String, _ path: String, _ error: Int32, temporary: String? = nil) -> FTPError {
         let hint = error == ELOOP ? "it is a symlink; remove it first" : "check the folder and its permissions"
-        return FTPError(.localFile, "cannot \(verb) '\(path)': \(FTPError.systemMessage(error)); \(hint)")
+        let through = temporary.flatMap { $0 == path ? nil : " (written as '\(LocalName.lastComponent($0))' until complete)" } ?? ""
+        return FTPError(.localFile, "cannot \(verb) '\(path)'\(through): \(FTPError.systemMessage(error)); \(hint)")
     }
 
     /// Bytes an unprivileged writer may still put in the folder of `path` (statvfs), nil when it cannot be told.

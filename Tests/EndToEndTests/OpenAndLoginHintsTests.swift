@@ -2,7 +2,7 @@ import FerryTestSupport
 import Foundation
 import Testing
 
-/// Rough edges of `open`, the login and typed names (issue 22, items 2, 8, 9, 10, 13 and 21).
+/// Rough edges of `open`, the login and typed names (issue 22, items 2, 8, 9, 10, 11, 13 and 21).
 @Suite struct OpenAndLoginHintsTests {
     @Test func openTakesHostColonPortAndURLsAsTheCommandLineDoes() throws {
         let server = try PyFTPServer()
@@ -101,5 +101,15 @@ import Testing
         let result = try Ferry.run([], script: "open ftp://\(server.host):\(server.port)/\npwd\n", directory: work.path)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("Remote directory: /"), "\(result.output)")
+    }
+
+    @Test func aLocalFileThatCannotBeWrittenIsNamedAsTheUserNamedIt() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("f.txt"), "f\n")
+        let work = try TemporaryDirectory("ferry-open")
+        let result = try Ferry.session(server, "get f.txt nodir/readme.txt\n", directory: work.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("get: cannot create 'nodir/readme.txt' (written as '.readme.txt.part' until complete): No such file or directory"),
+                "\(result.stderr)")
     }
 }
