@@ -32,6 +32,23 @@ struct LocalTarget {
         writePath = LocalName.partialPath(of: path)
     }
 
+    /// Why a download must not replace what is at `path`, or nil. One rule for get, mget, pget and mirror:
+    /// a file made read-only is not replaced (as curl refuses it), and a symbolic link to a regular file is neither
+    /// replaced by a file nor written through (a link planted in a shared folder would send the bytes elsewhere).
+    /// A link to a device or a pipe (`/dev/stdout`) is a special target, handled as such.
+    static func refusalToReplace(_ path: String) -> FTPError? {
+        var link = stat(), target = stat()
+        guard WireText.withCString(path, { lstat($0, &link) }) == 0 else { return nil }
+        if (link.st_mode & S_IFMT) == S_IFLNK {
+            guard WireText.withCString(path, { stat($0, &target) }) == 0, (target.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return FTPError(.localFile, "'\(path)' is a symbolic link; Ferry neither replaces it nor writes through it: give the name of the file it points to, or remove the link")
+        }
+        if (link.st_mode & S_IFMT) == S_IFREG, link.st_mode & 0o222 == 0 {
+            return FTPError(.localFile, "'\(path)' is read-only; make it writable (chmod u+w) or remove it to replace it")
+        }
+        return nil
+    }
+
     /// Where a download whose content did not match is kept: `.name.bad`, a name that says so.
     var badPath: String {
         writePath.hasSuffix(".part") ? String(writePath.dropLast(5)) + ".bad" : path + ".bad"

@@ -91,11 +91,30 @@ import Testing
         chown(work + "/theirs.txt", 65534, 65534)
         let result = try run(server, "get a.txt\nreget theirs.txt\n", directory: work)
         #expect(result.status == 1, "reget refused: \(result.output)")
-        let mode = try FileManager.default.attributesOfItem(atPath: work + "/a.txt")[.posixPermissions] as? Int
-        #expect(mode.map { $0 & 0o022 == 0 } == true, "the link's target lent its bits: \(String(describing: mode))")
+        // A link at the target is neither replaced nor written through (issue 22 item 22): the download is refused.
+        #expect(result.stderr.contains("'a.txt' is a symbolic link; Ferry neither replaces it nor writes through it"), "\(result.stderr)")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: work + "/a.txt")) == outer.file("open"), "the link stays")
         #expect(try TestFiles.read(outer.file("open")) == Data("x".utf8), "written through the link")
         #expect(try TestFiles.read(work + "/theirs.txt") == Data("01234".utf8), "someone else's file was moved")
         #expect(!TestFiles.exists(work + "/.theirs.txt.part"))
+    }
+
+    @Test func aReadOnlyFileIsNotReplacedByGetMgetOrMirror() throws {
+        let server = try PyFTPServer()
+        try TestFiles.write(server.path("ro.txt"), "new\n")
+        let work = try TemporaryDirectory("ferry-hostile-input")
+        try TestFiles.write(work.file("ro.txt"), "mine\n")
+        chmod(work.file("ro.txt"), 0o444)
+        let result = try run(server, "get ro.txt\nmget ro.txt\n", directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.stderr.contains("'ro.txt' is read-only; make it writable (chmod u+w) or remove it to replace it"), "\(result.stderr)")
+        try FileManager.default.createDirectory(atPath: work.file("copy"), withIntermediateDirectories: true)
+        try TestFiles.write(work.file("copy/ro.txt"), "mine too\n")
+        chmod(work.file("copy/ro.txt"), 0o444)
+        let mirrored = try run(server, "mirror . copy\n", directory: work.path)
+        #expect(mirrored.status == 1, "\(mirrored.output)")
+        #expect(try TestFiles.read(work.file("ro.txt")) == Data("mine\n".utf8))
+        #expect(try TestFiles.read(work.file("copy/ro.txt")) == Data("mine too\n".utf8))
     }
 
     @Test func tricklingDataEndsInATimeout() throws {
