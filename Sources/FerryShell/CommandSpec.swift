@@ -52,6 +52,13 @@ public struct CommandSpec: Sendable {
     func showingReplies() -> CommandSpec { var spec = self; spec.showsReplies = true; return spec }
     func sendingRawLine() -> CommandSpec { var spec = self; spec.sendsRawLine = true; spec.showsReplies = true; return spec }
     func withValuedOptions(_ options: Set<String>) -> CommandSpec { var spec = self; spec.valuedOptions = options; return spec }
+    /// The command's options and what each does: shown by `help COMMAND`, Docs/Commands.md and the man page.
+    private(set) var options: [(name: String, help: String)] = []
+    func documenting(_ options: [(String, String)]) -> CommandSpec {
+        var spec = self
+        spec.options = options.map { (name: $0.0, help: $0.1) }
+        return spec
+    }
     func completing(_ rule: @escaping @Sendable ([String], Int) -> CompletionKind) -> CommandSpec {
         var spec = self
         spec.completionRule = rule

@@ -20,6 +20,12 @@ extension CommandTable {
             let remote = spec.needsConnection ? " *(remote)*" : ""
             text += "| `\(spec.name)` | \(aliases) | \(usage) | \(spec.help)\(remote) |\n"
         }
+        text += "\n## Options of commands\n\n| command | option | what it does |\n|---|---|---|\n"
+        for spec in commands.sorted(by: { $0.name < $1.name }) {
+            for option in spec.options {
+                text += "| `\(spec.name)` | `\(option.name)` | \(option.help) |\n"
+            }
+        }
         text += """
 
         ## Settings

@@ -24,7 +24,9 @@ extension CommandTable {
         CommandSpec("features", help: "show features supported by remote system", needsConnection: true) { $0.features($1) }.showingReplies(),
         CommandSpec("diagnose", arguments: "[--json] [--trace file] [[user@]host[:port]]",
                     help: "find which data-connection methods (EPSV, PASV, EPRT, PORT) get through, and why") { $0.diagnose($1) }
-            .withValuedOptions(["--trace"]),
+            .withValuedOptions(["--trace"])
+            .documenting([("--json", "one JSON object on standard output"),
+                          ("--trace file", "the whole exchange with timestamps, passwords masked, written to file (0600)")]),
         CommandSpec("rstatus", arguments: "[remote-file]", help: "show status of remote machine",
                     needsConnection: true) { $0.rstatus($1) }.showingReplies(),
         CommandSpec("rhelp", arguments: "[command]", help: "get help from remote server", needsConnection: true) { $0.rhelp($1) }.showingReplies(),
@@ -44,7 +46,8 @@ extension CommandTable {
         CommandSpec("cdup", help: "change remote working directory to parent directory", needsConnection: true) { $0.cdup($1) },
         CommandSpec("pwd", help: "print working directory on remote machine", needsConnection: true) { $0.pwd($1) }.showingReplies(),
         CommandSpec("ls", arguments: "[--json] [remote-path [local-file]]", help: "list contents of remote path",
-                    needsConnection: true) { $0.listing($1, verb: .list, command: $2.name) },
+                    needsConnection: true) { $0.listing($1, verb: .list, command: $2.name) }
+            .documenting([("--json", "the parsed listing, one JSON object per entry")]),
         CommandSpec("dir", arguments: "[--json] [remote-path [local-file]]", help: "list contents of remote path",
                     needsConnection: true) { $0.listing($1, verb: .list, command: $2.name) },
         CommandSpec("nlist", arguments: "[remote-path [local-file]]", help: "nlist contents of remote path",
@@ -76,10 +79,13 @@ extension CommandTable {
                     needsConnection: true) { $0.get($1, mode: .newer, command: $2.name) },
         CommandSpec("pget", arguments: "[-n segments] remote-file [local-file]",
                     help: "get one file over several connections at once (segmented; continues after an interruption)",
-                    needsConnection: true) { $0.pget($1) }.withValuedOptions(["-n"]),
-        CommandSpec("mget", arguments: "remote-files", help: "get multiple files", needsConnection: true) { $0.mget($1) }.withValuedOptions(["-P"]),
+                    needsConnection: true) { $0.pget($1) }.withValuedOptions(["-n"])
+            .documenting([("-n segments", "download over this many connections at once (1 to 16; default 4, or set pget-segments)")]),
+        CommandSpec("mget", arguments: "remote-files", help: "get multiple files", needsConnection: true) { $0.mget($1) }.withValuedOptions(["-P"])
+            .documenting([("-P n", "move the files on n sessions at once (1 to 16; default: set parallel)")]),
         CommandSpec("mreget", arguments: "remote-files", help: "get multiple files restarting at end of local file",
-                    needsConnection: true) { $0.mget($1, mode: .resume, command: $2.name) }.withValuedOptions(["-P"]),
+                    needsConnection: true) { $0.mget($1, mode: .resume, command: $2.name) }.withValuedOptions(["-P"])
+            .documenting([("-P n", "continue the files on n sessions at once (1 to 16)")]),
         CommandSpec("fget", arguments: "local-file", help: "get files using a localfile as a source of names",
                     needsConnection: true) { $0.fget($1) },
         CommandSpec("put", aliases: ["send"], arguments: "local-file [remote-file]", help: "send one file",
@@ -87,11 +93,27 @@ extension CommandTable {
         CommandSpec("append", arguments: "local-file [remote-file]", help: "append to a file",
                     needsConnection: true) { $0.put($1, mode: .append, command: $2.name) },
         CommandSpec("mput", aliases: ["msend"], arguments: "local-files", help: "send multiple files",
-                    needsConnection: true) { $0.mput($1) }.withValuedOptions(["-P"]),
+                    needsConnection: true) { $0.mput($1) }.withValuedOptions(["-P"])
+            .documenting([("-P n", "send the files on n sessions at once (1 to 16; default: set parallel)")]),
         CommandSpec("mirror", arguments: "[-R] [-P n] [--delete] [--dry-run] [-n] [-X glob] [-I glob] [--max-delete n] [--plan-budget size] [--verify] [--use-pget-n n] [--no-symlinks] [--json] [source [target]]",
                     help: "make a local folder like a remote one (-R: the other way), copying only what changed",
                     needsConnection: true) { $0.mirror($1) }
             .withValuedOptions(["-P", "-X", "-I", "--max-delete", "--plan-budget", "--use-pget-n", "--exclude-glob", "--include-glob", "--parallel"])
+            .documenting([
+                ("-R, --reverse", "upload: make the remote folder like the local one"),
+                ("-P n, --parallel n", "copy on n sessions at once (1 to 16)"),
+                ("--delete, -e", "delete what the source does not have (never after an incomplete listing or a failure; asked at a terminal)"),
+                ("--dry-run", "say what would be done, do nothing"),
+                ("-n, --only-newer", "copy only files newer than the copy"),
+                ("-X glob, --exclude-glob glob", "leave out matching names"),
+                ("-I glob, --include-glob glob", "take only matching names"),
+                ("--max-delete n", "delete nothing when more than n deletions are planned"),
+                ("--plan-budget size", "stop planning (and delete nothing) past this much memory for the plan (default 1g)"),
+                ("--verify", "check every copied file against the server's checksum"),
+                ("--use-pget-n n", "copy big files in n segments"),
+                ("--no-symlinks", "skip symbolic links instead of copying what they point to"),
+                ("--json", "one JSON object per action on standard output"),
+            ])
             .completing { Shell.mirrorCompletion(words: $0, position: $1) },
         CommandSpec("restart", arguments: "byte-offset", help: "restart the next get or put at byte-offset") { $0.restart($1) },
     ]

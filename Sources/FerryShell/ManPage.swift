@@ -83,6 +83,9 @@ enum ManPage {
             let aliases = spec.aliases.isEmpty ? "" : " (also \(spec.aliases.map { "\\fB\($0.replacingHyphens)\\fR" }.joined(separator: ", ")))"
             let arguments = spec.arguments.isEmpty ? "" : " \\fI\(spec.arguments.replacingHyphens)\\fR"
             text += ".TP\n\\fB\(spec.name.replacingHyphens)\\fR\(arguments)\n\(spec.help.prefix(1).uppercased() + spec.help.dropFirst())\(aliases).\n"
+            for option in spec.options {
+                text += ".br\n\\fB\(option.name.replacingHyphens)\\fR: \(option.help).\n"
+            }
         }
         text += ".SH SETTINGS\nChanged with \\fBset\\fR \\fIname value\\fR, restored with \\fBunset\\fR \\fIname\\fR; \\fBset\\fR alone lists them.\n"
         for option in Shell.options {

@@ -100,6 +100,8 @@ extension Shell {
             switch table.lookup(word) {
             case .found(let spec):
                 console.line("\(spec.name.padding(to: 16))\(spec.help)")
+                if !spec.arguments.isEmpty { console.line("  usage: \(spec.name) \(spec.arguments)") }
+                for option in spec.options { console.line("  \(option.name.padding(to: 20))\(option.help)") }
                 if spec.name == "set" {
                     for option in Shell.options { console.line("  \(option.name.padding(to: 20))\(option.help)") }
                 }

@@ -79,6 +79,20 @@ import Testing
         #expect(printedUsage(command) == Self.tnftpUsage[command])
     }
 
+    @Test func helpForACommandShowsItsUsageAndEveryOption() {
+        let scripted = ScriptedShell(["help mget", "help mirror"])
+        _ = scripted.shell.run()
+        #expect(scripted.out.contains("  usage: mget remote-files\n  -P n"), "\(scripted.out)")
+        #expect(scripted.out.contains("  --max-delete n") && scripted.out.contains("  --plan-budget size"), "\(scripted.out)")
+        // Every option the parser takes with a value is documented.
+        for spec in CommandTable.standard.commands {
+            for valued in spec.valuedOptions {
+                #expect(spec.options.contains { $0.name.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(valued + " ") || $0.trimmingCharacters(in: .whitespaces) == valued } },
+                        "\(spec.name) \(valued) is not documented")
+            }
+        }
+    }
+
     @Test func usageLinesOnceDifferentFromTnftpNowMatchIt() {
         #expect(printedUsage("open") == "usage: open host-name [port]")
         #expect(printedUsage("user") == "usage: user username [password [account]]")

@@ -18,7 +18,7 @@ func committedDoc(_ name: String) throws -> String {
     /// The rows of Docs/Commands.md, read from the file without the renderer: name → aliases, synopsis, text.
     func committedRows() throws -> [String: (aliases: [String], synopsis: String, text: String)] {
         var rows: [String: (aliases: [String], synopsis: String, text: String)] = [:]
-        let commands = try committedDoc("Commands.md").components(separatedBy: "\n## Settings")[0]
+        let commands = try committedDoc("Commands.md").components(separatedBy: "\n## Options of commands")[0]
         for line in commands.split(separator: "\n") where line.hasPrefix("| `") {
             let cells = line.replacingOccurrences(of: "\\|", with: "\u{0}").split(separator: "|", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{0}", with: "|") }
