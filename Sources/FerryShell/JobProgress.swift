@@ -83,11 +83,10 @@ final class JobProgress: @unchecked Sendable {
         state.withLock { state in
             clear(&state)
             guard verbose else { return }
-            let seconds = MonotonicClock.now - start
-            let rate = seconds > 0 ? Int64(Double(state.bytesDone) / seconds) : 0
-            let rounded = (seconds * 1000).rounded() / 1000
-            let partial = kept > 0 && received ? " (and \(kept) kept in partial files)" : ""
-            console.chatter("\(state.done - state.failed) of \(names.count) files, \(state.bytesDone) bytes \(received ? "received" : "sent")\(partial) in \(rounded) s (\(ByteFormat.short(rate))/s)")
+            // tnftp's words for every transfer's end: "N bytes received in 00:03 (976.23 KiB/s)".
+            let summary = ProgressLine.summary(bytes: state.bytesDone, seconds: MonotonicClock.now - start, received: received)
+            let partial = kept > 0 && received ? "; \(kept) more kept in partial files" : ""
+            console.chatter("\(state.done - state.failed) of \(names.count) files: \(summary)\(partial)")
         }
     }
 
