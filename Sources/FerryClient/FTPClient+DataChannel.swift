@@ -243,12 +243,8 @@ extension FTPClient {
             if ready < 0, errno != EINTR { throw FTPError(.dataConnectionFailed, "poll failed: \(FTPError.systemMessage(errno))") }
             if ready > 0, fds[0].revents != 0 {
                 let socket = try listener.accept(timeout: 0)
-                if let peer, let from = socket.peerAddress, from.ip != peer.ip {
-                    notice("refused a data connection from \(from.ip): it is not the server (\(peer.ip))")
-                    socket.close()
-                    continue
-                }
-                return socket
+                if fromTheServer(socket, peer: peer) { return socket }
+                continue
             }
             if ready > 0, fds[1].revents != 0 || connection.hasPartialReply { return nil }
             if MonotonicClock.now >= deadline {
@@ -270,12 +266,15 @@ extension FTPClient {
         let deadline = MonotonicClock.now + wait
         while true {
             let socket = try listener.accept(timeout: max(0, deadline - MonotonicClock.now))
-            if let peer, let from = socket.peerAddress, from.ip != peer.ip {
-                notice("refused a data connection from \(from.ip): it is not the server (\(peer.ip))")
-                socket.close()
-                continue
-            }
-            return socket
+            if fromTheServer(socket, peer: peer) { return socket }
         }
+    }
+
+    /// An accepted data connection is kept only when it comes from the server (house rule 9); another is closed.
+    private func fromTheServer(_ socket: Socket, peer: SocketAddress?) -> Bool {
+        guard let peer, let from = socket.peerAddress, from.ip != peer.ip else { return true }
+        notice("refused a data connection from \(from.ip): it is not the server (\(peer.ip))")
+        socket.close()
+        return false
     }
 }

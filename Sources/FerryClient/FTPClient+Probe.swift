@@ -8,10 +8,7 @@ extension FTPClient {
     func probeListing(within seconds: Double) throws(FTPError) -> UInt16 {
         lastNegotiation = nil
         let connection = try connected()
-        if wireType != .ascii {
-            _ = try? connection.execute(Command(.type, "A"))
-            wireType = .ascii
-        }
+        try? setType(.ascii)
         let (opened, reply) = try startTransfer(Command(.list))
         guard let socket = opened else {
             throw FTPError(.dataConnectionFailed, "the server answered LIST without a data connection (\(reply.summary))")

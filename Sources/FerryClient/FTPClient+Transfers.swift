@@ -61,8 +61,8 @@ extension FTPClient {
 
     public func download(_ remote: String, toPath localPath: String, type: TransferType, options: DownloadOptions,
                          expectedSize known: Int64? = nil) throws(FTPError) -> DownloadReport {
-        if let refusal = LocalTarget.refusalToReplace(localPath) { throw refusal }
         let target = LocalTarget(path: localPath, temporary: options.useTemporaryFile)
+        if let refusal = target.refusal { throw refusal }
         guard target.isRegular || options.allowSpecialTarget else {
             throw FTPError(.localFile, "'\(localPath)' exists here and is not a regular file (a FIFO, a device or a link to one); not writing into it")
         }

@@ -20,11 +20,18 @@ struct LocalTarget {
     /// The target is a regular file (or does not exist yet): its content can be checked after the download.
     let isRegular: Bool
 
+    /// Why this download must not replace what is at `path`, or nil (see `refusalToReplace`).
+    let refusal: FTPError?
+
     init(path: String, temporary: Bool = true) {
         self.path = path
+        // One lstat for the common case; the link's target is looked at only for a link.
         var info = stat()
-        let exists = WireText.withCString(path, { stat($0, &info) }) == 0
+        var exists = WireText.withCString(path, { lstat($0, &info) }) == 0
+        let isLink = exists && (info.st_mode & S_IFMT) == S_IFLNK
+        if isLink { exists = WireText.withCString(path, { stat($0, &info) }) == 0 }
         isRegular = !exists || (info.st_mode & S_IFMT) == S_IFREG
+        refusal = LocalTarget.refusalToReplace(path, exists: exists, isLink: isLink, info: info)
         if !temporary || !isRegular {
             writePath = path
             return
@@ -36,14 +43,12 @@ struct LocalTarget {
     /// a file made read-only is not replaced (as curl refuses it), and a symbolic link to a regular file is neither
     /// replaced by a file nor written through (a link planted in a shared folder would send the bytes elsewhere).
     /// A link to a device or a pipe (`/dev/stdout`) is a special target, handled as such.
-    static func refusalToReplace(_ path: String) -> FTPError? {
-        var link = stat(), target = stat()
-        guard WireText.withCString(path, { lstat($0, &link) }) == 0 else { return nil }
-        if (link.st_mode & S_IFMT) == S_IFLNK {
-            guard WireText.withCString(path, { stat($0, &target) }) == 0, (target.st_mode & S_IFMT) == S_IFREG else { return nil }
+    private static func refusalToReplace(_ path: String, exists: Bool, isLink: Bool, info: stat) -> FTPError? {
+        guard exists, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        if isLink {
             return FTPError(.localFile, "'\(path)' is a symbolic link; Ferry neither replaces it nor writes through it: give the name of the file it points to, or remove the link")
         }
-        if (link.st_mode & S_IFMT) == S_IFREG, link.st_mode & 0o222 == 0 {
+        if info.st_mode & 0o222 == 0 {
             return FTPError(.localFile, "'\(path)' is read-only; make it writable (chmod u+w) or remove it to replace it")
         }
         return nil

@@ -63,8 +63,8 @@ public final class SegmentedDownload: @unchecked Sendable {
     }
 
     public func run(on client: FTPClient) throws(FTPError) -> FTPClient.DownloadReport {
-        if let refusal = LocalTarget.refusalToReplace(localPath) { throw refusal }
         let target = LocalTarget(path: localPath, temporary: true)
+        if let refusal = target.refusal { throw refusal }
         guard target.isRegular, target.writePath != localPath else {
             throw FTPError(.invalidArgument, "a segmented download writes a regular file, not '\(localPath)'")
         }

@@ -31,11 +31,11 @@ public enum DataChannelTrouble {
         case .unreadable(let what):
             return "\(what): the server's reply is not FTP"
         case .noAnswer(let address, let port, let seconds):
-            return "nothing answered on port \(port) of \(address) within \(format(seconds)) s (\(step)): a firewall drops the server's passive ports; the server's administrator must open them, or use active mode"
+            return "nothing answered on port \(port) of \(address) within \(Seconds.text(seconds)) s (\(step)): a firewall drops the server's passive ports; the server's administrator must open them, or use active mode"
         case .connectionRefused(let address, let port):
             return "port \(port) of \(address) refused the connection (\(step)): a firewall rejects the server's passive ports, or the server is behind NAT that does not forward them; the server's administrator must open them, or use active mode"
         case .noConnectBack(let seconds):
-            return "the server did not connect back within \(format(seconds)) s (\(step)): a firewall drops connections to you, or NAT hides your address; use passive mode"
+            return "the server did not connect back within \(Seconds.text(seconds)) s (\(step)): a firewall drops connections to you, or NAT hides your address; use passive mode"
         case .serverCouldNotConnect(let reply):
             return "the server could not connect back to you (\(step): \(reply.code.rawValue) \(reply.firstLineText)): a firewall drops connections to you, or NAT hides your address; use passive mode"
         case .other(let reason):
@@ -59,11 +59,6 @@ public enum DataChannelTrouble {
             return reply.code.category != .permanentNegative
         }
         return true
-    }
-
-    static func format(_ seconds: Double) -> String {
-        if seconds == seconds.rounded() { return String(Int(seconds)) }
-        return String(Double(Int(seconds * 10)) / 10)
     }
 }
 

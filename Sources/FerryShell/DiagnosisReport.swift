@@ -66,7 +66,7 @@ struct DiagnosisReport {
         }
         let before = order.prefix { $0 != chosen.step }.map(\.rawValue)
         let quick = diagnosis.modes.filter { before.contains($0.step.rawValue) }.allSatisfy { $0.seconds < 1 }
-        let each = (before.count > 1 ? "each fails" : "it fails") + (quick ? " at once" : " within \(format(probeWait)) s")
+        let each = (before.count > 1 ? "each fails" : "it fails") + (quick ? " at once" : " within \(Seconds.text(probeWait)) s")
         var lines = ["Ferry uses \(step) here: it tries \(before.joined(separator: " and ")) first (\(each)), then \(step), and keeps \(step) for the rest of the session"]
         if !flags.isEmpty {
             lines.append("to go straight to it: ferry \(flags.joined(separator: " ")) \(diagnosis.host)")
@@ -89,7 +89,7 @@ struct DiagnosisReport {
             for (index, certificate) in (diagnosis.tls?.chain ?? []).enumerated() {
                 out += row("", "", nil, "certificate \(index + 1): \(certificate)")
             }
-            out += "Data connections, each method by itself (\(format(probeWait)) s wait for a silent port):\n"
+            out += "Data connections, each method by itself (\(Seconds.text(probeWait)) s wait for a silent port):\n"
             for result in diagnosis.modes {
                 var reason = result.reason
                 if result.step == .passive, let advertised = result.advertised { reason += " [227 named \(advertised)]" }
@@ -126,7 +126,7 @@ struct DiagnosisReport {
     }
 
     private func row(_ name: String, _ status: String, _ seconds: Double?, _ detail: String) -> String {
-        let time = seconds.map { String(format3($0)) + " s" } ?? ""
+        let time = seconds.map { String(Seconds.milliseconds($0)) + " s" } ?? ""
         return "  " + pad(name, 9) + pad(status, 6) + pad(time, 10) + Console.sanitize(detail) + "\n"
     }
 
@@ -147,7 +147,7 @@ struct DiagnosisReport {
         ]
         let stages = diagnosis.stages.map { stage in
             object([("name", JSONLines.string(stage.name)), ("ok", String(stage.ok)),
-                    ("seconds", stage.seconds.map(format3) ?? "null"), ("detail", JSONLines.string(stage.detail))])
+                    ("seconds", stage.seconds.map(Seconds.milliseconds) ?? "null"), ("detail", JSONLines.string(stage.detail))])
         }
         fields.append(("stages", "[" + stages.joined(separator: ",") + "]"))
         var tls: [(String, String)] = [("offered", diagnosis.tlsOffered.map { String($0) } ?? "null"),
@@ -162,7 +162,7 @@ struct DiagnosisReport {
         }
         fields.append(("tls", object(tls)))
         let modes = diagnosis.modes.map { result in
-            var mode: [(String, String)] = [("works", String(result.works)), ("seconds", format3(result.seconds)),
+            var mode: [(String, String)] = [("works", String(result.works)), ("seconds", Seconds.milliseconds(result.seconds)),
                                             ("reason", JSONLines.string(result.reason))]
             if let advertised = result.advertised { mode.append(("advertised", JSONLines.string(advertised))) }
             if result.step == .passive { mode.append(("via_offered_address", String(result.viaOfferedAddress))) }
@@ -179,15 +179,5 @@ struct DiagnosisReport {
 
     private func object(_ fields: [(String, String)]) -> String {
         "{" + fields.map { "\(JSONLines.string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
-    }
-
-    private func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
-    }
-
-    private func format3(_ seconds: Double) -> String {
-        let millis = Int((seconds * 1000).rounded())
-        let fraction = String(millis % 1000)
-        return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 }

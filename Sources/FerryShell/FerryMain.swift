@@ -50,7 +50,7 @@ public enum FerryMain {
 
         if options.diagnose {
             do {
-                var request = try Shell.diagnoseTarget(options.targets)
+                var request = try Shell.hostTarget(options.targets)
                 request.json = options.json
                 request.tracePath = options.tracePath
                 request.probeWait = options.quitTime.map { min(max($0, 1), 60) } ?? configuration.firewallWait

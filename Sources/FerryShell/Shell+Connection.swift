@@ -14,7 +14,7 @@ extension Shell {
             return openURL(args[0])
         }
         let target: DiagnoseRequest
-        do { target = try Shell.diagnoseTarget(args) } catch { return .failure("open: \(error.reason)") }
+        do { target = try Shell.hostTarget(args) } catch { return .failure("open: \(error.reason)") }
         guard let user = target.user, let password = target.password else {
             return open(host: target.host, port: target.port, user: target.user)
         }
@@ -64,17 +64,14 @@ extension Shell {
         prepareTLS(host: host, port: port)
         // A path that drops packets gives no answer for up to the connect timeout: say what is going on.
         let showing = interactive && console.errorIsTerminal
-        let timeout = configuration.connectTimeout
-        let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
         if showing {
-            console.status("Connecting to \(host) port \(port) (timeout \(seconds) s)…")
+            console.status("Connecting to \(host) port \(port) (timeout \(Seconds.text(configuration.connectTimeout)) s)…")
             connectingShown = true
         }
         connectedLine = settings.verbose || interactive ? "Connected to \(host)." : nil
         do throws(FTPError) {
             defer {
-                if connectingShown { console.status("\r\u{1B}[K") }
-                connectingShown = false
+                clearConnectingLine()
             }
             try client.connect(host: host, port: port)
         } catch {

@@ -35,7 +35,7 @@ extension Shell {
             guard let session else { return .failure("diagnose: give a host, or open a session first") }
             request = DiagnoseRequest(host: session.host, port: session.port, user: session.user, password: session.password)
         } else {
-            do { request = try Shell.diagnoseTarget(targets) } catch { return .failure("diagnose: \(error.reason)") }
+            do { request = try Shell.hostTarget(targets) } catch { return .failure("diagnose: \(error.reason)") }
         }
         request.json = json
         request.tracePath = trace
@@ -43,8 +43,9 @@ extension Shell {
         return runDiagnosis(request)
     }
 
-    /// "[user@]host[:port]" (an IPv6 address in brackets), or "host port".
-    static func diagnoseTarget(_ words: [String]) throws(CommandLineError) -> DiagnoseRequest {
+    /// "[user[:password]@]host[:port]" (an IPv6 address in brackets), or "host port": the target of `diagnose`,
+    /// `--diagnose` and `open` alike.
+    static func hostTarget(_ words: [String]) throws(CommandLineError) -> DiagnoseRequest {
         guard (1...2).contains(words.count) else { throw CommandLineError("give one [user@]host[:port]") }
         var text = words[0]
         var user: String?, password: String?
@@ -110,7 +111,7 @@ extension Shell {
         let started = MonotonicClock.now
         let trace: (String) -> Void = { line in
             guard traceFile >= 0 else { return }
-            let text = "[+\(Shell.seconds3(MonotonicClock.now - started))] \(line)\n"
+            let text = "[+\(Seconds.milliseconds(MonotonicClock.now - started))] \(line)\n"
             _ = text.utf8CString.withUnsafeBufferPointer { Glibc.write(traceFile, $0.baseAddress, $0.count - 1) }
         }
         trace("ferry \(FerryMain.version) --diagnose \(request.host) port \(request.port), \(request.probeWait) s per probe")
@@ -136,11 +137,5 @@ extension Shell {
         trace("verdict: \(report.verdict)")
         if request.json { console.raw(report.json) } else { console.raw(report.text) }
         return report.chosen != nil ? .success : .failure("")
-    }
-
-    static func seconds3(_ value: Double) -> String {
-        let millis = Int((max(0, value) * 1000).rounded())
-        let fraction = String(millis % 1000)
-        return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 }

@@ -9,10 +9,7 @@ extension Shell {
         let key = "\(host):\(port)"
         configuration.tls.pinnedFingerprints = store.fingerprints(for: key)
         client.certificateDecision = { [unowned self] _, check in
-            if self.connectingShown {
-                self.console.status("\r\u{1B}[K")
-                self.connectingShown = false
-            }
+            self.clearConnectingLine()
             let known = store.fingerprints(for: key)
             if !known.isEmpty {
                 return .refuse("it CHANGED since you trusted it (stored \(FTPClient.colonHex(known[0]).prefix(23))…); if you expect that, remove the line for \(key) from \(store.path)")

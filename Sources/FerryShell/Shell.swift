@@ -253,12 +253,16 @@ public final class Shell {
     static let backgroundVerbs: Set<String> = ["FEAT", "OPTS", "SIZE", "MDTM", "PWD", "MLST", "TYPE"]
 
 
+    /// Erases "Connecting to …" before anything else reaches the terminal.
+    func clearConnectingLine() {
+        guard connectingShown else { return }
+        console.status("\r\u{1B}[K")
+        connectingShown = false
+    }
+
     private func show(_ event: ClientEvent) {
         if completing { return }
-        if connectingShown {
-            console.status("\r\u{1B}[K")
-            connectingShown = false
-        }
+        clearConnectingLine()
         if let line = connectedLine, case .received = event {
             connectedLine = nil
             console.chatter(line)

@@ -113,6 +113,19 @@ import Testing
     func reply(_ code: Int, _ text: String = "text") -> Reply { Reply(code: ReplyCode(code), lines: ["\(code) \(text)"]) }
     let silent = DataChannelPlan.Failure.noAnswer(address: "203.0.113.2", port: 40000, seconds: 3)
 
+    /// PASV alone, strict, with the server at 203.0.113.2, after the 227 reply `text`.
+    func pasvAlone(replying text: String) -> DataChannelPlan {
+        var preferences = DataChannelPlan.Preferences()
+        preferences.extended = false
+        preferences.fallback = false
+        preferences.fallbackOnRefusal = false
+        preferences.controlPeer = "203.0.113.2"
+        var plan = DataChannelPlan(preferences)
+        _ = plan.start()
+        _ = plan.receive(reply(227, text))
+        return plan
+    }
+
     @Test func silentPassivePortsAreUnreachableNotRefusedAndNeverSwitchAStrictMode() {
         var preferences = DataChannelPlan.Preferences()
         preferences.fallback = false
@@ -151,14 +164,7 @@ import Testing
     }
 
     @Test func aServerThatResetsAtItsOwnAddressDoesNotGetItsPasvAddressDialled() {
-        var preferences = DataChannelPlan.Preferences()
-        preferences.extended = false
-        preferences.fallback = false
-        preferences.fallbackOnRefusal = false
-        preferences.controlPeer = "203.0.113.2"
-        var plan = DataChannelPlan(preferences)
-        _ = plan.start()
-        _ = plan.receive(reply(227, "(198,51,100,77,9,221)"))
+        var plan = pasvAlone(replying: "(198,51,100,77,9,221)")
         guard case .fail = plan.connectFailed(.connectionRefused(address: "203.0.113.2", port: 2525)) else {
             Issue.record("a reset is the server's choice, not a middlebox's: 198.51.100.77 must not be dialled")
             return
@@ -178,14 +184,7 @@ import Testing
 
     @Test(arguments: ["198,18,0,1", "192,0,0,9", "10,2,0,5", "192,168,1,9", "172,20,0,1", "127,0,0,1", "169,254,1,1", "100,64,0,1", "0,0,0,0", "224,0,0,1"])
     func aPrivateOrReservedPasvAddressIsNeverDialledUnasked(_ address: String) {
-        var preferences = DataChannelPlan.Preferences()
-        preferences.extended = false
-        preferences.fallback = false
-        preferences.fallbackOnRefusal = false
-        preferences.controlPeer = "203.0.113.2"
-        var plan = DataChannelPlan(preferences)
-        _ = plan.start()
-        _ = plan.receive(reply(227, "(\(address),156,64)"))
+        var plan = pasvAlone(replying: "(\(address),156,64)")
         guard case .fail = plan.connectFailed(silent) else { Issue.record("\(address) must not be dialled"); return }
     }
 

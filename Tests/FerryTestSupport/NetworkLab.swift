@@ -62,12 +62,7 @@ public final class NetworkLab: @unchecked Sendable {
 
         var arguments = [NetworkLab.script, "up", name, path.rawValue, root.path]
         if tls {
-            let cert = state.file("cert.pem"), key = state.file("key.pem")
-            let made = try ProcessRunner.run("/usr/bin/openssl", [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ferry-lab",
-                "-addext", "subjectAltName=IP:203.0.113.2", "-keyout", key, "-out", cert,
-            ])
-            guard made.status == 0 else { throw TestSupportError("openssl could not make a certificate: \(made.stderr)") }
+            let (cert, key) = try TestCertificates.make("ferry-lab", in: state, names: "IP:203.0.113.2")
             chmod(state.path, 0o755)
             certificatePath = cert
             arguments += ["tls", cert, key]
@@ -91,27 +86,15 @@ public final class NetworkLab: @unchecked Sendable {
     /// Runs the built `ferry` in the client's namespace.
     public func ferry(_ arguments: [String], script: String = "", timeout: Double = 60,
                       directory: String) throws -> ProcessRunner.Result {
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory
-        environment.removeValue(forKey: "NETRC")
-        environment.removeValue(forKey: "PAGER")
-        return try ProcessRunner.run("/usr/sbin/ip", ["netns", "exec", "\(name)-c", TestPaths.ferryBinary] + arguments,
-                                     stdin: script, timeout: timeout, environment: environment, directory: directory)
+        try Ferry.run(arguments, script: script, timeout: timeout, directory: directory, wrapper: inClient)
     }
 
     /// Runs `ferry` in the client's namespace on a pseudo-terminal (Tests/Fixtures/pty_session.py steps).
     public func pty(_ arguments: [String], _ steps: [String], directory: String, expectTimeout: Int = 15) throws -> ProcessRunner.Result {
-        let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = directory
-        environment["XDG_STATE_HOME"] = directory
-        environment.removeValue(forKey: "NETRC")
-        environment.removeValue(forKey: "PAGER")
-        return try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout), "/usr/sbin/ip", "netns", "exec",
-                                                      "\(name)-c", TestPaths.ferryBinary] + arguments,
-                                     stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
-                                     directory: directory)
+        try Ferry.pty(arguments, steps, directory: directory, expectTimeout: expectTimeout, wrapper: inClient)
     }
+
+    private var inClient: [String] { ["/usr/sbin/ip", "netns", "exec", "\(name)-c"] }
 
     public func stop() {
         guard !stopped else { return }

@@ -66,15 +66,17 @@ public enum ProcessRunner {
 
 /// Runs the built `ferry` binary.
 public enum Ferry {
+    /// `wrapper`: a command the binary runs under (`ip netns exec NAME`).
     public static func run(_ arguments: [String], script: String = "", timeout: Double = 60,
                            directory: String? = nil, environment extra: [String: String] = [:],
-                           expectTimeout: Bool = false) throws -> ProcessRunner.Result {
+                           expectTimeout: Bool = false, wrapper: [String] = []) throws -> ProcessRunner.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory ?? NSTemporaryDirectory()
         environment.removeValue(forKey: "NETRC")
         environment.removeValue(forKey: "PAGER")
         environment.merge(extra) { _, new in new }
-        return try ProcessRunner.run(TestPaths.ferryBinary, arguments, stdin: script, timeout: timeout,
+        let command = wrapper + [TestPaths.ferryBinary] + arguments
+        return try ProcessRunner.run(command[0], Array(command.dropFirst()), stdin: script, timeout: timeout,
                                      environment: environment, directory: directory, expectTimeout: expectTimeout)
     }
 
@@ -90,7 +92,8 @@ public enum Ferry {
 
     /// `standardOutput`: a file (relative to `directory`) that ferry's standard output goes to instead of the terminal.
     public static func pty(_ arguments: [String], _ steps: [String], directory: String, expectTimeout: Int = 15,
-                           environment extra: [String: String] = [:], standardOutput: String? = nil) throws -> ProcessRunner.Result {
+                           environment extra: [String: String] = [:], standardOutput: String? = nil,
+                           wrapper: [String] = []) throws -> ProcessRunner.Result {
         let helper = TestPaths.fixtures.appendingPathComponent("pty_session.py").path
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory
@@ -100,8 +103,8 @@ public enum Ferry {
         environment.removeValue(forKey: "PAGER")
         environment.removeValue(forKey: "NETRC")
         environment.merge(extra) { _, new in new }
-        let program = standardOutput.map { ["/bin/sh", "-c", "exec \"$0\" \"$@\" > '\($0)'", TestPaths.ferryBinary] }
-            ?? [TestPaths.ferryBinary]
+        let program = wrapper + (standardOutput.map { ["/bin/sh", "-c", "exec \"$0\" \"$@\" > '\($0)'", TestPaths.ferryBinary] }
+            ?? [TestPaths.ferryBinary])
         let result = try ProcessRunner.run("/usr/bin/env", ["python3", helper, String(expectTimeout)] + program + arguments,
                                            stdin: steps.joined(separator: "\n") + "\n", timeout: 90, environment: environment,
                                            directory: directory)

@@ -58,11 +58,13 @@ public final class PythonServer: @unchecked Sendable {
 /// Self-signed certificates for 127.0.0.1, made with openssl for one test.
 public enum TestCertificates {
     /// (certificate, key) paths in `directory`, named after `name`.
-    public static func make(_ name: String, in directory: TemporaryDirectory) throws -> (cert: String, key: String) {
+    /// `names`: the subjectAltName entries.
+    public static func make(_ name: String, in directory: TemporaryDirectory,
+                            names: String = "DNS:localhost,IP:127.0.0.1") throws -> (cert: String, key: String) {
         let cert = directory.file("\(name).pem"), key = directory.file("\(name).key")
         let made = try ProcessRunner.run("/usr/bin/openssl", [
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=\(name)",
-            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert,
+            "-addext", "subjectAltName=\(names)", "-keyout", key, "-out", cert,
         ])
         guard made.status == 0 else { throw TestSupportError("openssl could not make a certificate: \(made.stderr)") }
         return (cert, key)
