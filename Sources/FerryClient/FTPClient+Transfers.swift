@@ -84,7 +84,16 @@ extension FTPClient {
             _ = WireText.withCString(segmentState) { unlink($0) }
         }
         var offset: Int64 = 0
+        // Which download this is: a `.part` is continued only when its origin record says this one wrote it.
+        let origin = PartialOrigin(server: originServer, remote: remote, size: expected)
         if options.resume, let stamp = options.remoteModified, !target.partialBears(stamp) { target.discardPartial() }
+        if options.resume, target.resumePath(allowTarget: false) != nil, let refusal = target.originRefusal(origin) {
+            guard options.startOverWhenPartialDiffers else { throw refusal }
+            target.discardPartial()
+        }
+        // Classic reget of the named file itself: the user vouches for it; once moved to the `.part` name it is stamped.
+        let adoptsTarget = options.resume && options.resumeTargetItself
+            && target.resumePath(allowTarget: true) == localPath && target.writePath != localPath
         if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {
             offset = existing
             if let expected, offset > expected {
@@ -106,6 +115,7 @@ extension FTPClient {
             throw FTPError(.diskFull, "'\(remote)' needs \(expected - offset) more bytes and only \(free) are free here; free some space first")
         }
         let fd = try target.open(truncate: offset == 0, allowTarget: options.resumeTargetItself)
+        if offset == 0 || adoptsTarget { origin.stamp(fd) }
         let result: TransferResult
         do throws(FTPError) {
             if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {

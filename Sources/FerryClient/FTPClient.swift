@@ -19,6 +19,8 @@ public final class FTPClient {
     public private(set) var isLoggedIn = false
     /// The host as given to `connect`.
     public private(set) var host: String?
+    /// The user of the last successful login.
+    public private(set) var loggedInUser: String?
     /// The TYPE last confirmed by the server.
     var wireType: TransferType?
     /// What data-channel negotiations learned of this server: kept across reconnections to it.
@@ -86,6 +88,8 @@ public final class FTPClient {
     /// The control connection runs over TLS.
     public var isProtected: Bool { control?.stream.isProtected ?? false }
     public var peerAddress: SocketAddress? { control?.socket.peerAddress }
+    /// `user@host:port`: whose files this session sees, as a partial download's origin record names them.
+    var originServer: String { "\(loggedInUser ?? "-")@\(host ?? "-"):\(connectedPort ?? 0)" }
 
     // MARK: connection
 
@@ -142,6 +146,7 @@ public final class FTPClient {
                 action = sequence.receive(try connection.execute(command))
             case .loggedIn(let reply):
                 isLoggedIn = true
+                loggedInUser = user
                 wireType = nil
                 try protectDataChannel(connection)
                 afterLogin()

@@ -1,3 +1,4 @@
+import CFerrySys
 import FerryCore
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -169,6 +170,25 @@ struct LocalTarget {
         return Int64(info.st_mtim.tv_sec) == stamp
     }
 
+    /// Why the `.part` must not be continued by the download `current` describes, or nil: its origin record
+    /// (see `PartialOrigin`) names another server, user, file or size, or it has none where one could be kept.
+    func originRefusal(_ current: PartialOrigin) -> FTPError? {
+        guard usesTemporaryFile else { return nil }
+        switch PartialOrigin.read(writePath) {
+        case .unknowable:
+            return nil
+        case .none:
+            return FTPError(.localFile, "'\(writePath)' was not left by a download of Ferry's (it has no origin record); not continuing it: remove it, or 'get' downloads '\(LocalName.lastComponent(path))' again", advice: .downloadAgain)
+        case .found(let origin) where origin.allows(current):
+            return nil
+        case .found(let origin):
+            let what = origin.server != current.server ? "from another server (\(origin.server))"
+                : origin.remote != current.remote ? "of another remote file ('\(origin.remote)')"
+                : "of another version of the file (\(origin.size ?? 0) bytes then, \(current.size ?? 0) now)"
+            return FTPError(.localFile, "'\(writePath)' holds the start of a download \(what); not continuing it with these bytes: continue it there, or remove it to download again", advice: .downloadAgain)
+        }
+    }
+
     /// Removes a `.part` of ours that cannot be continued, so the download starts over.
     func discardPartial() {
         var info = stat()
@@ -230,6 +250,8 @@ struct LocalTarget {
                 replaced = true
                 return Int32(-1)
             }
+            // The origin record served the partial; the finished file does not carry it (nor the server's name).
+            _ = WireText.withCString(writePath) { lremovexattr($0, PartialOrigin.attribute) }
             return WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
         }
         if replaced { throw takenOver }

@@ -99,10 +99,18 @@ public final class SegmentedDownload: @unchecked Sendable {
         let modified = client.features.supports("MDTM")
             ? try FTPClient.unlessRefused { () throws(FTPError) in try client.modificationTime(remote) } : nil
         let identity = "\(recipe.host):\(recipe.port) \(recipe.directory ?? "") \(remote) \(modified ?? "-")"
+        // The state file and the `.part` are a pair: the state names the id in the `.part`'s origin record ("?"
+        // where the file system keeps none), and that record must name this server, file and size.
+        let origin = PartialOrigin(server: client.originServer, remote: remote, size: size)
+        let pairedID: String? = switch PartialOrigin.read(target.writePath) {
+        case .found(let record) where record.allows(origin): record.id
+        case .unknowable: "?"
+        default: nil
+        }
         var plan = SegmentPlan(size: size, count: segments)
-        plan.identity = identity
         var fd: Int32
-        if let text = SmallText.read(statePath), let saved = SegmentPlan.parse(state: text, size: size, identity: identity),
+        if let pairedID, let text = SmallText.read(statePath),
+           let saved = SegmentPlan.parse(state: text, size: size, identity: identity + " part " + pairedID),
            target.existingPartialSize(allowTarget: false) == size {
             plan = saved
             resumedAt = saved.bytesDone
@@ -115,6 +123,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                 throw FTPError(.diskFull, "'\(remote)' is said to be \(size) bytes, more than the free space here; not reserving it")
             }
             fd = try target.open(truncate: true, allowTarget: false)
+            plan.identity = identity + " part " + (origin.stamp(fd) ? origin.id : "?")
             if size > 0, posix_fallocate(fd, 0, off_t(size)) != 0, ftruncate(fd, off_t(size)) != 0 {
                 Glibc.close(fd)
                 target.failed(keep: false)

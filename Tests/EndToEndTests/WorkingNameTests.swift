@@ -24,6 +24,49 @@ import Testing
         #expect(try TestFiles.sha256(work.file("big")) == TestFiles.sha256(trusted.path("big")))
         #expect(try TestFiles.sha256(work.file("again")) == TestFiles.sha256(trusted.path("big")))
     }
+
+    /// A `.part` Ferry left from one server is Ferry's own, but not this server's: `reget` refuses to continue it
+    /// (even where the remote times would let it through), `mirror` and `pget` start over, and the final files are
+    /// the second server's bytes. A `.part` without Ferry's origin record is not continued either.
+    @Test func aPartialFromOneServerIsNeverContinuedWithAnothersBytes() throws {
+        var cutting = ServerOptions()
+        cutting.cutRetrieveAfter = 100_000
+        let first = try PyFTPServer(options: cutting)
+        try TestFiles.writeRandom(first.path("big"), size: 400_000)
+        let second = try PyFTPServer()
+        try TestFiles.writeRandom(second.path("big"), size: 400_000)
+        // Older than any .part made now: the time check alone would let a resume through.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)],
+                                              ofItemAtPath: second.path("big"))
+        let work = try TemporaryDirectory("ferry-origin")
+        try FileManager.default.createDirectory(atPath: work.file("copy"), withIntermediateDirectories: true)
+        for folder in [work.path, work.file("copy")] {
+            let cut = try Ferry.session(first, "set retries 0\nget big\n", directory: folder, timeout: 90)
+            #expect(cut.status == 1, "\(cut.output)")
+            #expect(TestFiles.exists(folder + "/.big.part"), "\(TestFiles.names(in: folder))")
+        }
+        let partial = try TestFiles.sha256(work.file(".big.part"))
+
+        let reget = try Ferry.session(second, "reget big\n", directory: work.path, timeout: 90)
+        #expect(reget.status == 1, "\(reget.output)")
+        #expect(reget.stderr.contains("holds the start of a download from another server"), "\(reget.stderr)")
+        #expect(try TestFiles.sha256(work.file(".big.part")) == partial, "the partial is left as it was")
+        #expect(!TestFiles.exists(work.file("big")))
+
+        let again = try Ferry.session(second, "pget -n 2 big\nmirror . copy\n", directory: work.path, timeout: 120)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(try TestFiles.sha256(work.file("big")) == TestFiles.sha256(second.path("big")))
+        #expect(try TestFiles.sha256(work.file("copy/big")) == TestFiles.sha256(second.path("big")))
+        let attributes = try ProcessRunner.run("/usr/bin/python3", ["-c", "import os,sys; print(os.listxattr(sys.argv[1]))", work.file("big")])
+        #expect(attributes.stdout == "[]\n", "a finished file carries no origin record: \(attributes.output)")
+
+        // A .part Ferry did not write (no origin record) is not continued either.
+        try TestFiles.writeRandom(work.file(".other.part"), size: 1000)
+        try TestFiles.writeRandom(second.path("other"), size: 5000)
+        let planted = try Ferry.session(second, "reget other\n", directory: work.path, timeout: 90)
+        #expect(planted.status == 1, "\(planted.output)")
+        #expect(planted.stderr.contains("was not left by a download of Ferry's"), "\(planted.stderr)")
+    }
 }
 
 enum LocalNameCheck {

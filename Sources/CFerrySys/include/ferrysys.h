@@ -2,6 +2,8 @@
 #define FERRY_SYS_H
 #include <stddef.h>
 #include <sys/types.h>
+/* Extended attributes: a partial download's origin record (PartialOrigin). */
+#include <sys/xattr.h>
 
 /* splice(2) moves bytes between a socket, a pipe and a file without copying them through user space.
    Returns the count moved, 0 at end of input, -1 with errno set. */
