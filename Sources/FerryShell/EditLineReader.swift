@@ -162,7 +162,17 @@ public final class EditLineReader: LineReader {
             let scalars = Array(before.unicodeScalars)
             lastCompletion = result.ambiguous
                 ? String(String.UnicodeScalarView(scalars.dropLast(result.replace))) + result.insert : nil
+            // One name from a listing the server cut short need not be the only one: said at once, under the line.
+            if let note = result.note, !result.ambiguous {
+                Console.write(isatty(1) == 1 ? 1 : 2, "\n(\(note))\n")
+                return FERRY_CC_REDISPLAY
+            }
             return FERRY_CC_REFRESH
+        }
+        // Nothing matched in a cut listing: the name may be past the server's limit.
+        if result.candidates.isEmpty, let note = result.note {
+            Console.write(isatty(1) == 1 ? 1 : 2, "\n(\(note))\n")
+            return FERRY_CC_REDISPLAY
         }
         guard result.candidates.count > 1 else { return FERRY_CC_ERROR }
         guard lastCompletion == before else {

@@ -90,6 +90,24 @@ import Testing
         #expect(plain.stderr.contains("raise its listing limit"), "\(plain.stderr)")
     }
 
+    /// TAB on a cut listing: one name put in, or none found, is said to come from a listing cut short (the name
+    /// wanted may be past the limit); several listed say it under the list.
+    @Test func tabSaysTheListingWasCutShortForOneNameNoneAndSeveral() throws {
+        let server = try PyFTPServer(options: Wording.pureMLSD.options)
+        try CutListingTests.fill(server.root)
+        let work = try TemporaryDirectory("ferry-cut")
+        let note = "(the server cut this folder's listing short: names past its limit are not offered)"
+        let result = try Ferry.pty(["-n", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)", "expect ftp> ",
+            "type get file2\t", "expect \(note)", "send ", "expect ftp> ",
+            "type get nothere\t", "expect \(note)", "send ", "expect ftp> ",
+            "type get fi\t", "type \t", "expect \(note)", "send ", "expect ftp> ", "send quit",
+        ], directory: work.path, expectTimeout: 10)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.components(separatedBy: note).count - 1 == 3, "\(result.stdout)")
+        #expect(TestFiles.exists(work.file("file2.txt")), "\(result.stdout)")
+    }
+
     /// The real thing: pure-ftpd with its cap at 10 entries (its -L), over MLSD.
     @Test func pureFTPdCapStopsMirrorDelete() throws {
         let server = try PureFTPdServer(listingCap: 10)
