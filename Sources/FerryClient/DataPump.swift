@@ -139,7 +139,7 @@ final class DataPump {
         guard let rateLimit, rateLimit > 0 else { return }
         let due = Double(meter.bytes) / Double(rateLimit)
         let elapsed = MonotonicClock.now - meter.start
-        if due > elapsed { usleep(UInt32(min(due - elapsed, 10) * 1_000_000)) }
+        if due > elapsed { Pause.sleep(min(due - elapsed, 10)) }
     }
 
     /// The most an upload reads and writes at once. The server copies out of its socket what we copied in; in

@@ -9,7 +9,7 @@ import Synchronization
 /// early takes half of the largest one still running; a state file beside the `.part` (`.name.pget`) records the
 /// ranges, so an interrupted pget continues where it stopped; the whole file is verified by the server's checksum
 /// when it offers one, then renamed into place. Without SIZE or REST it falls back to one connection.
-public final class SegmentedDownload: @unchecked Sendable {
+public final class SegmentedDownload: Sendable {
     public enum Event: Sendable {
         /// Bytes of the whole file written so far.
         case progress(TransferProgress)
@@ -40,6 +40,8 @@ public final class SegmentedDownload: @unchecked Sendable {
     private let state = Mutex(State(plan: SegmentPlan(size: 0, count: 1)))
     /// The state text last written (one writer at a time).
     private let writing = Mutex("")
+    /// The extra sessions' hangup, whose bell rings when a range ends (`run` waits for it).
+    private let hangup = Hangup()
     private let start = MonotonicClock.now
 
     public init(_ remote: String, toPath localPath: String, segments: Int, recipe: SessionRecipe,
@@ -135,12 +137,12 @@ public final class SegmentedDownload: @unchecked Sendable {
 
         let extra = min(segments, max(1, plan.segments.count)) - 1
         let output = fd
-        let threads = (0..<extra).map { _ in WorkerThread { [self] in self.workOnNewSession(fd: output, statePath: statePath) } }
+        let crew = SessionCrew(extra, hangup: hangup) { [self] in self.workOnNewSession(fd: output, statePath: statePath) }
         work(on: client, fd: output, statePath: statePath)
-        // Wait for the sessions that hold a range; one still logging in when every range is done is not waited for.
-        // Silenced in the same breath as the decision, so a late session can take no range and write into `fd`
-        // after it is closed.
-        WorkerThread.settle(threads) {
+        // Wait for the sessions that hold a range; one still logging in when every range is done is hung up.
+        // Silenced in the same breath as the decision, so a late session takes no range; and every thread is
+        // joined before `fd` is closed, so none can write into it after.
+        crew.wait {
             state.withLock { state in
                 let over = state.running.isEmpty && (state.plan.isFinished || state.failure != nil || Interruption.isRequested)
                 if over { state.silenced = true }
@@ -148,6 +150,7 @@ public final class SegmentedDownload: @unchecked Sendable {
             }
         }
         state.withLock { $0.silenced = true }
+        crew.finish()
 
         let (finished, failure, done) = state.withLock { ($0.plan.isFinished, $0.failure, $0.plan.bytesDone) }
         if failure?.code == .protocolViolation {
@@ -229,6 +232,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                 // state file, which a later save would bring back.
                 save(statePath, force: true, part: fd)
                 state.withLock { _ = $0.running.remove(index) }
+                hangup.bell.ring()
                 failures = 0
             } catch {
                 // Failures in a row without progress count against the budget; a cut after progress starts it over.
@@ -236,6 +240,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                     state.running.remove(index)
                     return state.plan.segments[index].position > position
                 }
+                defer { hangup.bell.ring() }
                 failures = moved ? 1 : failures + 1
                 // Job-wide too: a server that cuts every range after a few bytes must not be retried for ever.
                 let spent = state.withLock { state -> Int in
@@ -248,7 +253,7 @@ public final class SegmentedDownload: @unchecked Sendable {
                     return
                 }
                 emit(.notice("range at byte \(position): \(error.message); resuming it"))
-                if !client.isConnected { usleep(UInt32(min(8, 1 << (failures - 1))) * 1_000_000) }
+                if !client.isConnected { Pause.sleep(Double(min(8, 1 << (failures - 1)))) }
             }
         }
     }

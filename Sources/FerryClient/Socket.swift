@@ -8,8 +8,13 @@ import CFerrySys
 public final class Socket {
     public private(set) var descriptor: Int32
 
+    /// The crew this socket's thread works for: it may shut the socket down from another thread (`SessionCrew`).
+    private let hangup: Hangup?
+
     init(descriptor: Int32) {
         self.descriptor = descriptor
+        hangup = Hangup.current
+        if descriptor >= 0 { hangup?.adopt(descriptor) }
         var on: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -19,7 +24,9 @@ public final class Socket {
     public var isOpen: Bool { descriptor >= 0 }
 
     public func close() {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        if descriptor >= 0 {
+            if let hangup { hangup.close(descriptor) } else { _ = Glibc.close(descriptor) }
+        }
         descriptor = -1
     }
 

@@ -204,12 +204,8 @@ public final class TransferEngine {
             attempt += 1
             let wait = client.isConnected || client.closedAfterDataStall ? 0.2 : Double(1 << min(attempt - 1, 3))
             onEvent(.retrying(error: error, attempt: attempt, of: policy.retries, wait: wait))
-            // The pause in tenths, so Ctrl-C ends it.
-            let until = MonotonicClock.now + wait
-            while MonotonicClock.now < until {
-                if Interruption.isRequested { throw FTPError(.interrupted, "interrupted while waiting to try again") }
-                usleep(UInt32(min(0.1, until - MonotonicClock.now) * 1_000_000))
-            }
+            // Ctrl-C (or the job's end, on a crew's session) ends the pause.
+            if !Pause.sleep(wait) { throw FTPError(.interrupted, "interrupted while waiting to try again") }
             guard !client.isConnected else { return }
             guard let recipe else { throw error }
             do throws(FTPError) {

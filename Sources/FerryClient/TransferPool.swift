@@ -9,7 +9,7 @@ import Synchronization
 /// (login, TLS, folder). Each file goes through a TransferEngine, so it is resumed, verified and retried exactly as
 /// a single get or put. A server that refuses more connections (421, too many users) just leaves the job on fewer
 /// sessions; a file that fails does not stop the others. The pool never prints: its owner renders the events.
-public final class TransferPool: @unchecked Sendable {
+public final class TransferPool: Sendable {
     public struct Item: Sendable {
         public enum Direction: Sendable { case download, upload }
         public var direction: Direction
@@ -76,6 +76,8 @@ public final class TransferPool: @unchecked Sendable {
     private let configuration: ClientConfiguration
     private let state: Mutex<State>
     private let sink: @Sendable (Event) -> Void
+    /// The job's extra sessions' hangup, whose bell rings when a file's result is in (`run` waits for it).
+    private let hangup = Hangup()
 
     public init(_ items: [Item], settings: Settings, recipe: SessionRecipe, configuration: ClientConfiguration,
                 onEvent: @escaping @Sendable (Event) -> Void) {
@@ -91,11 +93,12 @@ public final class TransferPool: @unchecked Sendable {
     /// files not started because the job was cancelled (Ctrl-C) are `.interrupted` failures.
     public func run(on client: FTPClient) -> [Result<TransferResult, FTPError>] {
         let extra = max(0, min(settings.parallel, items.count) - 1)
-        let threads = (0..<extra).map { _ in WorkerThread { [self] in self.workOnNewSession() } }
+        let crew = SessionCrew(extra, hangup: hangup) { [self] in self.workOnNewSession() }
         work(on: client)
-        // Wait for the sessions that hold a file; one still logging in when every file is done is not waited for.
-        WorkerThread.settle(threads) { state.withLock { $0.results.allSatisfy { $0 != nil } || ($0.cancelled && $0.active == 0) } }
+        // Wait for the sessions that hold a file; one still logging in when every file is done is hung up.
+        crew.wait { state.withLock { $0.results.allSatisfy { $0 != nil } || ($0.cancelled && $0.active == 0) } }
         state.withLock { $0.silenced = true }
+        crew.finish()
         return state.withLock { state in
             let stop = state.stop ?? FTPError(.interrupted, "not started: the job was interrupted")
             return state.results.map { $0 ?? .failure(stop) }
@@ -166,6 +169,7 @@ public final class TransferPool: @unchecked Sendable {
                 state.results[index] = result
                 state.active -= 1
             }
+            hangup.bell.ring()
             emit(.finished(index, result))
         }
     }

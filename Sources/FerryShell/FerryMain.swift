@@ -92,7 +92,7 @@ public enum FerryMain {
             if outcome == .success { shell.forgiveFailures(after: failuresBefore) }
             guard outcome != .success, outcome != .quit, let retryWait, attempt < 10, !shell.client.isConnected else { break }
             shell.console.error("Retrying in \(retryWait) s (attempt \(attempt + 1) of 10).")
-            usleep(UInt32(min(retryWait, 3600) * 1_000_000))
+            guard Pause.sleep(min(retryWait, 3600)) else { break }
         }
         return outcome
     }
