@@ -4,6 +4,7 @@
 
 /// A lock whose waiters sleep at once (a plain pthread mutex). Synchronization's Mutex spins before it sleeps,
 /// which is right for short sections but burns CPU around slow system calls (file creation, rename).
+/// @unchecked: a pthread mutex, touched only through pthread calls.
 final class SleepingLock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 

@@ -8,7 +8,7 @@ import FerryCore
 /// of sessions (TransferPool, big downloads in segments when asked) through `.part` → verify → rename with
 /// times kept, and last — only when every listing was read whole, every copy succeeded and the count is within
 /// `--max-delete` — what the source lacks is deleted. The mirror never prints: its owner renders the events.
-public final class TreeMirror: @unchecked Sendable {
+public final class TreeMirror {
     public enum Event: Sendable {
         case planned(MirrorAction)
         case madeDirectory(String)

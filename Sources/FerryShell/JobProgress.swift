@@ -4,6 +4,7 @@ import Synchronization
 /// Renders a TransferPool's events for a person: one overall line on a terminal (files done/total, bytes, rate,
 /// ETA), failures and retries as lines on standard error. Events come from several threads; each is drawn whole
 /// under a lock.
+/// @unchecked: only for `console` (a class shared with the shell), which is written to under `state`'s lock alone.
 final class JobProgress: @unchecked Sendable {
     private struct State {
         var done = 0

@@ -5,6 +5,7 @@ import Synchronization
 /// Renders a mirror's events: the plan (`--dry-run`), what was done (a line per copy, folder and deletion),
 /// failures on standard error, one overall progress line on a terminal, and the summary; or all of it as JSON
 /// lines (`--json`). Events come from the pool's threads too; each is drawn whole under a lock.
+/// @unchecked: every stored var is read and written under `lock` (or before the mirror starts its threads).
 final class MirrorDisplay: @unchecked Sendable {
     private let console: Console
     private let json: Bool
@@ -36,10 +37,12 @@ final class MirrorDisplay: @unchecked Sendable {
         switch event {
         case .transfer(let poolEvent):
             // JobProgress draws the overall line and says failures and retries; the lines of finished files are ours.
+            // What `.job` set is read under the lock (the pool's threads send these events).
+            let (job, names) = lock.withLock { _ in (self.job, self.names) }
             if !json { job?.handle(poolEvent) }
             if case .finished(let index, let result) = poolEvent { finished(names[index], result) }
         case .segmented(let segmentEvent):
-            segmentedLine?.handle(segmentEvent)
+            lock.withLock { _ in segmentedLine }?.handle(segmentEvent)
         default:
             lock.withLock { _ in handleLocked(event) }
         }

@@ -80,6 +80,7 @@ extension Shell {
 }
 
 /// A progress line that several threads update (pget's sessions): each redraw whole, under a lock.
+/// @unchecked: its vars, the line and the console are touched under `lock` alone.
 final class SharedProgress: @unchecked Sendable {
     private let lock = Mutex(())
     private let line: ProgressLine?
