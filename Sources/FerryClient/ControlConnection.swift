@@ -1,4 +1,7 @@
 import FerryCore
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// The control connection: commands out, replies in, every wait bounded by the reply timeout.
 final class ControlConnection {
@@ -104,7 +107,30 @@ final class ControlConnection {
 
     /// Sends a command and returns its final reply.
     func execute(_ command: Command) throws(FTPError) -> Reply {
+        try setAsideUnsolicitedReplies()
         try send(command)
         return try readFinalReply()
+    }
+
+    /// Replies that came while no command waited for one (a server that answered one command twice, as
+    /// pyftpdlib does a line over its length limit) are read and said before the next command, so that command is
+    /// paired with its own reply and not with the stray one. Not under TLS, where unread bytes may be session
+    /// tickets rather than a reply; there `startTransfer` still refuses a transfer answered 2yz without a 1yz.
+    private func setAsideUnsolicitedReplies() throws(FTPError) {
+        guard !stream.isProtected, socket.isOpen else { return }
+        for _ in 0..<ControlConnection.maximumPreliminaryReplies {
+            var reply = (try? parser.next()) ?? nil
+            if let buffered = reply {
+                events(.received(buffered))
+            } else {
+                guard (try? socket.wait(for: Int16(POLLIN), timeout: 0)) == true else { return }
+                do throws(FTPError) { reply = try readReply(timeout: 0.2, closeOnTimeout: false) } catch where error.code == .timedOut {
+                    return
+                }
+            }
+            if let reply {
+                events(.notice("the server sent a reply no command was waiting for (\(reply.summary)); set aside, so the next command gets its own"))
+            }
+        }
     }
 }

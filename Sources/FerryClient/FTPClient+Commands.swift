@@ -42,6 +42,21 @@ extension FTPClient {
         return FTPClient.quotedPath(in: reply.firstLineText) ?? reply.firstLineText
     }
 
+    /// `remote` as an absolute path: as given when it is one, else under the session's folder (PWD, asked once per
+    /// change of folder). The name as given when the server will not say.
+    func absolutePath(of remote: String) -> String {
+        if remote.hasPrefix("/") { return remote }
+        let here: String
+        if let known = knownDirectory, known.generation == directoryGeneration {
+            here = known.path
+        } else {
+            guard let asked = try? currentDirectory() else { return remote }
+            knownDirectory = (directoryGeneration, asked)
+            here = asked
+        }
+        return here.hasSuffix("/") ? here + remote : here + "/" + remote
+    }
+
     @discardableResult
     public func changeDirectory(_ path: String) throws(FTPError) -> Reply {
         try require(Command(.cwd, path), "cannot change to '\(path)'")

@@ -169,6 +169,16 @@ extension FTPClient {
         return Command(.port, AddressCodec.encodePort(endpoint))
     }
 
+    /// A transfer the server says is complete without having opened it (2yz, no 1yz): an empty listing may come
+    /// so, but a file never does (RFC 959 §5.4: RETR, STOR, APPE and STOU answer 125/150 first). Such a reply
+    /// belongs to another command — replies are out of step — and taking it would commit an empty file as whole:
+    /// the connection is closed, and the transfer is retried on a new one.
+    private func completedAtOnce(_ command: Command, _ reply: Reply) throws(FTPError) -> Reply {
+        guard [.retr, .stor, .appe, .stou].contains(command.verb) else { return reply }
+        control?.socket.close()
+        throw FTPError(.connectionClosed, "the server answered \(command.verb.rawValue) with '\(reply.summary)' without opening the transfer; its replies are out of step with the commands, so the connection was closed", reply: reply, advice: .reconnect)
+    }
+
     /// Sends the transfer command on a prepared channel and returns the data socket once the server has
     /// answered 1yz. Returns nil socket when the server completed at once (2yz, e.g. an empty listing).
     func startTransfer(_ command: Command, restartAt offset: Int64 = 0) throws(FTPError) -> (Socket?, Reply) {
@@ -183,7 +193,7 @@ extension FTPClient {
         try connection.send(command)
         guard case .listening(let listener, var plan) = prepared else {
             let reply = try connection.readReply()
-            if reply.code.isSuccess { return (nil, reply) }
+            if reply.code.isSuccess { return (nil, try completedAtOnce(command, reply)) }
             guard reply.code.isPreliminary, case .connected(let socket) = prepared else {
                 throw FTPError(.commandFailed, "\(command.traceDescription): \(reply.summary)", reply: reply)
             }
@@ -195,7 +205,7 @@ extension FTPClient {
         let reply = try connection.readReply()
         if reply.code.isSuccess {
             accepted?.close()
-            return (nil, reply)
+            return (nil, try completedAtOnce(command, reply))
         }
         guard reply.code.isPreliminary else {
             if reply.code == .cannotOpenData {

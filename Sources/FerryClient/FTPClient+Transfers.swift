@@ -85,9 +85,10 @@ extension FTPClient {
         }
         var offset: Int64 = 0
         // Which download this is: a `.part` is continued only when its origin record says this one wrote it.
-        let origin = PartialOrigin(server: originServer, remote: remote, size: expected)
+        let origin = target.writePath == localPath ? nil
+            : PartialOrigin(server: originServer, remotePath: absolutePath(of: remote), size: expected)
         if options.resume, let stamp = options.remoteModified, !target.partialBears(stamp) { target.discardPartial() }
-        if options.resume, target.resumePath(allowTarget: false) != nil, let refusal = target.originRefusal(origin) {
+        if options.resume, let origin, target.resumePath(allowTarget: false) != nil, let refusal = target.originRefusal(origin) {
             guard options.startOverWhenPartialDiffers else { throw refusal }
             target.discardPartial()
         }
@@ -115,7 +116,7 @@ extension FTPClient {
             throw FTPError(.diskFull, "'\(remote)' needs \(expected - offset) more bytes and only \(free) are free here; free some space first")
         }
         let fd = try target.open(truncate: offset == 0, allowTarget: options.resumeTargetItself)
-        if offset == 0 || adoptsTarget { origin.stamp(fd) }
+        if let origin, offset == 0 || adoptsTarget { origin.stamp(fd) }
         let result: TransferResult
         do throws(FTPError) {
             if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {

@@ -61,6 +61,8 @@ public final class FTPClient {
     var timeSettingByMDTM: Bool?
     /// Bumped by every change of working directory, so cached relative listings are not reused elsewhere.
     public internal(set) var directoryGeneration = 0
+    /// The session's folder as PWD said it, at a directory generation (see `absolutePath(of:)`).
+    var knownDirectory: (generation: Int, path: String)?
     /// When set, listings end by then (TAB completion's time bound).
     var listingDeadline: Double?
     /// The last upload the server opened (its 1yz came): which name, from which byte, how many bytes were sent.
@@ -97,6 +99,8 @@ public final class FTPClient {
     @discardableResult
     public func connect(host: String, port: UInt16 = 21) throws(FTPError) -> Reply {
         close()
+        // A new connection starts in the login folder: nothing known of the old one's folder holds.
+        directoryGeneration += 1
         closedAfterDataStall = false
         abandonedDuringConnectBack = false
         // What this server refused holds across reconnections to it, not for another server.

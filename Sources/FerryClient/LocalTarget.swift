@@ -173,19 +173,24 @@ struct LocalTarget {
     /// Why the `.part` must not be continued by the download `current` describes, or nil: its origin record
     /// (see `PartialOrigin`) names another server, user, file or size, or it has none where one could be kept.
     func originRefusal(_ current: PartialOrigin) -> FTPError? {
-        guard usesTemporaryFile else { return nil }
+        // A link or someone else's file is refused by `open`, in words that say so.
+        var info = stat()
+        guard usesTemporaryFile, WireText.withCString(writePath, { lstat($0, &info) }) == 0,
+              (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else { return nil }
         switch PartialOrigin.read(writePath) {
         case .unknowable:
             return nil
         case .none:
-            return FTPError(.localFile, "'\(writePath)' was not left by a download of Ferry's (it has no origin record); not continuing it: remove it, or 'get' downloads '\(LocalName.lastComponent(path))' again", advice: .downloadAgain)
+            let name = LocalName.lastComponent(path)
+            return FTPError(.localFile, "'\(writePath)' carries no origin record of this Ferry's (an older Ferry's, or not Ferry's), so it is not continued; to continue it all the same, rename it to '\(name)' and 'reget \(name)'", advice: .downloadAgain)
         case .found(let origin) where origin.allows(current):
             return nil
         case .found(let origin):
-            let what = origin.server != current.server ? "from another server (\(origin.server))"
-                : origin.remote != current.remote ? "of another remote file ('\(origin.remote)')"
+            let what = origin.server != current.server
+                ? "from another server (\(origin.serverForDisplay); this session is \(current.serverForDisplay))"
+                : origin.remote != current.remote ? "of another remote file (same name, another folder or path)"
                 : "of another version of the file (\(origin.size ?? 0) bytes then, \(current.size ?? 0) now)"
-            return FTPError(.localFile, "'\(writePath)' holds the start of a download \(what); not continuing it with these bytes: continue it there, or remove it to download again", advice: .downloadAgain)
+            return FTPError(.localFile, "'\(writePath)' holds the start of a download \(what); not continuing it with these bytes", advice: .downloadAgain)
         }
     }
 
@@ -201,6 +206,7 @@ struct LocalTarget {
     /// cannot be taken, the bytes are removed rather than left where a resume would continue them.
     func markBad() -> String {
         guard usesTemporaryFile else { return path }
+        PartialOrigin.remove(from: writePath)
         let moved = WireText.withCString(writePath) { from in WireText.withCString(badPath) { Glibc.rename(from, $0) } }
         if moved == 0 { return badPath }
         _ = WireText.withCString(writePath) { unlink($0) }
@@ -208,7 +214,7 @@ struct LocalTarget {
     }
 
     /// Which file a descriptor or name is: device and inode.
-    struct Identity: Equatable {
+    struct Identity: Hashable {
         let device: UInt64
         let inode: UInt64
     }
@@ -251,7 +257,7 @@ struct LocalTarget {
                 return Int32(-1)
             }
             // The origin record served the partial; the finished file does not carry it (nor the server's name).
-            _ = WireText.withCString(writePath) { lremovexattr($0, PartialOrigin.attribute) }
+            PartialOrigin.remove(from: writePath)
             return WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
         }
         if replaced { throw takenOver }

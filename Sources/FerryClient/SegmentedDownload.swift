@@ -103,7 +103,7 @@ public final class SegmentedDownload: Sendable {
         let identity = "\(recipe.host):\(recipe.port) \(recipe.directory ?? "") \(remote) \(modified ?? "-")"
         // The state file and the `.part` are a pair: the state names the id in the `.part`'s origin record ("?"
         // where the file system keeps none), and that record must name this server, file and size.
-        let origin = PartialOrigin(server: client.originServer, remote: remote, size: size)
+        let origin = PartialOrigin(server: client.originServer, remotePath: client.absolutePath(of: remote), size: size)
         let pairedID: String? = switch PartialOrigin.read(target.writePath) {
         case .found(let record) where record.allows(origin): record.id
         case .unknowable: "?"

@@ -2,50 +2,65 @@
 import Foundation
 import Testing
 
-/// The origin record of a `.part`: a server's name can forge no field, and only the same server, name and size
-/// allow a partial to be continued.
+/// The origin record of a `.part`: plain ASCII whatever the names hold, byte-exact, and only the same server,
+/// file and size allow a partial to be continued.
 @Suite struct PartialOriginTests {
-    @Test func aRecordReadsBackAsWritten() {
-        let origin = PartialOrigin(server: "alice@ftp.example:21", remote: "pub/big.iso", size: 4096, id: "abc")
-        #expect(PartialOrigin.parse(origin.text) == origin)
-        let unknownSize = PartialOrigin(server: "-@h:21", remote: "x", size: nil, id: "1")
-        #expect(PartialOrigin.parse(unknownSize.text) == unknownSize)
+    func origin(_ server: String = "alice@ftp.example:21", _ path: String = "/pub/big.iso", size: Int64? = 4096) -> PartialOrigin {
+        PartialOrigin(server: server, remotePath: path, size: size)
+    }
+
+    @Test func aRecordReadsBackAsWritten() throws {
+        for written in [origin(), origin(size: nil), origin("te%st@h:21", "/a%b.bin"), origin("é@h:21", "/\u{301}x.bin")] {
+            let read = try #require(PartialOrigin.parse(written.text), "\(written.text)")
+            #expect(read.allows(written) && written.allows(read), "\(written.text)")
+            #expect(read.id == written.id)
+            #expect(written.text.utf8.allSatisfy { $0 < 0x80 }, "\(written.text)")
+        }
+        #expect(origin("te%st@h:21").serverForDisplay == "te%st@h:21")
+        #expect(origin("é@h\n:21").serverForDisplay == "é@h\n:21")
     }
 
     @Test func aNameWithLineBreaksForgesNoField() {
-        let hostile = PartialOrigin(server: "a@h:21", remote: "x\nserver evil@h:21\nsize 1\nid 1%", size: 10, id: "9")
+        let hostile = origin("a@h:21\nremote-sha256 0\nsize 1", "x\nserver evil@h:21\nsize 1\nid 1%")
         #expect(hostile.text.split(separator: "\n").count == 5, "\(hostile.text)")
-        #expect(hostile.text.contains("remote x%0aserver evil@h:21%0asize 1%0aid 1%25"), "\(hostile.text)")
-        #expect(PartialOrigin.parse(hostile.text)?.server == "a@h:21")
+        #expect(PartialOrigin.parse(hostile.text)?.serverForDisplay == "a@h:21\nremote-sha256 0\nsize 1")
     }
 
-    @Test func onlyTheSameServerNameAndSizeAllowAResume() {
-        let written = PartialOrigin(server: "a@h:21", remote: "big", size: 100, id: "1")
-        #expect(written.allows(PartialOrigin(server: "a@h:21", remote: "big", size: 100)))
-        #expect(written.allows(PartialOrigin(server: "a@h:21", remote: "big", size: nil)), "a size not known now")
-        #expect(!written.allows(PartialOrigin(server: "a@other:21", remote: "big", size: 100)))
-        #expect(!written.allows(PartialOrigin(server: "b@h:21", remote: "big", size: 100)), "another user's files")
-        #expect(!written.allows(PartialOrigin(server: "a@h:2121", remote: "big", size: 100)))
-        #expect(!written.allows(PartialOrigin(server: "a@h:21", remote: "dir/big", size: 100)))
-        #expect(!written.allows(PartialOrigin(server: "a@h:21", remote: "big", size: 101)), "another version")
+    @Test func onlyTheSameServerFileAndSizeAllowAResume() {
+        let written = origin("a@h:21", "/d1/big", size: 100)
+        #expect(written.allows(origin("a@h:21", "/d1/big", size: 100)))
+        #expect(written.allows(origin("a@h:21", "/d1/big", size: nil)), "a size not known now")
+        #expect(!written.allows(origin("a@other:21", "/d1/big", size: 100)))
+        #expect(!written.allows(origin("b@h:21", "/d1/big", size: 100)), "another user's files")
+        #expect(!written.allows(origin("a@h:2121", "/d1/big", size: 100)))
+        #expect(!written.allows(origin("a@h:21", "/d2/big", size: 100)), "the same name in another folder")
+        #expect(!written.allows(origin("a@h:21", "/d1/big", size: 101)), "another version")
+        // Canonically equivalent, but other bytes: other names on the server.
+        #expect(!origin("a@h:21", "/caf\u{e9}").allows(origin("a@h:21", "/cafe\u{301}")))
     }
 
     @Test func brokenRecordsAreNoRecords() {
-        for text in ["", "ferry-part 2\nserver a\nremote b\nsize 1\nid 1", "ferry-part 1\nserver a\nremote b\nsize x\nid 1",
-                     "ferry-part 1\nserver a\nremote b\nsize 1", "ferry-part 1\nremote b\nserver a\nsize 1\nid 1"] {
+        let good = origin().text
+        for text in ["", good.replacingOccurrences(of: "ferry-part 2", with: "ferry-part 1"),
+                     good.replacingOccurrences(of: "size 4096", with: "size x"),
+                     String(good.split(separator: "\n").dropLast().joined(separator: "\n")),
+                     good.replacingOccurrences(of: "server ", with: "server\u{301} ")] {
             #expect(PartialOrigin.parse(text) == nil, "\(text)")
         }
     }
 
-    @Test func aFileWithoutARecordHasNone() throws {
+    @Test func aFileWithoutARecordHasNoneAndAStampedOneReadsBack() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-origin-\(UUID().uuidString)").path
         FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(PartialOrigin.read(path) == .none)
+        guard case .none = PartialOrigin.read(path) else { Issue.record("a record on a new file"); return }
         let fd = open(path, O_WRONLY)
         defer { close(fd) }
-        let origin = PartialOrigin(server: "a@h:21", remote: "big", size: 3)
-        #expect(origin.stamp(fd), "/tmp keeps extended attributes here")
-        #expect(PartialOrigin.read(path) == .found(origin))
+        let written = origin(size: 3)
+        #expect(written.stamp(fd), "/tmp keeps extended attributes here")
+        guard case .found(let read) = PartialOrigin.read(path) else { Issue.record("no record read back"); return }
+        #expect(read.allows(written) && read.id == written.id)
+        PartialOrigin.remove(from: path)
+        guard case .none = PartialOrigin.read(path) else { Issue.record("the record was not removed"); return }
     }
 }
