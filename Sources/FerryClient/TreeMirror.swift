@@ -171,15 +171,20 @@ public final class TreeMirror {
             summary.interrupted = Interruption.isRequested
             return
         }
-        // Big downloads go in segments (--use-pget-n), one after another; the rest on the pool.
-        let inSegments = { (transfer: MirrorTransfer) in
-            self.downloading && self.options.segments > 1 && (transfer.size ?? 0) >= self.options.segmentThreshold
-        }
-        let segmented = transfers.filter(inSegments)
-        let pooled = segmented.isEmpty ? transfers : transfers.filter { !inSegments($0) }
-        var items: [TransferPool.Item] = []
-        items.reserveCapacity(pooled.count)
-        for transfer in pooled {
+        // One job: big downloads go in segments (--use-pget-n), one after another; the rest on the pool. The
+        // pooled files come first in it, so the pool's numbers are the job's and the display's.
+        var policy = TransferJob.Policy()
+        policy.type = .image
+        policy.download = downloadOptions
+        policy.retries = self.policy.retries
+        policy.parallel = options.parallel
+        policy.segments = downloading ? options.segments : 1
+        policy.segmentThreshold = options.segmentThreshold
+        policy.preservesTimes = true
+        policy.stampsPartials = true
+        var job = TransferJob([], policy: policy)
+        job.items.reserveCapacity(transfers.count)
+        for transfer in transfers {
             var item: TransferPool.Item
             if downloading {
                 item = TransferPool.Item(.download, remote: remotePath(transfer.source), local: localPath(transfer.target), size: transfer.size)
@@ -189,30 +194,23 @@ public final class TreeMirror {
                 item.resumeFrom = transfer.resumeFrom
             }
             item.modified = transfer.modified
-            items.append(item)
+            job.items.append(item)
         }
-        if !items.isEmpty {
-            sink(.job(names: pooled.map(\.source), sizes: pooled.map(\.size)))
-            var settings = TransferPool.Settings(parallel: options.parallel, type: .image)
-            settings.download = downloadOptions
-            settings.policy = policy
-            settings.setsTimes = true
-            settings.stampsPartials = true
-            let pool = TransferPool(items, settings: settings, recipe: recipe, configuration: configuration) { [sink] in sink(.transfer($0)) }
-            for result in pool.run(on: client) { count(result, into: &summary) }
+        let pooledFirst = job.items.indices.filter { !job.isSegmented(job.items[$0]) } + job.items.indices.filter { job.isSegmented(job.items[$0]) }
+        job.items = pooledFirst.map { job.items[$0] }
+        let sources = pooledFirst.map { transfers[$0].source }
+        let pooled = job.items.filter { !job.isSegmented($0) }
+        if !pooled.isEmpty { sink(.job(names: Array(sources.prefix(pooled.count)), sizes: pooled.map(\.size))) }
+        let sizes = job.items.map(\.size)
+        let results = client.run(job, recipe: recipe) { [sink] event in
+            switch event {
+            case .pool(let poolEvent): sink(.transfer(poolEvent))
+            case .segmentedStarted(let index): sink(.segmentedStarted(sources[index], sizes[index]))
+            case .segmented(_, let segmentEvent): sink(.segmented(segmentEvent))
+            case .segmentedFinished(let index, let result): sink(.segmentedFinished(sources[index], result))
+            }
         }
-        for transfer in segmented {
-            if Interruption.isRequested { summary.interrupted = true; break }
-            sink(.segmentedStarted(transfer.source, transfer.size))
-            let local = localPath(transfer.target), remote = remotePath(transfer.source)
-            let download = SegmentedDownload(remote, toPath: local, segments: options.segments, recipe: recipe,
-                                             configuration: configuration, options: downloadOptions, policy: policy) { [sink] in sink(.segmented($0)) }
-            let result: Result<TransferResult, FTPError>
-            do throws(FTPError) { result = .success(try download.run(on: client).result) } catch { result = .failure(error) }
-            if case .success = result { TransferPool.setLocalTime(local, of: remote, known: transfer.modified, client: client) }
-            sink(.segmentedFinished(transfer.source, result))
-            count(result, into: &summary)
-        }
+        for result in results { count(result, into: &summary) }
         if Interruption.isRequested { summary.interrupted = true }
     }
 

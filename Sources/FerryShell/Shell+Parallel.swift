@@ -85,18 +85,21 @@ extension Shell {
         do throws(FTPError) { recipe = try client.pinned(session) } catch {
             return items.map { _ in .failure(error) }
         }
-        var job = TransferPool.Settings(parallel: parallel, type: settings.transferType)
-        job.download = options
-        job.policy.retries = settings.retries
-        job.setsTimes = setsTimes
+        var policy = TransferJob.Policy()
+        policy.type = settings.transferType
+        policy.parallel = parallel
+        policy.download = options
+        policy.retries = settings.retries
+        policy.preservesTimes = setsTimes
         let names = items.map { $0.direction == .download ? $0.remote : $0.local }
         let progress = JobProgress(console: console, command: command, names: names, sizes: items.map(\.size),
                                    showsLine: showsProgress)
-        let pool = TransferPool(items, settings: job, recipe: recipe, configuration: configuration) { progress.handle($0) }
         // One overall line for the job: the main session's replies stay off it (debug still shows them).
         quietReplies = true
         defer { quietReplies = false }
-        let results = pool.run(on: client)
+        let results = client.run(TransferJob(items, policy: policy), recipe: recipe) { event in
+            if case .pool(let poolEvent) = event { progress.handle(poolEvent) }
+        }
         // What arrived of the files that did not finish is in their .part files: measured there, not from the
         // last progress report.
         var kept: Int64 = 0
