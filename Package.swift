@@ -25,6 +25,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ferry", dependencies: ["FerryShell"]),
+        // Examples/: programs that use FerryClient alone, as a library user would (built by make test).
+        .executableTarget(name: "mirror-folder", dependencies: ["FerryClient"], path: "Examples/MirrorFolder"),
 
         .target(name: "FerryTestSupport", dependencies: ["FerryClient"], path: "Tests/FerryTestSupport"),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"]),

@@ -24,16 +24,48 @@ public enum Interruption {
     public static func clear() { acknowledged.store(requests.load(ordering: .relaxed), ordering: .relaxed) }
 
     public static var isRequested: Bool {
+        if current?.isCancelled == true { return true }
         let count = requests.load(ordering: .relaxed)
         let ignored = Int(bitPattern: pthread_getspecific(ignoredKey))
         return count > max(acknowledged.load(ordering: .relaxed), ignored)
     }
 
-    /// Runs `body` with the requests made so far ignored on this thread (an ABOR exchange after Ctrl-C).
+    /// Runs `body` with the requests made so far ignored on this thread (an ABOR exchange after Ctrl-C), and the
+    /// thread's cancellation too.
     static func ignoringPending<T>(_ body: () throws(FTPError) -> T) throws(FTPError) -> T {
         let before = pthread_getspecific(ignoredKey)
+        let cancellation = current
         pthread_setspecific(ignoredKey, UnsafeRawPointer(bitPattern: requests.load(ordering: .relaxed)))
-        defer { pthread_setspecific(ignoredKey, before) }
+        current = nil
+        defer {
+            pthread_setspecific(ignoredKey, before)
+            current = cancellation
+        }
         return try body()
     }
+
+    /// The cancellation of the work on this thread alone (an async caller's Task was cancelled, see
+    /// `FTPConnection`): while one is installed and cancelled, `isRequested` is true on this thread, so the work
+    /// ends as after Ctrl-C (a transfer with ABOR). A job's extra sessions take their starter's.
+    public final class Cancellation: Sendable {
+        private let cancelled = Atomic<Bool>(false)
+        public init() {}
+        public func cancel() { cancelled.store(true, ordering: .relaxed) }
+        public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+    }
+
+    /// This thread's cancellation, nil when none is installed.
+    static var current: Cancellation? {
+        get { pthread_getspecific(cancellationKey).map { Unmanaged<Cancellation>.fromOpaque($0).takeUnretainedValue() } }
+        set {
+            if let old = pthread_getspecific(cancellationKey) { Unmanaged<Cancellation>.fromOpaque(old).release() }
+            pthread_setspecific(cancellationKey, newValue.map { Unmanaged.passRetained($0).toOpaque() })
+        }
+    }
+
+    private static let cancellationKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 }

@@ -16,10 +16,14 @@ final class SessionCrew {
     /// owner rings when what it waits for changes).
     init(_ count: Int, hangup: Hangup = Hangup(), _ body: @escaping @Sendable () -> Void) {
         self.hangup = hangup
+        // A job started by a cancellable caller (FTPConnection) is cancelled on all its sessions.
+        let cancellation = Interruption.current
         threads = (0..<max(0, count)).map { _ in
             WorkerThread {
                 Hangup.current = hangup
+                Interruption.current = cancellation
                 body()
+                Interruption.current = nil
                 Hangup.current = nil
                 hangup.bell.ring()
             }

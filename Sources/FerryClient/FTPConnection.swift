@@ -1,0 +1,264 @@
+import FerryCore
+import Synchronization
+
+/// FerryClient for async code: one ``FTPClient`` session on a thread of its own, driven with `await`.
+///
+/// Every call runs on the session's thread, one after another, so a slow server never blocks Swift's cooperative
+/// thread pool. Cancelling the calling `Task` ends the call as Ctrl-C would: a transfer is aborted with ABOR and
+/// the session stays usable; a job's extra sessions stop too. Errors are ``FTPError``s: a code, the server's reply
+/// when there was one, and advice.
+///
+/// ```swift
+/// let ftp = FTPConnection()
+/// try await ftp.connect(host: "ftp.example.org")
+/// try await ftp.login(user: "anonymous", password: "guest@")
+/// for try await entry in ftp.entries(in: "/pub") { print(entry.name) }
+/// try await ftp.download("/pub/README", toPath: "README")
+/// await ftp.quit()
+/// ```
+public final class FTPConnection: Sendable {
+    private let session: SessionThread
+    /// How to open the session again (a job's extra sessions, a reconnect): recorded as the session is opened.
+    private let recipe = Mutex<SessionRecipe?>(nil)
+
+    public init(configuration: ClientConfiguration = ClientConfiguration()) {
+        session = SessionThread(FTPClient(configuration: configuration))
+    }
+
+    /// Opens the control connection and reads the greeting (TLS first when the configuration asks for it).
+    @discardableResult
+    public func connect(host: String, port: UInt16 = 21) async throws(FTPError) -> Reply {
+        let reply = try await session.perform { client throws(FTPError) in try client.connect(host: host, port: port) }
+        let protected = await session.perform { client in client.isProtected }
+        recipe.withLock { $0 = SessionRecipe(host: host, port: port, protected: protected) }
+        return reply
+    }
+
+    /// USER, then PASS (and ACCT) as the server asks.
+    @discardableResult
+    public func login(user: String, password: String?, account: String? = nil) async throws(FTPError) -> Reply {
+        let reply = try await session.perform { client throws(FTPError) in
+            try client.login(user: user, password: password, account: account)
+        }
+        recipe.withLock { recipe in
+            recipe?.user = user
+            recipe?.password = password
+            recipe?.account = account
+        }
+        return reply
+    }
+
+    /// Runs `body` with the session's blocking ``FTPClient`` on its thread: any command this type does not wrap.
+    public func withClient<T: Sendable>(_ body: @escaping @Sendable (FTPClient) throws(FTPError) -> T) async throws(FTPError) -> T {
+        try await session.perform(body)
+    }
+
+    /// CWD, remembered for a job's extra sessions.
+    public func changeDirectory(_ path: String) async throws(FTPError) {
+        _ = try await session.perform { client throws(FTPError) in try client.changeDirectory(path) }
+        recipe.withLock { $0?.moves.append(Command(.cwd, path)) }
+    }
+
+    /// The entries of `directory` as the listing arrives (MLSD where the server has it, else LIST, parsed); `.`
+    /// and `..` left out. Stopping the iteration early cancels the listing.
+    public func entries(in directory: String? = nil) -> AsyncThrowingStream<ListingEntry, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    _ = try await session.perform { client throws(FTPError) in
+                        try client.eachEntry(in: directory) { entry in continuation.yield(entry) }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Downloads `remote` to the file at `localPath` through a hidden `.part` that is renamed into place only when
+    /// the bytes are proven whole (see ``FTPClient/download(_:toPath:type:options:expectedSize:)``), resuming and
+    /// retrying after cuts and drops. `progress` is called on the session's thread.
+    @discardableResult
+    public func download(_ remote: String, toPath localPath: String, type: TransferType = .image,
+                         options: FTPClient.DownloadOptions = FTPClient.DownloadOptions(), retries: Int = 3,
+                         progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(FTPError) -> FTPClient.DownloadReport {
+        let recipe = self.recipe.withLock { $0 }
+        return try await session.perform { client throws(FTPError) in
+            try client.reportingProgress(progress) { () throws(FTPError) in
+                var policy = TransferEngine.Policy()
+                policy.retries = retries
+                return try TransferEngine(client: client, recipe: recipe, policy: policy)
+                    .download(remote, toPath: localPath, type: type, options: options)
+            }
+        }
+    }
+
+    /// Downloads `remote` into an open descriptor (a pipe, a socket, standard output): no `.part`, no retries.
+    @discardableResult
+    public func download(_ remote: String, to descriptor: Int32, type: TransferType = .image) async throws(FTPError) -> TransferResult {
+        try await session.perform { client throws(FTPError) in try client.retrieve(remote, to: descriptor, type: type) }
+    }
+
+    /// Uploads the file at `localPath` as `remote`: through a temporary name renamed into place where the server
+    /// allows it, so an interrupted upload leaves the server's old file as it was; resumed after a cut.
+    @discardableResult
+    public func upload(_ localPath: String, as remote: String, type: TransferType = .image, retries: Int = 3,
+                       progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(FTPError) -> TransferResult {
+        let recipe = self.recipe.withLock { $0 }
+        return try await session.perform { client throws(FTPError) in
+            try client.reportingProgress(progress) { () throws(FTPError) in
+                var policy = TransferEngine.Policy()
+                policy.retries = retries
+                return try TransferEngine(client: client, recipe: recipe, policy: policy)
+                    .uploadKeepingTheOriginal(localPath, as: remote, type: type)
+            }
+        }
+    }
+
+    /// Uploads from an open descriptor: no temporary name, no retries.
+    @discardableResult
+    public func upload(from descriptor: Int32, as remote: String, type: TransferType = .image) async throws(FTPError) -> TransferResult {
+        try await session.perform { client throws(FTPError) in try client.store(remote, from: descriptor, type: type) }
+    }
+
+    /// Starts `job` (see ``FTPClient/run(_:recipe:onEvent:)``) on this session and as many more as its policy
+    /// asks, all in the folder this session is in. Its events arrive on ``JobRun/events``; its results from
+    /// ``JobRun/results()``. Cancelling the task that awaits the results, or ``JobRun/cancel()``, stops the job.
+    public func start(_ job: TransferJob) -> JobRun {
+        let (events, continuation) = AsyncStream<TransferJob.Event>.makeStream()
+        let cancellation = Interruption.Cancellation()
+        let recipe = self.recipe.withLock { $0 }
+        let task = Task { () -> [Result<TransferResult, FTPError>] in
+            let outcome = await session.perform(cancellation: cancellation) { client throws(FTPError) -> [Result<TransferResult, FTPError>] in
+                guard let recipe else { throw FTPError(.notConnected, "connect and log in before starting a job") }
+                let pinned = try client.pinned(recipe)
+                return client.run(job, recipe: pinned) { continuation.yield($0) }
+            }
+            continuation.finish()
+            switch outcome {
+            case .success(let results): return results
+            case .failure(let error): return job.items.map { _ in .failure(error) }
+            }
+        }
+        return JobRun(events: events, task: task, cancellation: cancellation)
+    }
+
+    /// QUIT, then the connection closes.
+    public func quit() async {
+        await session.perform { client in client.quit() }
+    }
+}
+
+/// A job started by ``FTPConnection/start(_:)``.
+public struct JobRun: Sendable {
+    /// What the job does, as it does it (progress, retries, each file's end); finishes with the job.
+    public let events: AsyncStream<TransferJob.Event>
+    let task: Task<[Result<TransferResult, FTPError>], Never>
+    let cancellation: Interruption.Cancellation
+
+    /// Each file's result, in the order of the job's items.
+    public func results() async -> [Result<TransferResult, FTPError>] {
+        await withTaskCancellationHandler { await task.value } onCancel: { cancellation.cancel() }
+    }
+
+    /// Stops the job: transfers under way are aborted, files not started fail as interrupted.
+    public func cancel() { cancellation.cancel() }
+}
+
+extension FTPClient {
+    /// Runs `body` with progress events passed to `progress` (the client's own event callback restored after).
+    func reportingProgress<T>(_ progress: (@Sendable (TransferProgress) -> Void)?, _ body: () throws(FTPError) -> T) throws(FTPError) -> T {
+        guard let progress else { return try body() }
+        let saved = onEvent
+        onEvent = { event in
+            if case .progress(let step) = event { progress(step) }
+            saved(event)
+        }
+        defer { onEvent = saved }
+        return try body()
+    }
+}
+
+/// One FTPClient on a thread of its own; work is handed to it and run there in order.
+/// @unchecked: the client is touched only on the session's thread (every closure runs there).
+final class SessionThread: @unchecked Sendable {
+    private final class Queue: Sendable {
+        let work = Mutex<[@Sendable () -> Void]>([])
+        let bell = Doorbell()
+        let closed = Atomic<Bool>(false)
+    }
+
+    private let client: FTPClient
+    private let queue = Queue()
+    private var thread: WorkerThread?
+
+    init(_ client: FTPClient) {
+        self.client = client
+        let queue = self.queue
+        thread = WorkerThread {
+            while true {
+                let seen = queue.bell.rings
+                let next = queue.work.withLock { work -> (@Sendable () -> Void)? in work.isEmpty ? nil : work.removeFirst() }
+                if let next {
+                    next()
+                } else if queue.closed.load(ordering: .relaxed) {
+                    return
+                } else {
+                    queue.bell.wait(after: seen, seconds: 3600)
+                }
+            }
+        }
+    }
+
+    deinit {
+        queue.closed.store(true, ordering: .relaxed)
+        queue.bell.ring()
+        thread?.join()
+    }
+
+    /// Runs `body` on the session's thread. With a `cancellation`, the calling task's cancellation cancels it, and
+    /// it is installed on the thread meanwhile (a cancelled one ends the work as Ctrl-C would).
+    func perform<T: Sendable>(cancellation: Interruption.Cancellation?,
+                              _ body: @escaping @Sendable (FTPClient) throws(FTPError) -> T) async -> Result<T, FTPError> {
+        let client = UncheckedClient(client)
+        let queue = self.queue
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, FTPError>, Never>) in
+                queue.work.withLock { $0.append {
+                    if cancellation?.isCancelled == true {
+                        continuation.resume(returning: .failure(FTPError(.interrupted, "cancelled before it started")))
+                        return
+                    }
+                    Interruption.current = cancellation
+                    defer { Interruption.current = nil }
+                    do throws(FTPError) { continuation.resume(returning: .success(try body(client.client))) } catch {
+                        continuation.resume(returning: .failure(error))
+                    }
+                } }
+                queue.bell.ring()
+            }
+        } onCancel: {
+            cancellation?.cancel()
+        }
+    }
+
+    func perform<T: Sendable>(_ body: @escaping @Sendable (FTPClient) throws(FTPError) -> T) async throws(FTPError) -> T {
+        try await perform(cancellation: Interruption.Cancellation(), body).get()
+    }
+
+    /// Not cancellable: it always runs (QUIT, reading a property).
+    func perform<T: Sendable>(_ body: @escaping @Sendable (FTPClient) -> T) async -> T {
+        let result = await perform(cancellation: nil) { client throws(FTPError) in body(client) }
+        guard case .success(let value) = result else { preconditionFailure("a body that cannot throw failed") }
+        return value
+    }
+}
+
+/// The session's client carried into a closure that runs on the session's thread.
+/// @unchecked: only ever used on that thread.
+private struct UncheckedClient: @unchecked Sendable {
+    let client: FTPClient
+    init(_ client: FTPClient) { self.client = client }
+}
