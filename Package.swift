@@ -33,6 +33,8 @@ let package = Package(
         .testTarget(name: "FerryClientTests", dependencies: ["FerryClient", "FerryTestSupport"]),
         .testTarget(name: "FerryShellTests", dependencies: ["FerryShell", "FerryTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ferry", "FerryTestSupport"]),
+        // FerryClient's public API as a program uses it: no @testable import.
+        .testTarget(name: "FerryClientAPITests", dependencies: ["FerryClient", "FerryTestSupport", "mirror-folder"]),
     ],
     swiftLanguageModes: [.v6]
 )

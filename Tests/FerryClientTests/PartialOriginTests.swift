@@ -51,7 +51,7 @@ import Testing
 
     @Test func aFileWithoutARecordHasNoneAndAStampedOneReadsBack() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-origin-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
         defer { try? FileManager.default.removeItem(atPath: path) }
         guard case .none = PartialOrigin.read(path) else { Issue.record("a record on a new file"); return }
         let fd = open(path, O_WRONLY)
