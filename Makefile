@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN     := .build/debug/ferry
 RELEASE := .build/release/ferry
 
-.PHONY: all build build-deps release symbol-order test deps demo docs bench fuzz capture-listings install clean
+.PHONY: all api-docs build build-deps release symbol-order test deps demo docs bench fuzz capture-listings install clean
 
 all: build
 
@@ -66,10 +66,21 @@ symbol-order: deps release
 # pass or fail (Ctrl-C included). The target's status is swift test's.
 test: deps
 	$(SWIFT) build --build-tests
+	$(MAKE) --no-print-directory api-docs
 	@echo "$(SWIFT) test"; status=0; trap 'status=130' INT TERM; \
 		$(SWIFT) test || status=$$?; \
 		$(SUDO) ./scripts/test-cleanup.sh; \
 		exit $$status
+
+# FerryClient's API documentation (DocC): the public symbols' graph, then docc, warnings as errors. Output in
+# .build/api-docs (a static site). `make test` runs it, so a broken link or catalog fails there.
+api-docs:
+	$(SWIFT) package dump-symbol-graph --minimum-access-level public >/dev/null
+	@rm -rf .build/api-symbols && mkdir -p .build/api-symbols
+	@cp .build/$$($(SWIFT) -print-target-info 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target"]["unversionedTriple"])')/symbolgraph/FerryClient*.symbols.json .build/api-symbols/
+	docc convert Sources/FerryClient/FerryClient.docc --additional-symbol-graph-dir .build/api-symbols \
+		--output-path .build/api-docs --fallback-display-name FerryClient \
+		--fallback-bundle-identifier org.ferry.FerryClient --warnings-as-errors
 
 # Docs/Commands.md comes from the command table; a test fails when it is stale.
 docs: build

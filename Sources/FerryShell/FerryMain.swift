@@ -7,7 +7,7 @@ import FerryClient
 /// From argv to an exit status: parse the flags, build the settings and the shell, then run one of the
 /// three modes: a session (interactive or a script), URL downloads, or an upload (-u).
 public enum FerryMain {
-    public static let version = "0.2.0"
+    public static let version = FerryVersion.string
 
     public static func run(_ arguments: [String]) -> Int32 {
         // OpenSSL writes to sockets with write(2): a peer that resets mid-upload must be an error, not a kill.
