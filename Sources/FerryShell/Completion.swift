@@ -18,28 +18,29 @@ enum CompletionKind: Equatable {
 }
 
 extension CommandSpec {
-    /// The kind of the `index`th argument (options not counted); a plural or `...` last word repeats.
+    /// The kind of the `index`th argument (options not counted), from the typed syntax; past the last, the kind of
+    /// a repeating one ("remote-files ... local-file": which word is the last cannot be known while typing).
     func completionKind(argument index: Int) -> CompletionKind {
         var kinds: [CompletionKind] = []
         var repeats = false
-        let words = arguments.split(whereSeparator: { " []|".contains($0) }).map(String.init)
-        var skipValue = false
-        for word in words {
-            if word.hasPrefix("-") { skipValue = !word.hasPrefix("--"); continue }
-            if skipValue { skipValue = false; if !word.contains("remote") && !word.contains("local") { continue } }
-            // "remote-files ... local-file": which word is the last cannot be known while typing: the repeated kind.
-            if word == "..." { repeats = true; break }
-            let folder = word.contains("directory") || word.hasSuffix("-dir")
-            if word.hasPrefix("remote") || ["directory-name", "from-name", "to-name"].contains(word) {
-                kinds.append(folder ? .remoteFolder : .remote)
+        func walk(_ arguments: [ArgumentSpec]) -> Bool {
+            for argument in arguments {
+                switch argument {
+                case .value(_, let kind): kinds.append(kind)
+                case .many(_, let kind):
+                    kinds.append(kind)
+                    repeats = true
+                case .choice: kinds.append(.nothing)
+                case .optional(let inner): if walk(inner) { return true }
+                case .repeating(let inner):
+                    _ = walk([inner])
+                    repeats = true
+                    return true
+                }
             }
-            else if word.hasPrefix("local") { kinds.append(folder ? .localFolder : .local) }
-            else if word == "command" && name != "!" { kinds.append(.command) }
-            else if word == "source" { kinds.append(.remoteFolder) }
-            else if word == "target" { kinds.append(.localFolder) }
-            else { kinds.append(.nothing) }
-            if word.hasSuffix("files") || word.hasSuffix("paths") { repeats = true }
+            return false
         }
+        _ = walk(argumentSpecs)
         if index < kinds.count { return kinds[index] }
         return repeats ? kinds.last ?? .nothing : .nothing
     }

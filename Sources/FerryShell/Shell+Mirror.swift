@@ -13,11 +13,9 @@ extension Shell {
     }
 
     /// The options and paths of a mirror command line; a MirrorUsage says what is wrong with them (one line).
-    func mirrorRequest(_ args: [String]) throws(MirrorUsage) -> MirrorRequest {
+    func mirrorRequest(_ args: [String], spec: CommandSpec) throws(MirrorUsage) -> MirrorRequest {
         var request = MirrorRequest()
         request.options.parallel = settings.parallel
-        var paths: [String] = []
-        var words = args[...]
         func count(_ text: String?, _ name: String, _ range: ClosedRange<Int>) throws(MirrorUsage) -> Int {
             guard let text else { throw MirrorUsage("\(name) needs a number") }
             guard let value = Int(text), range.contains(value) else {
@@ -25,46 +23,35 @@ extension Shell {
             }
             return value
         }
-        let switches: Set = ["-R", "--reverse", "--delete", "-e", "--dry-run", "-n", "--only-newer", "--verify",
-                             "--no-symlinks", "--json"]
-        while let word = words.popFirst() {
-            if word == "--" { paths += words; break }
-            guard word.hasPrefix("-"), word != "-" else { paths.append(word); continue }
-            // -Rn: several one-letter switches at once, as getopt reads them.
-            if !word.hasPrefix("--"), word.count > 2, word.dropFirst().allSatisfy({ "Rne".contains($0) }) {
-                words.insert(contentsOf: word.dropFirst().map { "-\($0)" }, at: words.startIndex)
-                continue
-            }
-            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
-            let name = word.hasPrefix("--") ? parts[0] : word
-            let inline = word.hasPrefix("--") && parts.count == 2 ? parts[1] : nil
-            func value() -> String? { inline ?? words.popFirst() }
-            if switches.contains(name), inline != nil { throw MirrorUsage("\(name) takes no value") }
-            switch name {
-            case "-R", "--reverse": request.options.direction = .upload
-            case "--delete", "-e": request.options.delete = true
+        let read: (given: [CommandSpec.GivenOption], rest: [String])
+        do throws(CommandSpec.OptionProblem) { read = try spec.readOptions(args) } catch { throw MirrorUsage(error.message) }
+        for option in read.given {
+            let name = option.name
+            switch option.option.names[0] {
+            case "-R": request.options.direction = .upload
+            case "--delete": request.options.delete = true
             case "--dry-run": request.dryRun = true
-            case "-n", "--only-newer": request.options.onlyNewer = true
+            case "-n": request.options.onlyNewer = true
             case "--verify": request.options.verify = true
             case "--no-symlinks": request.options.followSymlinks = false
             case "--json": request.json = true
-            case "-P", "--parallel": request.options.parallel = try count(value(), name, 1...16)
-            case _ where word.hasPrefix("-P"): request.options.parallel = try count(String(word.dropFirst(2)), "-P", 1...16)
-            case "--max-delete": request.options.maxDelete = try count(value(), name, 0...Int(Int32.max))
+            case "-P": request.options.parallel = try count(option.value, name, 1...16)
+            case "--max-delete": request.options.maxDelete = try count(option.value, name, 0...Int(Int32.max))
             case "--plan-budget":
-                guard let text = value(), let bytes = Shell.byteCount(text), bytes > 0 else {
+                guard let text = option.value, let bytes = Shell.byteCount(text), bytes > 0 else {
                     throw MirrorUsage("--plan-budget takes a size such as 512m or 2g")
                 }
                 request.options.planBudget = Int64(bytes)
-            case "--use-pget-n": request.options.segments = try count(value(), name, 1...16)
-            case "-X", "--exclude-glob", "-I", "--include-glob":
+            case "--use-pget-n": request.options.segments = try count(option.value, name, 1...16)
+            case "-X", "-I":
                 // An empty pattern would match nothing or everything depending on the tool: refused (lftp #586).
-                guard let pattern = value(), !pattern.isEmpty else { throw MirrorUsage("\(name) needs a non-empty pattern") }
-                if name == "-X" || name == "--exclude-glob" { request.options.excludes.append(pattern) } else { request.options.includes.append(pattern) }
+                guard let pattern = option.value, !pattern.isEmpty else { throw MirrorUsage("\(name) needs a non-empty pattern") }
+                if option.option.names[0] == "-X" { request.options.excludes.append(pattern) } else { request.options.includes.append(pattern) }
             default:
-                throw MirrorUsage("unknown option '\(Console.sanitize(word))' (see 'help mirror'; a path starting with '-' goes after --)")
+                throw MirrorUsage("'\(name)' is in mirror's table but not read here")
             }
         }
+        let paths = read.rest
         guard paths.count <= 2 else { throw MirrorUsage("at most a source and a target, not \(paths.count) paths") }
         guard !paths.contains(where: \.isEmpty) else { throw MirrorUsage("an empty path") }
         request.source = paths.first
@@ -77,9 +64,9 @@ extension Shell {
         init(_ message: String) { self.message = message }
     }
 
-    func mirror(_ args: [String]) -> CommandOutcome {
+    func mirror(_ args: [String], spec: CommandSpec) -> CommandOutcome {
         let request: MirrorRequest
-        do throws(MirrorUsage) { request = try mirrorRequest(args) } catch { return .failure("mirror: \(error.message)") }
+        do throws(MirrorUsage) { request = try mirrorRequest(args, spec: spec) } catch { return .failure("mirror: \(error.message)") }
         guard let session else { return .failure("Not connected.") }
         let up = request.options.direction == .upload
         // lftp's defaults: the source is the current folder; the target is named after the source, or is the
