@@ -13,6 +13,7 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var firewallWait: Double = 3
     /// Seconds a data stream may go without moving a byte.
     public var stallTimeout: Double = 60
+    /// Which address families the control connection may use (`-4`, `-6`).
     public var addressFamily: AddressFamily = .any
     /// The local address to connect from (-s); nil for the system's choice.
     public var sourceAddress: String?
@@ -26,6 +27,7 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var fallbackOnRefusal: Bool = true
     /// EPSV/EPRT on IPv4 and on IPv6 control connections (tnftp's epsv4, epsv6).
     public var extendedOnIPv4: Bool = true
+    /// EPSV/EPRT on IPv6 control connections (tnftp's epsv6).
     public var extendedOnIPv6: Bool = true
     /// Dial the address a PASV reply names rather than the server's own address.
     public var trustPassiveAddress: Bool = false
@@ -43,6 +45,7 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var useSplice: Bool = true
     /// Bytes per second at most for downloads and uploads (tnftp's `rate`); nil for no limit.
     public var downloadRateLimit: Int?
+    /// Bytes per second at most for uploads; nil for no limit.
     public var uploadRateLimit: Int?
     /// SO_RCVBUF/SO_SNDBUF for data connections (tnftp's `xferbuf`); nil for the system's choice.
     public var socketBufferSize: Int?
@@ -51,6 +54,7 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// Turn the wire's CRLF into LF on ASCII downloads (tnftp's `cr`).
     public var convertLineEnds: Bool = true
 
+    /// Creates a configuration with every default.
     public init() {}
 
     /// The settings that decide which data-channel methods get through are the same (the waits only decide how
@@ -65,15 +69,20 @@ public struct ClientConfiguration: Sendable, Equatable {
 
 /// What a finished transfer moved.
 public struct TransferResult: Sendable {
+    /// Bytes this transfer moved over the data connection (not counting bytes a resumed file already had).
     public var bytes: Int64
+    /// Seconds the whole transfer took.
     public var seconds: Double
+    /// The server's final reply to the transfer.
     public var reply: Reply
 
+    /// Creates a result from the bytes moved, the seconds taken and the final reply.
     public init(bytes: Int64, seconds: Double, reply: Reply) {
         self.bytes = bytes
         self.seconds = seconds
         self.reply = reply
     }
 
+    /// Average rate in bytes per second; 0 when no time was measured.
     public var bytesPerSecond: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
 }

@@ -12,12 +12,17 @@ public enum ClientEvent: Sendable {
     case progress(TransferProgress)
 }
 
+/// How far a transfer has come: bytes moved, bytes expected, seconds elapsed.
 public struct TransferProgress: Sendable, Equatable {
+    /// Bytes moved so far.
     public var bytes: Int64
+    /// Bytes expected in all, when known; nil otherwise.
     public var expected: Int64?
+    /// Seconds since the transfer started.
     public var elapsed: Double
     /// Bytes the file already had when this transfer resumed it (REST): `bytes` and `expected` count from there.
     public var resumedFrom: Int64 = 0
+    /// Creates a progress report; `resumedFrom` is 0 for a transfer that starts at byte 0.
     public init(bytes: Int64, expected: Int64?, elapsed: Double, resumedFrom: Int64 = 0) {
         self.bytes = bytes
         self.expected = expected

@@ -3,17 +3,25 @@ import FerryCore
 /// What `--diagnose` found: each stage of a session, and each data-connection method tried by itself.
 /// FerryClient finds; the shell words the verdict and the advice in its own flags and settings.
 public struct ConnectionDiagnosis: Sendable {
+    /// One stage of the session (connect, greeting, login, features) and how it went.
     public struct Stage: Sendable {
+        /// The stage: "connect", "greeting", "login", "features" or "reconnect".
         public var name: String
+        /// Whether the stage succeeded.
         public var ok: Bool
+        /// Seconds the stage took; nil when it is not timed (features).
         public var seconds: Double?
+        /// What happened, in words: the address, the server's reply, or the error.
         public var detail: String
     }
 
     /// One method's probe: a tiny listing through it.
     public struct ModeResult: Sendable {
+        /// The data-connection method probed.
         public var step: DataChannelPlan.Step
+        /// Whether the probe's listing came through.
         public var works: Bool
+        /// Seconds the probe took (0 when it was not tried).
         public var seconds: Double
         /// What happened, in words: the cause and the fix when it failed.
         public var reason: String
@@ -25,54 +33,74 @@ public struct ConnectionDiagnosis: Sendable {
         public var failures: [DataChannelPlan.Failure] = []
     }
 
+    /// What the control connection's TLS handshake showed.
     public struct TLSFacts: Sendable {
+        /// The TLS version agreed on, as OpenSSL names it ("TLSv1.3").
         public var version: String?
+        /// The SHA-256 fingerprint of the server's certificate, upper-case hex pairs joined by colons.
         public var fingerprint: String?
         /// The certificates the server sent, leaf first.
         public var chain: [String] = []
         /// nil when the chain and the name verified.
         public var certificateProblem: String?
+        /// Whether the data connections are protected (PROT P).
         public var dataProtected = false
         /// Whether the data connections resumed the control connection's TLS session (nil: none was made).
         public var dataSessionReused: Bool?
     }
 
+    /// The host as given.
     public var host: String
+    /// The control connection's port.
     public var port: UInt16
     /// The address reached, and the family; the local address the connection came from.
     public var address: String?
+    /// "IPv4" or "IPv6": the family of the address reached.
     public var family: String?
+    /// The local address the control connection came from.
     public var localAddress: String?
+    /// The session's stages in order, up to the first that failed.
     public var stages: [Stage] = []
     /// Whether FEAT lists AUTH TLS (nil: FEAT not answered).
     public var tlsOffered: Bool?
     /// With TLS in use: the handshake's facts.
     public var tls: TLSFacts?
+    /// Each data-connection method's probe, in the order tried (EPSV, PASV, EPRT, PORT).
     public var modes: [ModeResult] = []
     /// The control connection went through (connect, greeting and login).
     public var loggedIn: Bool { stages.contains { $0.name == "login" && $0.ok } }
 
+    /// Creates an empty diagnosis of `host` on `port`.
     public init(host: String, port: UInt16) {
         self.host = host
         self.port = port
     }
 
+    /// The probe of `step`; nil when it was not probed.
     public func mode(_ step: DataChannelPlan.Step) -> ModeResult? { modes.first { $0.step == step } }
 }
 
 /// Runs a diagnosis: logs in once, then probes EPSV, PASV, EPRT and PORT one at a time, each bounded by `probeWait`
 /// seconds of silence; logs in again when a probe left the control connection unusable.
 public struct ConnectionDiagnoser {
+    /// The host to diagnose.
     public var host: String
+    /// The control connection's port.
     public var port: UInt16
+    /// The user to log in as.
     public var user: String
+    /// The password, or nil when the server asks for none.
     public var password: String?
+    /// The settings to diagnose with; the diagnosis shortens their waits.
     public var configuration: ClientConfiguration
+    /// Seconds of silence after which a probe is given up.
     public var probeWait: Double
+    /// Called for every command sent, reply received and notice of the diagnosis's session.
     public var onEvent: (ClientEvent) -> Void
     /// Called as each stage or probe ends (a terminal shows the diagnosis as it goes).
     public var onProgress: (String) -> Void = { _ in }
 
+    /// Creates a diagnoser; nothing is sent until `run()`.
     public init(host: String, port: UInt16, user: String, password: String?, configuration: ClientConfiguration,
                 probeWait: Double, onEvent: @escaping (ClientEvent) -> Void) {
         self.host = host
@@ -84,6 +112,7 @@ public struct ConnectionDiagnoser {
         self.onEvent = onEvent
     }
 
+    /// Connects, logs in and probes each data-connection method; returns what it found, also when a stage fails.
     public func run() -> ConnectionDiagnosis {
         var diagnosis = ConnectionDiagnosis(host: host, port: port)
         var config = configuration

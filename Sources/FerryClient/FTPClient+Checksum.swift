@@ -6,8 +6,11 @@ import FerryCore
 
 /// Asking the server for a file's checksum (HASH with RANG, XSHA256 or XCRC), and computing the same locally.
 extension FTPClient {
+    /// A checksum the server computed of a file, and how it was asked for.
     public struct RemoteChecksum: Sendable, Equatable {
+        /// The checksum's algorithm.
         public var algorithm: ChecksumAlgorithm
+        /// The checksum, lower-case hex.
         public var hex: String
         /// The command that gave it ("HASH", "XSHA256", "XCRC").
         public var command: String

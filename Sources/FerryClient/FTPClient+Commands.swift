@@ -16,6 +16,7 @@ extension FTPClient {
                                       .feat, .opts, .syst, .stat, .help, .noop, .mlst, .user, .pass, .acct, .cwd, .cdup]
     static let changesServer: Set<Verb> = [.stor, .appe, .stou, .dele, .rnfr, .rnto, .mkd, .rmd, .site]
 
+    /// Drops every cached listing of this session.
     public func forgetListings() { listingCache.removeAll() }
 
     /// Sends a raw line (`quote`): the first word is the verb.
@@ -57,11 +58,13 @@ extension FTPClient {
         return here.hasSuffix("/") ? here + remote : here + "/" + remote
     }
 
+    /// CWD: changes the remote working directory; throws when the server refuses.
     @discardableResult
     public func changeDirectory(_ path: String) throws(FTPError) -> Reply {
         try require(Command(.cwd, path), "cannot change to '\(path)'")
     }
 
+    /// CDUP: changes to the parent of the remote working directory; throws when the server refuses.
     @discardableResult
     public func changeToParent() throws(FTPError) -> Reply {
         try require(Command(.cdup), "cannot change to the parent directory")
@@ -74,10 +77,12 @@ extension FTPClient {
         wireType = type
     }
 
+    /// DELE: deletes the remote file at `path`.
     public func delete(_ path: String) throws(FTPError) {
         try require(Command(.dele, path), "cannot delete '\(path)'")
     }
 
+    /// RNFR then RNTO: renames the remote `from` to `to`.
     public func rename(_ from: String, to: String) throws(FTPError) {
         let reply = try execute(Command(.rnfr, from))
         guard reply.code == .pendingFurtherInformation else {
@@ -86,11 +91,13 @@ extension FTPClient {
         try require(Command(.rnto, to), "cannot rename '\(from)' to '\(to)'")
     }
 
+    /// MKD: creates the remote directory `path`.
     @discardableResult
     public func makeDirectory(_ path: String) throws(FTPError) -> Reply {
         try require(Command(.mkd, path), "cannot create directory '\(path)'")
     }
 
+    /// RMD: removes the remote directory `path`.
     public func removeDirectory(_ path: String) throws(FTPError) {
         try require(Command(.rmd, path), "cannot remove directory '\(path)'")
     }

@@ -7,7 +7,9 @@ extension FTPClient {
     /// What to do with a certificate that did not verify and is not pinned: accept it (the shell may ask and
     /// remember), or refuse with a reason.
     public enum CertificateDecision: Sendable, Equatable {
+        /// Trust the certificate for this connection.
         case accept
+        /// Refuse the certificate: the connection is closed and the reason, when not empty, is part of the error.
         case refuse(String)
     }
 

@@ -39,13 +39,17 @@ extension FTPClient {
         /// Write into an existing device or FIFO (`get f /dev/null`): only when the user named it. A name from a
         /// server that meets a FIFO, a device or a link to one in the local folder is refused instead.
         public var allowSpecialTarget = false
+        /// Creates options with every default.
         public init() {}
     }
 
     /// What a download found out beyond the bytes: where it resumed and what it verified.
     public struct DownloadReport: Sendable {
+        /// What the transfer moved (its bytes counted from `resumedAt`).
         public var result: TransferResult
+        /// The byte the download continued from; 0 when it started at the beginning.
         public var resumedAt: Int64
+        /// The server's checksum the file matched; nil when none was compared.
         public var verifiedWith: RemoteChecksum?
     }
 
@@ -59,6 +63,7 @@ extension FTPClient {
         try download(remote, toPath: localPath, type: type, options: DownloadOptions(), expectedSize: expectedSize).result
     }
 
+    /// Downloads `remote` to the file at `localPath` as `options` ask; reports where it resumed and what it verified.
     public func download(_ remote: String, toPath localPath: String, type: TransferType, options: DownloadOptions,
                          expectedSize known: Int64? = nil) throws(FTPError) -> DownloadReport {
         let target = LocalTarget(path: localPath, temporary: options.useTemporaryFile)
@@ -248,6 +253,7 @@ extension FTPClient {
         return result
     }
 
+    /// Uploads the regular file at `localPath` as `remote` (from byte `offset`, with REST, when it is > 0).
     @discardableResult
     public func store(_ remote: String, fromPath localPath: String, type: TransferType, mode: StoreMode = .replace,
                       restartAt offset: Int64 = 0) throws(FTPError) -> TransferResult {

@@ -3,6 +3,7 @@ import FerryCore
 /// One FTP session on one control connection, in English verbs. Synchronous and blocking: give each
 /// concurrent session its own client (and thread).
 public final class FTPClient {
+    /// The session's settings; a change to the data-channel settings forgets what the session learned of them.
     public var configuration: ClientConfiguration {
         didSet {
             control?.replyTimeout = configuration.replyTimeout
@@ -14,8 +15,11 @@ public final class FTPClient {
     public var onEvent: (ClientEvent) -> Void
 
     var control: ControlConnection?
+    /// The server's greeting on the current connection; nil when not connected.
     public private(set) var greeting: Reply?
+    /// What FEAT listed after login (empty before, or when the server does not answer FEAT).
     public private(set) var features = Features()
+    /// Whether the session is logged in.
     public private(set) var isLoggedIn = false
     /// The host as given to `connect`.
     public private(set) var host: String?
@@ -25,6 +29,7 @@ public final class FTPClient {
     var wireType: TransferType?
     /// What data-channel negotiations learned of this server: kept across reconnections to it.
     var dataChannelMemory = DataChannelMemory()
+    /// What data-channel negotiations learned of a server: methods it refused or that failed, and the one that worked.
     public struct DataChannelMemory: Sendable {
         /// Steps this server refused (5yz), and steps whose connections did not get through: skipped.
         var refused: Set<DataChannelPlan.Step> = []
@@ -75,6 +80,7 @@ public final class FTPClient {
     public internal(set) var temporaryUploadsRefused = false
     var connectedPort: UInt16?
 
+    /// Creates a client that is not connected yet.
     public init(configuration: ClientConfiguration = ClientConfiguration(), onEvent: @escaping (ClientEvent) -> Void = { _ in }) {
         self.configuration = configuration
         self.onEvent = onEvent
@@ -82,6 +88,7 @@ public final class FTPClient {
 
     deinit { replaceControlSession(nil) }
 
+    /// Whether the control connection is open.
     public var isConnected: Bool { control?.socket.isOpen ?? false }
     /// The control connection was closed because a reply did not come in time: a caller that knows how to log
     /// in again should reconnect before the next command.
@@ -89,6 +96,7 @@ public final class FTPClient {
     var timedOutEarlier = false
     /// The control connection runs over TLS.
     public var isProtected: Bool { control?.stream.isProtected ?? false }
+    /// The server's address on the control connection; nil when not connected.
     public var peerAddress: SocketAddress? { control?.socket.peerAddress }
     /// `user@host:port`: whose files this session sees, as a partial download's origin record names them.
     var originServer: String { "\(loggedInUser ?? "-")@\(host ?? "-"):\(connectedPort ?? 0)" }
@@ -170,6 +178,7 @@ public final class FTPClient {
         }
     }
 
+    /// USER, then PASS and ACCT as the server asks, with `password` given up front.
     @discardableResult
     public func login(user: String, password: String?, account: String? = nil) throws(FTPError) -> Reply {
         try login(user: user, password: { password }, account: account)

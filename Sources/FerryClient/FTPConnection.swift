@@ -21,6 +21,7 @@ public final class FTPConnection: Sendable {
     /// How to open the session again (a job's extra sessions, a reconnect): recorded as the session is opened.
     private let recipe = Mutex<SessionRecipe?>(nil)
 
+    /// Creates a connection with its own session thread; nothing is sent until `connect(host:port:)`.
     public init(configuration: ClientConfiguration = ClientConfiguration()) {
         session = SessionThread(FTPClient(configuration: configuration))
     }

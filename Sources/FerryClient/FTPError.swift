@@ -3,6 +3,7 @@ import FerryCore
 /// The one error type of FerryClient: a stable code, a one-line message that says what to do,
 /// and the server's reply when there was one.
 public struct FTPError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure an error is: a stable, machine-readable name ("timed-out").
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -70,13 +71,18 @@ public struct FTPError: Error, Sendable, CustomStringConvertible {
         case raiseListingLimit
     }
 
+    /// What kind of failure this is.
     public let code: Code
+    /// One line that says what went wrong and what to do.
     public let message: String
+    /// The server's reply that caused the error, when there was one.
     public let reply: Reply?
+    /// What the user can do about it, when there is something.
     public let advice: Advice?
     /// The connection was refused (a reset answered it): nothing listens there, or a filter rejects it.
     public internal(set) var refusedConnection = false
 
+    /// Creates an error from a code, a message, and optionally the server's reply and advice.
     public init(_ code: Code, _ message: String, reply: Reply? = nil, advice: Advice? = nil) {
         self.code = code
         self.message = message

@@ -23,6 +23,8 @@ public enum Interruption {
     /// Every request so far is dealt with (the shell, before it reads the next command).
     public static func clear() { acknowledged.store(requests.load(ordering: .relaxed), ordering: .relaxed) }
 
+    /// Whether a Ctrl-C request is pending (neither cleared nor ignored on this thread), or this thread's work is
+    /// cancelled.
     public static var isRequested: Bool {
         if current?.isCancelled == true { return true }
         let count = requests.load(ordering: .relaxed)
@@ -49,8 +51,11 @@ public enum Interruption {
     /// ends as after Ctrl-C (a transfer with ABOR). A job's extra sessions take their starter's.
     public final class Cancellation: Sendable {
         private let cancelled = Atomic<Bool>(false)
+        /// Creates a cancellation that is not cancelled.
         public init() {}
+        /// Cancels the work; safe from any thread.
         public func cancel() { cancelled.store(true, ordering: .relaxed) }
+        /// Whether `cancel()` was called.
         public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
     }
 

@@ -9,6 +9,7 @@ public enum LocalName {
         public let name: String
         /// The component as the server or URL gave it, when `name` differs from it.
         public let original: String?
+        /// Whether the name had to be changed.
         public var wasRenamed: Bool { original != nil }
     }
 
@@ -43,6 +44,7 @@ public enum LocalName {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
+    /// Whether `name` holds a control character (see `isControl(_:)`).
     public static func hasControlCharacter(_ name: String) -> Bool { name.unicodeScalars.contains(where: isControl) }
 
     /// Where a file is written before it is renamed into place: `dir/name` → `dir/.name.part` (downloads here,

@@ -2,8 +2,11 @@ import FerryCore
 
 /// What `mirror` is asked to do (lftp's options).
 public struct MirrorOptions: Sendable {
+    /// Which way a mirror goes: `download` (server to here) or `upload` (here to server, `-R`).
     public enum Direction: Sendable { case download, upload }
+    /// Which way files go; `.download` unless `-R`.
     public var direction: Direction = .download
+    /// Sessions moving files at once (`--parallel N`), the caller's own included.
     public var parallel = 1
     /// `--delete`: remove from the target what the source lacks.
     public var delete = false
@@ -11,6 +14,7 @@ public struct MirrorOptions: Sendable {
     public var onlyNewer = false
     /// `-X`/`-I` globs (fnmatch): matched against a name, or against the path from the tree's top when they hold a `/`.
     public var excludes: [String] = []
+    /// `-I` globs: only the files that match one are copied (all when empty).
     public var includes: [String] = []
     /// `--max-delete N`: more planned deletions than this and none is made.
     public var maxDelete: Int?
@@ -18,6 +22,7 @@ public struct MirrorOptions: Sendable {
     public var verify = false
     /// `--use-pget-n N`: downloads of at least `segmentThreshold` bytes go on N connections.
     public var segments = 1
+    /// Bytes from which a download goes in segments (with `segments` > 1).
     public var segmentThreshold: Int64 = 1 << 20
     /// Off with `--no-symlinks`: links are skipped instead of copied as what they point to.
     public var followSymlinks = true
@@ -26,14 +31,19 @@ public struct MirrorOptions: Sendable {
     /// `--plan-budget SIZE`: the bytes of names (and a little for each entry) the plan may read from the source's
     /// listings; past it the plan stops, deletions are blocked and the run fails, saying so.
     public var planBudget: Int64 = 1 << 30
+    /// Creates options with every default.
     public init() {}
 }
 
 /// One line of the plan, said as it is decided (`--dry-run` prints them; a run shows what it does).
 public enum MirrorAction: Sendable {
+    /// A file to copy, with its size when known and why it is copied.
     case transfer(path: String, size: Int64?, reason: MirrorDecision.Transfer)
+    /// A folder to create in the target tree ("" for its top).
     case makeDirectory(path: String)
+    /// An entry to delete from the target tree, because the source lacks it.
     case delete(path: String, isDirectory: Bool)
+    /// An entry left alone, and why (unchanged, excluded, a link loop, not a regular file).
     case skip(path: String, reason: String)
     /// A symbolic link left alone because links are not followed (`MirrorOptions.followSymlinks` off).
     case skipLink(path: String)
@@ -44,7 +54,9 @@ public enum MirrorAction: Sendable {
 /// One file to copy: its path from the top of the source tree, and of the target tree (they differ when a
 /// server's name had to be made safe as a local one).
 public struct MirrorTransfer: Sendable {
+    /// The file's path from the top of the source tree.
     public var source: String
+    /// The copy's path from the top of the target tree.
     public var target: String
     /// Unknown values are kept as Int64.min: one of these per file is what a plan holds.
     private var storedSize: Int64
@@ -52,6 +64,7 @@ public struct MirrorTransfer: Sendable {
     /// Bytes of a partial upload (`.name.part` on the server) to continue from.
     public var resumeFrom: Int64 = 0
 
+    /// The source file's size in bytes; nil when unknown.
     public var size: Int64? { storedSize == .min ? nil : storedSize }
     /// The source's time when the listing gave it to the second or minute (a LIST time: the copy gets the listed
     /// minute, as lftp does, without an MDTM per file); nil for a LIST date alone: MDTM is asked after the copy.
@@ -65,18 +78,25 @@ public struct MirrorTransfer: Sendable {
     }
 }
 
+/// One entry to delete from the target tree: something the source lacks.
 public struct MirrorDeletion: Sendable {
+    /// The entry's path from the top of the target tree.
     public var path: String
+    /// Whether the entry is a folder (deleted after its children).
     public var isDirectory: Bool
 }
 
 /// Everything a mirror run will do, decided before anything changes. Per entry only paths and numbers are kept.
 public struct MirrorPlan: Sendable {
+    /// Folders to create, by their path from the top of the target tree ("" for the top itself), parents first.
     public var directories: [String] = []
+    /// Files to copy.
     public var transfers: [MirrorTransfer] = []
     /// Children before their folders.
     public var deletions: [MirrorDeletion] = []
+    /// Source entries left alone: unchanged, excluded, links not followed, and entries that are not regular files.
     public var skipped = 0
+    /// Entries that cannot be mirrored (a refused name, a file where a folder is, a listing that failed).
     public var failed = 0
     /// Why no deletion may happen (a listing failed, could not be read whole, or the source is empty).
     public var deletionsBlocked: String?
@@ -84,6 +104,7 @@ public struct MirrorPlan: Sendable {
     public var serverTimeZoneOffset: Int64?
     /// `--verify` found no checksum command on the server: unchanged-looking files were compared by size and time only.
     public var verifyUnavailable = false
+    /// Bytes the transfers move in all, counting unknown sizes as 0.
     public var bytesToTransfer: Int64 { transfers.reduce(0) { $0 + ($1.size ?? 0) } }
 }
 

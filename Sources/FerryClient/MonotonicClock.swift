@@ -4,6 +4,7 @@
 
 /// Monotonic seconds, for deadlines and transfer rates.
 public enum MonotonicClock {
+    /// Seconds since an arbitrary fixed point (CLOCK_MONOTONIC); only differences mean anything.
     public static var now: Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)

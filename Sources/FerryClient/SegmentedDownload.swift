@@ -10,9 +10,11 @@ import Synchronization
 /// ranges, so an interrupted pget continues where it stopped; the whole file is verified by the server's checksum
 /// when it offers one, then renamed into place. Without SIZE or REST it falls back to one connection.
 public final class SegmentedDownload: Sendable {
+    /// What a segmented download says while it runs.
     public enum Event: Sendable {
         /// Bytes of the whole file written so far.
         case progress(TransferProgress)
+        /// Something worth saying once (a fallback to one connection, a range that is resumed).
         case notice(String)
     }
 
@@ -44,6 +46,7 @@ public final class SegmentedDownload: Sendable {
     private let hangup = Hangup()
     private let start = MonotonicClock.now
 
+    /// Prepares a download of `remote` to `localPath` on `segments` sessions (at least 1); `run(on:)` starts it.
     public init(_ remote: String, toPath localPath: String, segments: Int, recipe: SessionRecipe,
                 configuration: ClientConfiguration, options: FTPClient.DownloadOptions, policy: TransferEngine.Policy,
                 onEvent: @escaping @Sendable (Event) -> Void) {
@@ -64,6 +67,8 @@ public final class SegmentedDownload: Sendable {
         return try engine.download(remote, toPath: localPath, type: .image, options: options)
     }
 
+    /// Runs the download with `client` as its first session and the rest opened from the recipe; on `client` alone
+    /// when the file cannot be split (no SIZE or REST, under 1 MiB, a rate limit).
     public func run(on client: FTPClient) throws(FTPError) -> FTPClient.DownloadReport {
         let target = LocalTarget(path: localPath, temporary: true)
         if let refusal = target.refusal { throw refusal }

@@ -3,10 +3,15 @@ import FerryCore
 /// What it takes to open a session again — after a drop, or as one more session of a parallel job: where, who,
 /// whether it was protected, and the folder moves since login, replayed in order.
 public struct SessionRecipe: Sendable {
+    /// The server's host name or address.
     public var host: String
+    /// The control connection's port.
     public var port: UInt16
+    /// The user to log in as; nil: connect without logging in.
     public var user: String?
+    /// The password of the login, when one was given.
     public var password: String?
+    /// The account (ACCT) of the login, when one was given.
     public var account: String?
     /// The session ran over TLS: a new one must too, even under --tls-try (never a clear-text login after a drop).
     public var protected = false
@@ -19,6 +24,7 @@ public struct SessionRecipe: Sendable {
     /// start from it instead of each waiting out a filtered method again.
     public var dataChannel: FTPClient.DataChannelMemory?
 
+    /// Creates a recipe for a session to `host` on `port`, with no folder moves.
     public init(host: String, port: UInt16, user: String? = nil, password: String? = nil, account: String? = nil,
                 protected: Bool = false) {
         self.host = host

@@ -6,6 +6,7 @@ import CFerrySys
 /// A blocking TCP socket whose every wait is bounded: connect and accept through poll(),
 /// reads and writes through poll() before each call.
 public final class Socket {
+    /// The file descriptor; -1 once the socket is closed.
     public private(set) var descriptor: Int32
 
     /// The crew this socket's thread works for: it may shut the socket down from another thread (`SessionCrew`).
@@ -21,8 +22,10 @@ public final class Socket {
 
     deinit { close() }
 
+    /// Whether the socket is still open.
     public var isOpen: Bool { descriptor >= 0 }
 
+    /// Closes the socket; closing it again does nothing.
     public func close() {
         if descriptor >= 0 {
             if let hangup { hangup.close(descriptor) } else { _ = Glibc.close(descriptor) }
@@ -106,6 +109,7 @@ public final class Socket {
         if cachedLocal == nil { cachedLocal = address(getsockname) }
         return cachedLocal
     }
+    /// The address of the other end, asked once and kept; nil when closed or unknown.
     public var peerAddress: SocketAddress? {
         guard isOpen else { return nil }
         if cachedPeer == nil { cachedPeer = address(getpeername) }

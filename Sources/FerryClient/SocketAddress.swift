@@ -34,9 +34,12 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// The address family: `AF_INET` or `AF_INET6`.
     public var family: Int32 { Int32(storage.ss_family) }
+    /// Whether this is an IPv6 address.
     public var isIPv6: Bool { family == AF_INET6 }
 
+    /// The port number, in host byte order.
     public var port: UInt16 {
         get {
             withUnsafeBytes(of: storage) { raw in
@@ -117,6 +120,7 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
 
 /// Which address families a connection may use (`-4`, `-6`).
 public enum AddressFamily: Sendable, Equatable {
+    /// `any`: either family; `ipv4`: IPv4 only (`-4`); `ipv6`: IPv6 only (`-6`).
     case any, ipv4, ipv6
     var systemValue: Int32 {
         switch self {

@@ -6,6 +6,7 @@ import FerryCore
 
 /// How the session protects itself (RFC 4217).
 public struct TLSConfiguration: Sendable, Equatable {
+    /// When the session starts TLS, if at all.
     public enum Mode: String, Sendable, Equatable {
         /// No TLS.
         case off
@@ -17,6 +18,7 @@ public struct TLSConfiguration: Sendable, Equatable {
         case implicit
     }
 
+    /// Whether and how the session uses TLS; `.off` by default.
     public var mode: Mode = .off
     /// Verify the server's certificate chain and name (off only with --insecure).
     public var verifyPeer = true
@@ -32,8 +34,10 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var resumeDataSessions = true
     /// Highest TLS version to offer (nil: the newest OpenSSL has); for testing 1.2 against 1.3.
     public var maximumVersion: Version?
+    /// A TLS protocol version: `tls12` (1.2) or `tls13` (1.3).
     public enum Version: String, Sendable, Equatable { case tls12 = "1.2", tls13 = "1.3" }
 
+    /// Creates a configuration with every default: no TLS.
     public init() {}
 }
 

@@ -8,12 +8,15 @@ import FerryCore
 /// mismatch, and opening the session again after a drop (1, 2, 4, 8 s apart), within a retry budget.
 /// The engine never prints: it tells its owner what it does through `onEvent`.
 public final class TransferEngine {
+    /// How often the engine tries a failed transfer again.
     public struct Policy: Sendable, Equatable {
         /// Times a cut, dropped or corrupt transfer is tried again.
         public var retries = 3
+        /// Creates the default policy: 3 retries.
         public init() {}
     }
 
+    /// What the engine tells its owner: retries and reconnections.
     public enum Event: Sendable {
         /// An attempt failed with `error`; attempt `attempt` of `of` follows after `wait` seconds.
         case retrying(error: FTPError, attempt: Int, of: Int, wait: Double)
@@ -21,12 +24,16 @@ public final class TransferEngine {
         case reconnected(host: String)
     }
 
+    /// The session every transfer runs on; reopened from `recipe` after a drop.
     public let client: FTPClient
     /// How to open the session again after a drop; without one a dropped connection ends the transfer.
     public var recipe: SessionRecipe?
+    /// How often a failed transfer is tried again.
     public var policy: Policy
+    /// Called before each retry and after each reconnection.
     public var onEvent: (Event) -> Void = { _ in }
 
+    /// Creates an engine on `client`; without `recipe` a dropped connection ends the transfer.
     public init(client: FTPClient, recipe: SessionRecipe? = nil, policy: Policy = Policy()) {
         self.client = client
         self.recipe = recipe

@@ -5,6 +5,7 @@ import FerryCore
 /// `segmentThreshold` bytes in byte ranges on `segments` sessions at once (one such file after another), the rest
 /// on a pool of `parallel` sessions, each file through ``TransferEngine`` (resumed, verified, retried alike).
 public struct TransferJob: Sendable {
+    /// One file of a job: which way, its remote and local paths, and its size when known.
     public typealias Item = TransferPool.Item
 
     /// How every file of the job moves.
@@ -25,6 +26,7 @@ public struct TransferJob: Sendable {
         public var preservesTimes = false
         /// A kept `.part` is tied to the remote file's time from the listing (mirror).
         public var stampsPartials = false
+        /// Creates a policy with every default: binary, 3 retries, one session, no segments.
         public init() {}
     }
 
@@ -34,13 +36,18 @@ public struct TransferJob: Sendable {
         case pool(TransferPool.Event)
         /// A download in segments began, made progress, ended.
         case segmentedStarted(Int)
+        /// An event of the segmented download of the file at that index.
         case segmented(Int, SegmentedDownload.Event)
+        /// The segmented download of the file at that index ended, with its result.
         case segmentedFinished(Int, Result<TransferResult, FTPError>)
     }
 
+    /// The files, in the order results are returned.
     public var items: [Item]
+    /// How every file moves.
     public var policy: Policy
 
+    /// Creates a job of `items` under `policy`.
     public init(_ items: [Item], policy: Policy = Policy()) {
         self.items = items
         self.policy = policy

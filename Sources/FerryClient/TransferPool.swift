@@ -10,10 +10,15 @@ import Synchronization
 /// a single get or put. A server that refuses more connections (421, too many users) just leaves the job on fewer
 /// sessions; a file that fails does not stop the others. The pool never prints: its owner renders the events.
 public final class TransferPool: Sendable {
+    /// One file of a pool job: which way it goes, and its remote and local paths.
     public struct Item: Sendable {
+        /// Which way a file goes: `download` (server to here) or `upload` (here to server).
         public enum Direction: Sendable { case download, upload }
+        /// Which way the file goes.
         public var direction: Direction
+        /// The file's path on the server.
         public var remote: String
+        /// The file's local path.
         public var local: String
         /// The size the listing gave (downloads), so no SIZE is asked; nil when unknown.
         public var size: Int64?
@@ -21,8 +26,10 @@ public final class TransferPool: Sendable {
         public var modified: Int64?
         /// Uploads: store as `.name.part` and rename into place, continuing such a partial from `resumeFrom`.
         public var viaTemporary = false
+        /// With `viaTemporary`: bytes of the server's `.name.part` to continue from (0: start at byte 0).
         public var resumeFrom: Int64 = 0
 
+        /// Creates an item; `size` in bytes, when the listing gave it.
         public init(_ direction: Direction, remote: String, local: String, size: Int64? = nil) {
             self.direction = direction
             self.remote = remote
@@ -31,10 +38,13 @@ public final class TransferPool: Sendable {
         }
     }
 
+    /// What the pool says while it runs; the index is the file's position in the items.
     public enum Event: Sendable {
+        /// A session began moving file `index`.
         case started(Int)
         /// Bytes of file `index` so far (restarting from 0 on each attempt).
         case progress(Int, TransferProgress)
+        /// File `index` is done, with its result.
         case finished(Int, Result<TransferResult, FTPError>)
         /// A retry, a reconnect: what TransferEngine says about file `index`.
         case engine(Int, TransferEngine.Event)
@@ -42,16 +52,22 @@ public final class TransferPool: Sendable {
         case notice(String)
     }
 
+    /// How the pool runs: how many sessions, which type, and how each file moves.
     public struct Settings: Sendable {
+        /// Sessions moving files at once, the caller's own included.
         public var parallel: Int
+        /// ASCII or binary (image), for every file.
         public var type: TransferType
+        /// How each download behaves.
         public var download = FTPClient.DownloadOptions()
+        /// How often a failed transfer is tried again.
         public var policy = TransferEngine.Policy()
         /// Give each copy its original's modification time: a download the remote file's, an upload (MFMT, where
         /// the server offers it) the local file's.
         public var setsTimes = false
         /// Tie each kept `.part` to the remote file's time from the listing (`DownloadOptions.remoteModified`).
         public var stampsPartials = false
+        /// Creates settings for `parallel` sessions moving files as `type`.
         public init(parallel: Int, type: TransferType) {
             self.parallel = parallel
             self.type = type
@@ -79,6 +95,7 @@ public final class TransferPool: Sendable {
     /// The job's extra sessions' hangup, whose bell rings when a file's result is in (`run` waits for it).
     private let hangup = Hangup()
 
+    /// Prepares a pool for `items`; the extra sessions are opened from `recipe` when `run(on:)` starts.
     public init(_ items: [Item], settings: Settings, recipe: SessionRecipe, configuration: ClientConfiguration,
                 onEvent: @escaping @Sendable (Event) -> Void) {
         self.items = items

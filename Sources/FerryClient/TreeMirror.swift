@@ -9,31 +9,47 @@ import FerryCore
 /// times kept, and last — only when every listing was read whole, every copy succeeded and the count is within
 /// `--max-delete` — what the source lacks is deleted. The mirror never prints: its owner renders the events.
 public final class TreeMirror {
+    /// What a mirror says while it plans and runs.
     public enum Event: Sendable {
+        /// The plan decided one entry.
         case planned(MirrorAction)
+        /// A folder was created (its path from the top of the target tree).
         case madeDirectory(String)
         /// The files about to go on the pool, in the order the pool's events number them.
         case job(names: [String], sizes: [Int64?])
+        /// An event of the pool that copies the files.
         case transfer(TransferPool.Event)
         /// A big download on several connections (`--use-pget-n`), its events, and its end.
         case segmentedStarted(String, Int64?)
+        /// An event of the current segmented download.
         case segmented(SegmentedDownload.Event)
+        /// The segmented download of that source path ended, with its result.
         case segmentedFinished(String, Result<TransferResult, FTPError>)
+        /// An entry was deleted from the target tree.
         case deleted(String, isDirectory: Bool)
+        /// Making a folder or deleting an entry failed: its path and the error message.
         case failed(String, String)
     }
 
+    /// What a run did, in counts.
     public struct Summary: Sendable {
+        /// Files copied.
         public var transferred = 0
+        /// Entries deleted.
         public var deleted = 0
+        /// Entries the plan left alone.
         public var skipped = 0
+        /// Entries that failed: in the plan, in copying, making folders or deleting.
         public var failed = 0
+        /// Bytes the copies moved.
         public var bytes: Int64 = 0
         /// Why planned deletions were not made.
         public var deletionsRefused: DeletionRefusal?
+        /// Whether the run was interrupted (Ctrl-C or a cancelled task).
         public var interrupted = false
         /// Files stopped part way by an interruption (not counted as failed).
         public var unfinished = 0
+        /// Creates a summary with every count at 0.
         public init() {}
     }
 
@@ -41,20 +57,28 @@ public final class TreeMirror {
     public enum DeletionRefusal: Sendable, Equatable {
         /// A listing was not read whole, the source was empty, the plan stopped (MirrorPlan.deletionsBlocked).
         case blocked(String)
+        /// The run was interrupted before the deletions.
         case interrupted
+        /// Some entries failed (their count): nothing is deleted after a failure.
         case failures(Int)
+        /// More deletions were planned than `MirrorOptions.maxDelete` allows.
         case overMaximum(planned: Int, maximum: Int)
         /// The user answered no: not a failure of the mirror.
         case notConfirmed(Int)
 
+        /// Whether the refusal makes the mirror fail (all but `notConfirmed`).
         public var isFailure: Bool { if case .notConfirmed = self { return false } else { return true } }
     }
 
+    /// What the mirror was asked to do.
     public let options: MirrorOptions
     /// The server's folder, absolute and normal; and the local one as given.
     public let remoteRoot: String
+    /// The local folder, as given ("." when empty).
     public let localRoot: String
+    /// How often a failed transfer is tried again.
     public var policy = TransferEngine.Policy()
+    /// How downloads behave; a mirror resumes `.part` files and starts over when one differs.
     public var downloadOptions = FTPClient.DownloadOptions()
 
     private let client: FTPClient
