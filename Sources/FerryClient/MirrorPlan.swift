@@ -3,7 +3,12 @@ import FerryCore
 /// What `mirror` is asked to do (lftp's options).
 public struct MirrorOptions: Sendable {
     /// Which way a mirror goes: `download` (server to here) or `upload` (here to server, `-R`).
-    public enum Direction: Sendable { case download, upload }
+    public enum Direction: Sendable {
+        /// Server → here.
+        case download
+        /// Here → server.
+        case upload
+    }
     /// Which way files go; `.download` unless `-R`.
     public var direction: Direction = .download
     /// Sessions moving files at once (`--parallel N`), the caller's own included.

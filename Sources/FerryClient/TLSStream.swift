@@ -35,7 +35,12 @@ public struct TLSConfiguration: Sendable, Equatable {
     /// Highest TLS version to offer (nil: the newest OpenSSL has); for testing 1.2 against 1.3.
     public var maximumVersion: Version?
     /// A TLS protocol version: `tls12` (1.2) or `tls13` (1.3).
-    public enum Version: String, Sendable, Equatable { case tls12 = "1.2", tls13 = "1.3" }
+    public enum Version: String, Sendable, Equatable {
+        /// TLS 1.2.
+        case tls12 = "1.2"
+        /// TLS 1.3.
+        case tls13 = "1.3"
+    }
 
     /// Creates a configuration with every default: no TLS.
     public init() {}

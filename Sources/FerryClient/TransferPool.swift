@@ -13,7 +13,12 @@ public final class TransferPool: Sendable {
     /// One file of a pool job: which way it goes, and its remote and local paths.
     public struct Item: Sendable {
         /// Which way a file goes: `download` (server to here) or `upload` (here to server).
-        public enum Direction: Sendable { case download, upload }
+        public enum Direction: Sendable {
+            /// Server → here.
+            case download
+            /// Here → server.
+            case upload
+        }
         /// Which way the file goes.
         public var direction: Direction
         /// The file's path on the server.
