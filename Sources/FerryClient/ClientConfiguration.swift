@@ -35,6 +35,8 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var activePortRange: ClosedRange<UInt16>?
     /// The IPv4 address to name in PORT/EPRT instead of our own (lftp's ftp:port-ipv4), for clients behind NAT.
     public var activeAddress: String?
+    /// How the fixes in error texts name the settings they change (a program's own words; see `SettingNames`).
+    public var settingNames = SettingNames()
 
     /// FTPS: explicit or implicit TLS, certificate checks, data protection.
     public var tls = TLSConfiguration()

@@ -207,12 +207,12 @@ public struct ConnectionDiagnoser {
             let plan = client.lastNegotiation
             result.viaOfferedAddress = plan?.working?.viaOfferedAddress ?? false
             result.reason = DataChannelTrouble.success(step: step, plan: plan, controlPeer: client.peerAddress?.ip ?? host,
-                                                        dataPort: port)
+                                                        dataPort: port, naming: client.configuration.settingNames)
         } catch {
             result.seconds = MonotonicClock.now - started
             let attempts = client.lastNegotiation?.attempts ?? []
             result.failures = attempts.map(\.failure)
-            result.reason = attempts.isEmpty ? error.message : attempts.map(DataChannelTrouble.explain).joined(separator: "; then ")
+            result.reason = attempts.isEmpty ? error.message : attempts.map { DataChannelTrouble.explain($0, naming: client.configuration.settingNames) }.joined(separator: "; then ")
         }
         if let plan = client.lastNegotiation {
             result.advertised = step.isPassive ? (step == .passive ? plan.offered?.description : nil) : plan.lastAdvertised

@@ -41,6 +41,9 @@ final class ControlConnection {
     /// and the next command reconnects (a late reply must not be read as the answer to another command).
     private(set) var timedOut = false
 
+    /// Ctrl-C came while a reply was owed: the connection was closed (see `timedOut`).
+    private(set) var interruptedOwingReply = false
+
     /// Bytes of a reply have arrived but not the whole of it.
     var hasPartialReply: Bool { parser.hasPartialInput }
 
@@ -83,6 +86,12 @@ final class ControlConnection {
             } catch where error.code == .connectionClosed {
                 socket.close()
                 throw FTPError(.connectionClosed, "the server closed the connection (\(error.message))", advice: .reconnect)
+            } catch where error.code == .interrupted {
+                // Ctrl-C while a reply is owed: it would answer the next command. Closed, as after a timeout, and
+                // the next command reconnects. (A transfer's Ctrl-C is settled by ABOR, with Ctrl-C ignored there.)
+                interruptedOwingReply = true
+                socket.close()
+                throw error
             }
             if count == 0 {
                 socket.close()

@@ -4,8 +4,8 @@
 
 /// Where threads wait for one another: a condition variable with a count of rings, so a ring between a waiter's
 /// look at the state and its wait is not lost (it looks, notes `rings`, and waits only while no ring came since).
-/// Waits come back at least every quarter second to look at Ctrl-C: worker threads block SIGINT, and a condition
-/// variable is not woken by a signal on the thread that takes it.
+/// Waits sleep in slices of a quarter second and, while Ctrl-C is pending, come back after one so the caller can
+/// look: worker threads block SIGINT, and a condition variable is not woken by a signal on the thread that takes it.
 /// @unchecked: a pthread mutex and condition, touched only through them.
 final class Doorbell: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
@@ -52,7 +52,7 @@ final class Doorbell: @unchecked Sendable {
         defer { pthread_mutex_unlock(mutex) }
         while count == seen {
             let now = MonotonicClock.now
-            if now >= deadline || Interruption.isRequested { return false }
+            if now >= deadline { return false }
             var until = timespec()
             clock_gettime(CLOCK_MONOTONIC, &until)
             let slice = min(deadline - now, 0.25)
@@ -60,6 +60,9 @@ final class Doorbell: @unchecked Sendable {
             until.tv_sec += nanoseconds / 1_000_000_000
             until.tv_nsec = nanoseconds % 1_000_000_000
             pthread_cond_timedwait(condition, mutex, &until)
+            // Back to the caller after a slice asleep when Ctrl-C is pending, so it can look (never at once: a
+            // caller that loops until its work is done would spin).
+            if count == seen, Interruption.isRequested { return false }
         }
         return true
     }

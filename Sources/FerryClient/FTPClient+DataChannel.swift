@@ -106,6 +106,7 @@ extension FTPClient {
 
     private func planPreferences(peer: SocketAddress) -> DataChannelPlan.Preferences {
         var preferences = DataChannelPlan.Preferences()
+        preferences.settingNames = configuration.settingNames
         preferences.mode = configuration.dataMode
         preferences.fallback = configuration.fallback
         preferences.fallbackOnRefusal = configuration.fallbackOnRefusal
@@ -133,7 +134,7 @@ extension FTPClient {
         }
         if let mode = plan.switchedMode {
             let refused = mode == .passive ? "EPRT and PORT" : "EPSV and PASV"
-            notice("the server refused \(refused): using \(mode.rawValue) mode for the rest of this session ('set fallback off' to stay strict)")
+            notice("the server refused \(refused): using \(mode.rawValue) mode for the rest of this session ('\(configuration.settingNames.stayStrict)' to stay strict)")
         }
         if let working = plan.working, working != before, !plan.attempts.isEmpty {
             let how = working.viaOfferedAddress ? " to the address PASV offered" : ""
@@ -268,7 +269,7 @@ extension FTPClient {
     private func connectBackFailed(_ failure: DataChannelPlan.Failure, plan: inout DataChannelPlan, reply: Reply? = nil) -> FTPError {
         plan.connectBackFailed(failure)
         remember(plan)
-        return FTPError(.dataConnectionFailed, "no data connection could be made: \(DataChannelTrouble.summary(plan.attempts))", reply: reply)
+        return FTPError(.dataConnectionFailed, "no data connection could be made: \(DataChannelTrouble.summary(plan.attempts, naming: configuration.settingNames))", reply: reply)
     }
 
     /// Accepts the server's data connection, refusing any other peer (house rule 9).

@@ -156,14 +156,23 @@ extension FTPClient {
             target.failed(keep: false)
             throw FTPError(.localFile, "cannot finish writing '\(localPath)': \(reason)")
         }
-        var verified: RemoteChecksum?
         // Devices, FIFOs and standard output get no local checksum pass: what was written cannot be read back.
-        let verifies = options.verify && type == .image && target.isRegular
+        let verified = try proveAndCommit(target, written: written, remote: remote,
+                                          verify: options.verify && type == .image && target.isRegular)
+        return DownloadReport(result: result, resumedAt: offset, verifiedWith: verified)
+    }
+
+    /// The one tail of every download to a path (one stream or segments): the `.part` must still be the file this
+    /// download wrote (`written`); with `verify`, the server's checksum of the file, when it offers one, must match
+    /// the `.part`'s; then the `.part` takes its name. A checksum that does not come keeps the `.part` (the next
+    /// attempt verifies again); one that differs sets the bytes aside as `.name.bad` (`onMismatch` runs first).
+    func proveAndCommit(_ target: LocalTarget, written: LocalTarget.Identity?, remote: String, verify: Bool,
+                        onMismatch: () -> Void = {}) throws(FTPError) -> RemoteChecksum? {
         // The .part is verified (and kept or marked bad) by name: first, that name must still be this download's.
-        if verifies, !target.holds(written) { throw target.takenOver }
+        if verify, !target.holds(written) { throw target.takenOver }
         let remoteSum: RemoteChecksum?
         do throws(FTPError) {
-            remoteSum = verifies ? try remoteChecksum(of: remote) : nil
+            remoteSum = verify ? try remoteChecksum(of: remote) : nil
         } catch {
             // The server offered a checksum and did not give it: the bytes stay unproven in the .part, which the
             // next attempt verifies again.
@@ -173,13 +182,13 @@ extension FTPClient {
         if let remoteSum {
             let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
             guard localSum == remoteSum.hex else {
+                onMismatch()
                 let kept = target.markBad()
                 throw FTPError(.checksumMismatch, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) (\(localSum.prefix(16))…) differs from the server's (\(remoteSum.hex.prefix(16))…); kept as \(kept)")
             }
-            verified = remoteSum
         }
         try target.commit(written)
-        return DownloadReport(result: result, resumedAt: offset, verifiedWith: verified)
+        return remoteSum
     }
 
     /// Refuses to append unless the partial bytes belong to the remote file: the remote file must not have

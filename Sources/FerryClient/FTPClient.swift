@@ -92,7 +92,12 @@ public final class FTPClient {
     public var isConnected: Bool { control?.socket.isOpen ?? false }
     /// The control connection was closed because a reply did not come in time: a caller that knows how to log
     /// in again should reconnect before the next command.
-    public var droppedAfterTimeout: Bool { timedOutEarlier || (control.map { $0.timedOut && !$0.socket.isOpen } ?? false) }
+    public var droppedAfterTimeout: Bool {
+        timedOutEarlier || (control.map { ($0.timedOut || $0.interruptedOwingReply) && !$0.socket.isOpen } ?? false)
+    }
+    /// The connection was closed because Ctrl-C came while a reply was owed.
+    public var droppedAfterInterrupt: Bool { control.map { $0.interruptedOwingReply && !$0.socket.isOpen } ?? interruptedEarlier }
+    var interruptedEarlier = false
     var timedOutEarlier = false
     /// The control connection runs over TLS.
     public var isProtected: Bool { control?.stream.isProtected ?? false }
@@ -225,6 +230,7 @@ public final class FTPClient {
     /// Drops the connection without a word to the server.
     public func close() {
         timedOutEarlier = false
+        interruptedEarlier = false
         control?.socket.close()
         control = nil
         isLoggedIn = false
@@ -254,6 +260,10 @@ public final class FTPClient {
     func connected() throws(FTPError) -> ControlConnection {
         guard let connection = control, connection.socket.isOpen else {
             if control?.timedOut == true { timedOutEarlier = true }
+            if control?.interruptedOwingReply == true {
+                timedOutEarlier = true
+                interruptedEarlier = true
+            }
             control = nil
             isLoggedIn = false
             throw FTPError(.notConnected, "Not connected", advice: .reconnect)

@@ -180,19 +180,9 @@ public final class SegmentedDownload: Sendable {
         }
         // The state file (every range done) stays until the file is proven: a checksum that does not come in time
         // leaves both, and the next pget only verifies.
-        var verified: FTPClient.RemoteChecksum?
-        if options.verify, let remoteSum = try client.remoteChecksum(of: remote) {
-            // Verified (and marked bad) by name: that name must still be this download's file.
-            guard target.holds(written) else { throw target.takenOver }
-            let localSum = try FTPClient.localChecksum(of: target.writePath, algorithm: remoteSum.algorithm)
-            guard localSum == remoteSum.hex else {
-                _ = WireText.withCString(statePath) { unlink($0) }
-                let kept = target.markBad()
-                throw FTPError(.checksumMismatch, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) differs from the server's; kept as \(kept)")
-            }
-            verified = remoteSum
+        let verified = try client.proveAndCommit(target, written: written, remote: remote, verify: options.verify) {
+            _ = WireText.withCString(statePath) { unlink($0) }
         }
-        try target.commit(written)
         _ = WireText.withCString(statePath) { unlink($0) }
         let result = TransferResult(bytes: size - resumedAt, seconds: MonotonicClock.now - start,
                                     reply: Reply(code: .closingData, lines: ["226 \(plan.segments.count) ranges"]))

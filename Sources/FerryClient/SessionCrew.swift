@@ -19,13 +19,12 @@ final class SessionCrew {
         // A job started by a cancellable caller (FTPConnection) is cancelled on all its sessions.
         let cancellation = Interruption.current
         threads = (0..<max(0, count)).map { _ in
-            WorkerThread {
+            WorkerThread(afterEnd: { hangup.bell.ring() }) {
                 Hangup.current = hangup
                 Interruption.current = cancellation
                 body()
                 Interruption.current = nil
                 Hangup.current = nil
-                hangup.bell.ring()
             }
         }
     }

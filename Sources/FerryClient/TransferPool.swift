@@ -187,12 +187,14 @@ public final class TransferPool: Sendable {
                     }
                 }
             }
+            // Said before it is recorded: once every result is in, `run` silences the job, and a late `.finished`
+            // would be lost.
+            emit(.finished(index, result))
             state.withLock { state in
                 state.results[index] = result
                 state.active -= 1
             }
             hangup.bell.ring()
-            emit(.finished(index, result))
         }
     }
 

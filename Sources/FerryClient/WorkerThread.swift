@@ -14,12 +14,17 @@ final class WorkerThread {
 
     private final class Box {
         let body: @Sendable () -> Void
+        let afterEnd: (@Sendable () -> Void)?
         let ended = Atomic<Bool>(false)
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        init(_ body: @escaping @Sendable () -> Void, afterEnd: (@Sendable () -> Void)?) {
+            self.body = body
+            self.afterEnd = afterEnd
+        }
     }
 
-    init(stackSize: Int = 1 << 20, _ body: @escaping @Sendable () -> Void) {
-        box = Box(body)
+    /// `afterEnd` runs on the thread once `hasEnded` holds (a crew's ring, so a waiter that wakes sees it ended).
+    init(stackSize: Int = 1 << 20, afterEnd: (@Sendable () -> Void)? = nil, _ body: @escaping @Sendable () -> Void) {
+        box = Box(body, afterEnd: afterEnd)
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
@@ -33,6 +38,7 @@ final class WorkerThread {
             let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
             box.body()
             box.ended.store(true, ordering: .releasing)
+            box.afterEnd?()
             return nil
         }, raw) == 0
         if !started { Unmanaged<Box>.fromOpaque(raw).release() }

@@ -28,6 +28,8 @@ public struct DataChannelPlan: Sendable {
         public var working: Working?
         /// This step alone, whatever the rest says (a diagnosis probes each step by itself).
         public var only: Step?
+        /// How the fixes in failure texts name settings (see `SettingNames`).
+        public var settingNames = SettingNames()
         public init() {}
     }
 
@@ -244,7 +246,7 @@ public struct DataChannelPlan: Sendable {
     }
 
     private var problem: String {
-        attempts.isEmpty ? "no data-channel method is enabled" : DataChannelTrouble.summary(attempts)
+        attempts.isEmpty ? "no data-channel method is enabled" : DataChannelTrouble.summary(attempts, naming: preferences.settingNames)
     }
 
     private mutating func advance() -> Action {

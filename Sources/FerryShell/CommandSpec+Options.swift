@@ -25,7 +25,7 @@ extension CommandSpec {
             if word == "--" { rest += words; break }
             guard word.hasPrefix("-"), word != "-" else { rest.append(word); continue }
             if word.hasPrefix("--") {
-                let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+                let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard let spec = option(named: parts[0]) else { throw unknown(word) }
                 if spec.value == nil, parts.count == 2 { throw OptionProblem(message: "\(parts[0]) takes no value") }
                 given.append(GivenOption(option: spec, name: parts[0], value: spec.value == nil ? nil : parts.count == 2 ? parts[1] : words.popFirst()))

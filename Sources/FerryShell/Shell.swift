@@ -67,9 +67,16 @@ public final class Shell {
         self.reader = reader
         self.interactive = interactive
         self.table = table
+        var configuration = configuration
+        // The fixes in the client's data-connection errors name the shell's own settings.
+        configuration.settingNames = Shell.settingNames
         self.client = FTPClient(configuration: configuration)
         client.onEvent = { [unowned self] in self.show($0) }
     }
+
+    /// How the client's error texts name the settings that fix them: as `set` commands.
+    static let settingNames = SettingNames(setActiveAddress: "set active-address", distrustPASV: "set trust-pasv off",
+                                           stayStrict: "set fallback off")
 
     /// Reads and runs commands until `quit` or the end of input; returns the exit status.
     public func run() -> Int32 {
@@ -137,6 +144,8 @@ public final class Shell {
                     ? "A listing for TAB did not come in time, so the connection was closed; reconnecting."
                     : client.abandonedDuringConnectBack
                     ? "The server was still trying to connect back, so the connection was closed; reconnecting."
+                    : client.droppedAfterInterrupt
+                    ? "The last command was interrupted before its reply came, so the connection was closed; reconnecting."
                     : "The last reply timed out, so the connection was closed; reconnecting.")
                 completionDroppedConnection = false
                 if case .failure(let message) = reconnect() { return report(.failure(message), command: nil) }

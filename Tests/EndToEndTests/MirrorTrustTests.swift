@@ -109,7 +109,11 @@ import Testing
         #expect(combined.status == 0 && combined.stdout.contains("mkdir up"), "\(combined.output)")
         for (line, says) in [("mirror --bogus", "unknown option '--bogus'"), ("mirror --delete=no", "--delete takes no value"),
                              ("mirror -P 0", "-P takes a number from 1 to 16, not '0'"), ("mirror -X", "-X needs a non-empty pattern"),
-                             ("mirror ..", "give a target folder for '..'")] {
+                             ("mirror ..", "give a target folder for '..'"),
+                             // An empty value after '=' is empty, not the next word (found by a review).
+                             ("mirror --exclude-glob= . up", "--exclude-glob needs a non-empty pattern"),
+                             ("mirror --delete= . up", "--delete takes no value"),
+                             ("mirror --parallel= 3", "--parallel takes a number from 1 to 16, not ''")] {
             let result = try run(server, line + "\n", directory: work.path)
             #expect(result.status == 1 && result.stderr.contains(says), "\(line): \(result.stderr)")
         }

@@ -20,3 +20,23 @@ import Testing
         #expect(try TestFiles.sha256(work.file("small.bin")) == TestFiles.sha256(server.path("small.bin")), "\(result.output)")
     }
 }
+
+/// Found by a review: Ctrl-C while a command's reply was still owed left it to answer the next command (DELE took
+/// SIZE's "213 …" and reported success). The connection is closed instead, and the next command reconnects.
+@Suite struct InterruptedReplyTests {
+    @Test func aCommandInterruptedBeforeItsReplyLeavesNoReplyForTheNext() throws {
+        var options = ServerOptions()
+        options.lateReply = (verb: "SIZE", seconds: 3)
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("f.bin"), size: 3000)
+        let work = try TemporaryDirectory("ferry-pairing")
+        let result = try Ferry.pty(["-n", server.host, String(server.port)], [
+            "expect ftp> ", "send user \(server.user) \(server.password)", "expect ftp> ",
+            "send size f.bin", "sleep 1", "interrupt", "expect ftp> ",
+            "send delete nothere", "expect ftp> ", "sleep 3", "send quit",
+        ], directory: work.path, expectTimeout: 15)
+        #expect(result.stdout.contains("interrupted before its reply came"), "\(result.stdout)")
+        #expect(result.stdout.contains("No such file"), "DELE gets its own 550: \(result.stdout)")
+        #expect(TestFiles.exists(server.path("f.bin")))
+    }
+}

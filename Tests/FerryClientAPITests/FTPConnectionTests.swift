@@ -6,6 +6,7 @@ import Testing
 
 /// FerryClient as a program of yours uses it: `import FerryClient`, no @testable, against real servers started on
 /// 127.0.0.1 — the async API, the job engine and its session crew, segmented downloads and the mirror, in process.
+/// Each async test runs on a `ThreadExecutor`, so the run's blocking tests cannot starve its continuations.
 @Suite struct FTPConnectionTests {
     func connected(_ server: TestServer) async throws -> FTPConnection {
         let ftp = FTPConnection()
@@ -16,6 +17,10 @@ import Testing
 
     @Test(arguments: [ServerKind.pyftpdlib, .vsftpd])
     func listDownloadAndUploadWithAsyncCalls(kind: ServerKind) async throws {
+        try await withTaskExecutorPreference(ThreadExecutor()) { try await listDownloadAndUpload(kind: kind) }
+    }
+
+    func listDownloadAndUpload(kind: ServerKind) async throws {
         let server = try TestServers.start(kind)
         try TestFiles.writeRandom(server.path("a.bin"), size: 300_000)
         try TestFiles.write(server.path("b.txt"), "b\n")
@@ -48,6 +53,10 @@ import Testing
 
     @Test(arguments: [ServerKind.pyftpdlib, .vsftpd])
     func aJobRunsOnSeveralSessionsAndSaysWhatItDoes(kind: ServerKind) async throws {
+        try await withTaskExecutorPreference(ThreadExecutor()) { try await jobOnSeveralSessions(kind: kind) }
+    }
+
+    func jobOnSeveralSessions(kind: ServerKind) async throws {
         let server = try TestServers.start(kind)
         try FileManager.default.createDirectory(atPath: server.path("pub"), withIntermediateDirectories: true)
         for index in 0..<8 { try TestFiles.writeRandom(server.path("pub/f\(index).bin"), size: 50_000 + index * 1000) }
@@ -82,6 +91,10 @@ import Testing
 
     /// Cancelling the task ends the transfer with ABOR, keeps the `.part` and leaves the session usable.
     @Test func cancellingATransferAbortsItAndTheSessionGoesOn() async throws {
+        try await withTaskExecutorPreference(ThreadExecutor()) { try await cancelATransfer() }
+    }
+
+    func cancelATransfer() async throws {
         var options = ServerOptions()
         options.rateLimit = 200_000
         let server = try PyFTPServer(options: options)
@@ -107,6 +120,10 @@ import Testing
     }
 
     @Test func cancellingAJobStopsEverySession() async throws {
+        try await withTaskExecutorPreference(ThreadExecutor()) { try await cancelAJob() }
+    }
+
+    func cancelAJob() async throws {
         var options = ServerOptions()
         options.rateLimit = 100_000
         let server = try PyFTPServer(options: options)
