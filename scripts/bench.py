@@ -25,6 +25,9 @@ Environment:
   BENCH_TIMEOUT=sec     timeout of every client run (default 120 s + 1 s per 5 MB moved)
   STARTUP_RUNS=N        start-up runs per client and round (default 20)
   BENCH_NO_HYPERFINE=1  time start-up with a loop in Python even when hyperfine is installed
+  FERRY_BASELINE=path   a second ferry binary (the build before a change) run beside FERRY in every Ferry row,
+                        labelled "(baseline)" and counted as a peer: a change's cost shows as a ratio below 1
+  BENCH_PEERS=0         leave curl, lftp, tnftp and aria2c out (with FERRY_BASELINE: an A/B of two builds)
 """
 
 import datetime
@@ -669,6 +672,20 @@ class Bench:
             text = text.replace(f":{server.port}/", ":PORT/")
         return text.replace(str(self.base), "$TMP").replace(self.password, "PASSWORD")
 
+    def with_baseline(self, scenarios):
+        """FERRY_BASELINE: each Ferry row again with the baseline binary, as a peer; BENCH_PEERS=0: no other clients."""
+        baseline = os.environ.get("FERRY_BASELINE")
+        peers = os.environ.get("BENCH_PEERS", "1") != "0"
+        for scenario in scenarios:
+            clients = [client for client in scenario.clients if client.ferry or peers]
+            if baseline:
+                for client in [client for client in clients if client.ferry]:
+                    clients.append(Client(client.label + " (baseline)", [os.path.abspath(baseline), *client.argv[1:]],
+                                          client.cwd, client.check, stdin=client.stdin, ferry=False,
+                                          shown=client.shown + " (baseline build)"))
+            scenario.clients = clients
+        return scenarios
+
     def ferry_client(self, label, server, lines, cwd, check, flags=(), primary=True):
         script = f"user {USER} {self.password}\n" + "".join(f"{line}\n" for line in lines) + "quit\n"
         shown = f"ferry -n {' '.join(flags)} {HOST} PORT".replace("  ", " ") + f" <<< 'user …; {'; '.join(lines)}'"
@@ -826,7 +843,7 @@ class Bench:
                 self.lftp_client(f"lftp mirror --parallel={PARALLEL}", plain,
                                  [f"mirror --parallel={PARALLEL} tree {out / 'tree'}"], out, nothing_moved),
             ], 0, False, reset=copy_tree))
-        return result
+        return self.with_baseline(result)
 
     def startup_clients(self):
         plain = self.plain

@@ -78,44 +78,12 @@ extension FTPClient {
             // reconnects), never a silent "Not connected." later.
             expected = try FTPClient.unlessRefused { () throws(FTPError) in try size(remote) }
         }
-        // A .part with a segment state file beside it is preallocated at full size and full of holes: only a segmented download may
-        // continue it, and a fresh download starts by removing both.
-        let segmentState = target.segmentStatePath
-        var stateInfo = stat()
-        if target.writePath != localPath, WireText.withCString(segmentState, { lstat($0, &stateInfo) }) == 0 {
-            if options.resume {
-                throw FTPError(.localFile, "'\(target.writePath)' belongs to an interrupted segmented download", advice: .continueSegmented)
-            }
-            _ = WireText.withCString(segmentState) { unlink($0) }
-        }
-        var offset: Int64 = 0
-        // Which download this is: a `.part` is continued only when its origin record says this one wrote it.
         let origin = target.writePath == localPath ? nil
             : PartialOrigin(server: originServer, remotePath: absolutePath(of: remote), size: expected)
-        if options.resume, let stamp = options.remoteModified, !target.partialBears(stamp) { target.discardPartial() }
-        if options.resume, let origin, target.resumePath(allowTarget: false) != nil, let refusal = target.originRefusal(origin) {
-            guard options.startOverWhenPartialDiffers else { throw refusal }
-            target.discardPartial()
-        }
+        let offset = try resumeOffset(remote, target: target, options: options, expected: expected, origin: origin)
         // Classic reget of the named file itself: the user vouches for it; once moved to the `.part` name it is stamped.
-        let adoptsTarget = options.resume && options.resumeTargetItself
+        let adoptsTarget = offset > 0 && options.resumeTargetItself
             && target.resumePath(allowTarget: true) == localPath && target.writePath != localPath
-        if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {
-            offset = existing
-            if let expected, offset > expected {
-                throw FTPError(.localFile, "the local '\(target.resumePath(allowTarget: options.resumeTargetItself) ?? localPath)' is larger (\(offset) bytes) than the remote file (\(expected)); not resuming")
-            }
-            // A partial file that already holds every byte is checked like any other before it is put in place.
-            if offset > 0, let partial = target.resumePath(allowTarget: options.resumeTargetItself) {
-                do throws(FTPError) {
-                    // The stamp already proved which version the partial belongs to: only its bytes are checked.
-                    try checkResumable(remote, partial: partial, offset: offset, checkTime: options.remoteModified == nil)
-                } catch where options.startOverWhenPartialDiffers && error.advice == .downloadAgain {
-                    target.discardPartial()
-                    offset = 0
-                }
-            }
-        }
         // What SIZE says is still to come must fit on the disk: refused now, not after filling it.
         if let expected, target.isRegular, let free = LocalTarget.freeBytes(near: target.writePath), expected - offset > free {
             throw FTPError(.diskFull, "'\(remote)' needs \(expected - offset) more bytes and only \(free) are free here; free some space first")
@@ -160,6 +128,47 @@ extension FTPClient {
         let verified = try proveAndCommit(target, written: written, remote: remote,
                                           verify: options.verify && type == .image && target.isRegular)
         return DownloadReport(result: result, resumedAt: offset, verifiedWith: verified)
+    }
+
+    /// Where a download starts: 0, or with `resume` the size of a partial this download may continue — one of
+    /// Ferry's own for this server and file (`origin`), of this version of the file (its stamp, MDTM), whose bytes
+    /// the server's range checksum does not contradict. A partial that fails these starts over when
+    /// `startOverWhenPartialDiffers`, else refuses. A fresh download removes a segmented download's state file.
+    private func resumeOffset(_ remote: String, target: LocalTarget, options: DownloadOptions, expected: Int64?,
+                              origin: PartialOrigin?) throws(FTPError) -> Int64 {
+        // A .part with a segment state file beside it is preallocated at full size and full of holes: only a segmented download may
+        // continue it, and a fresh download starts by removing both.
+        let segmentState = target.segmentStatePath
+        var stateInfo = stat()
+        if target.writePath != target.path, WireText.withCString(segmentState, { lstat($0, &stateInfo) }) == 0 {
+            if options.resume {
+                throw FTPError(.localFile, "'\(target.writePath)' belongs to an interrupted segmented download", advice: .continueSegmented)
+            }
+            _ = WireText.withCString(segmentState) { unlink($0) }
+        }
+        var offset: Int64 = 0
+        if options.resume, let stamp = options.remoteModified, !target.partialBears(stamp) { target.discardPartial() }
+        if options.resume, let origin, target.resumePath(allowTarget: false) != nil, let refusal = target.originRefusal(origin) {
+            guard options.startOverWhenPartialDiffers else { throw refusal }
+            target.discardPartial()
+        }
+        if options.resume, let existing = target.existingPartialSize(allowTarget: options.resumeTargetItself) {
+            offset = existing
+            if let expected, offset > expected {
+                throw FTPError(.localFile, "the local '\(target.resumePath(allowTarget: options.resumeTargetItself) ?? target.path)' is larger (\(offset) bytes) than the remote file (\(expected)); not resuming")
+            }
+            // A partial file that already holds every byte is checked like any other before it is put in place.
+            if offset > 0, let partial = target.resumePath(allowTarget: options.resumeTargetItself) {
+                do throws(FTPError) {
+                    // The stamp already proved which version the partial belongs to: only its bytes are checked.
+                    try checkResumable(remote, partial: partial, offset: offset, checkTime: options.remoteModified == nil)
+                } catch where options.startOverWhenPartialDiffers && error.advice == .downloadAgain {
+                    target.discardPartial()
+                    offset = 0
+                }
+            }
+        }
+        return offset
     }
 
     /// The one tail of every download to a path (one stream or segments): the `.part` must still be the file this

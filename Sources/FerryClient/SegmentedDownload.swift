@@ -81,6 +81,38 @@ public final class SegmentedDownload: Sendable {
             emit(.notice("a download rate limit is set; downloading on one connection"))
             return try oneConnection(client)
         }
+        guard let size = try splittableSize(client) else { return try oneConnection(client) }
+        // Below a megabyte a segment costs more than it saves; and a single stream checks the length itself (a
+        // server that says SIZE 0 and sends bytes is caught there).
+        if size < SegmentedDownload.minimumSize { return try oneConnection(client) }
+        let statePath = target.segmentStatePath
+        let (plan, fd, resumedAt) = try openPart(target, statePath: statePath, size: size, client: client)
+        state.withLock { $0 = State(plan: plan) }
+        save(statePath, force: true, part: fd)
+
+        let extra = min(segments, max(1, plan.segments.count)) - 1
+        let output = fd
+        let crew = SessionCrew(extra, hangup: hangup) { [self] in self.workOnNewSession(fd: output, statePath: statePath) }
+        work(on: client, fd: output, statePath: statePath)
+        // Wait for the sessions that hold a range; one still logging in when every range is done is hung up.
+        // Silenced in the same breath as the decision, so a late session takes no range; and every thread is
+        // joined before `fd` is closed, so none can write into it after.
+        crew.wait {
+            state.withLock { state in
+                let over = state.running.isEmpty && (state.plan.isFinished || state.failure != nil || Interruption.isRequested)
+                if over { state.silenced = true }
+                return over
+            }
+        }
+        state.withLock { $0.silenced = true }
+        crew.finish()
+
+        return try finish(target, fd: fd, statePath: statePath, size: size, resumedAt: resumedAt, ranges: plan.segments.count,
+                          client: client)
+    }
+
+    /// The file's size when it can be downloaded in ranges here (SIZE, and REST accepted); nil, said, when not.
+    private func splittableSize(_ client: FTPClient) throws(FTPError) -> Int64? {
         let size: Int64
         do throws(FTPError) {
             guard client.features.supports("SIZE") else { throw FTPError(.commandFailed, "the server offers no SIZE") }
@@ -91,12 +123,15 @@ public final class SegmentedDownload: Sendable {
             }
         } catch where error.code == .commandFailed || error.code == .protocolViolation {
             emit(.notice("\(error.message); downloading on one connection"))
-            return try oneConnection(client)
+            return nil
         }
-        // Below a megabyte a segment costs more than it saves; and a single stream checks the length itself (a
-        // server that says SIZE 0 and sends bytes is caught there).
-        if size < SegmentedDownload.minimumSize { return try oneConnection(client) }
-        let statePath = target.segmentStatePath
+        return size
+    }
+
+    /// The `.part` and its plan: the interrupted download's when the state file and the `.part` are a pair for this
+    /// server, file and size; else a fresh `.part` of the full size (refused when the disk cannot hold it).
+    private func openPart(_ target: LocalTarget, statePath: String, size: Int64,
+                          client: FTPClient) throws(FTPError) -> (plan: SegmentPlan, fd: Int32, resumedAt: Int64) {
         var planted = stat()
         if WireText.withCString(statePath, { lstat($0, &planted) }) == 0,
            (planted.st_mode & S_IFMT) != S_IFREG || planted.st_uid != geteuid() {
@@ -137,26 +172,13 @@ public final class SegmentedDownload: Sendable {
                 throw FTPError(.localFile, "cannot make room for \(size) bytes in '\(target.writePath)': \(FTPError.systemMessage(errno))")
             }
         }
-        state.withLock { $0 = State(plan: plan) }
-        save(statePath, force: true, part: fd)
+        return (plan, fd, resumedAt)
+    }
 
-        let extra = min(segments, max(1, plan.segments.count)) - 1
-        let output = fd
-        let crew = SessionCrew(extra, hangup: hangup) { [self] in self.workOnNewSession(fd: output, statePath: statePath) }
-        work(on: client, fd: output, statePath: statePath)
-        // Wait for the sessions that hold a range; one still logging in when every range is done is hung up.
-        // Silenced in the same breath as the decision, so a late session takes no range; and every thread is
-        // joined before `fd` is closed, so none can write into it after.
-        crew.wait {
-            state.withLock { state in
-                let over = state.running.isEmpty && (state.plan.isFinished || state.failure != nil || Interruption.isRequested)
-                if over { state.silenced = true }
-                return over
-            }
-        }
-        state.withLock { $0.silenced = true }
-        crew.finish()
-
+    /// After the sessions: the state saved and an error for an unfinished download; else the `.part` made durable,
+    /// proven and put in place, and the state file removed.
+    private func finish(_ target: LocalTarget, fd: Int32, statePath: String, size: Int64, resumedAt: Int64, ranges: Int,
+                        client: FTPClient) throws(FTPError) -> FTPClient.DownloadReport {
         let (finished, failure, done) = state.withLock { ($0.plan.isFinished, $0.failure, $0.plan.bytesDone) }
         if failure?.code == .protocolViolation {
             // The server lied about the file (more bytes than SIZE): nothing here is worth continuing.
@@ -185,9 +207,10 @@ public final class SegmentedDownload: Sendable {
         }
         _ = WireText.withCString(statePath) { unlink($0) }
         let result = TransferResult(bytes: size - resumedAt, seconds: MonotonicClock.now - start,
-                                    reply: Reply(code: .closingData, lines: ["226 \(plan.segments.count) ranges"]))
+                                    reply: Reply(code: .closingData, lines: ["226 \(ranges) ranges"]))
         return FTPClient.DownloadReport(result: result, resumedAt: resumedAt, verifiedWith: verified)
     }
+
 
     private func workOnNewSession(fd: Int32, statePath: String) {
         guard state.withLock({ $0.failure == nil && !$0.plan.isFinished }) else { return }
