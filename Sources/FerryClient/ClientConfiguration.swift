@@ -77,6 +77,10 @@ public struct TransferResult: Sendable {
     public var seconds: Double
     /// The server's final reply to the transfer.
     public var reply: Reply
+    /// A download that continued a partial file: where it resumed (0: from the start).
+    public var resumedAt: Int64 = 0
+    /// A download proven by the server's checksum: which one.
+    public var verifiedWith: FTPClient.RemoteChecksum?
 
     /// Creates a result from the bytes moved, the seconds taken and the final reply.
     public init(bytes: Int64, seconds: Double, reply: Reply) {

@@ -51,6 +51,16 @@ extension FTPClient {
         public var resumedAt: Int64
         /// The server's checksum the file matched; nil when none was compared.
         public var verifiedWith: RemoteChecksum?
+
+        /// The report; `result` carries where it resumed and what it verified too (what a job returns).
+        init(result: TransferResult, resumedAt: Int64, verifiedWith: RemoteChecksum?) {
+            var result = result
+            result.resumedAt = resumedAt
+            result.verifiedWith = verifiedWith
+            self.result = result
+            self.resumedAt = resumedAt
+            self.verifiedWith = verifiedWith
+        }
     }
 
     /// Downloads `remote` to the file at `localPath`. By default the bytes go to a hidden `.name.part` beside it

@@ -51,27 +51,31 @@ extension Shell {
         let recipe: SessionRecipe
         do throws(FTPError) { recipe = try client.pinned(session) } catch { return failure(command, error) }
         if settings.verbose { console.chatter("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote)) (\(segments) segments)") }
-        var options = FTPClient.DownloadOptions()
-        options.verify = settings.verify
-        var policy = TransferEngine.Policy()
+        // One file, in segments: the job's entry point sends it to SegmentedDownload.
+        var policy = TransferJob.Policy()
+        policy.download.verify = settings.verify
         policy.retries = settings.retries
+        policy.segments = segments
+        policy.segmentThreshold = 0
+        let job = TransferJob([TransferJob.Item(.download, remote: remote, local: local)], policy: policy)
         let display = SharedProgress(line: showsProgress && settings.hashBytes == nil ? ProgressLine(console: console, name: LocalName.lastComponent(remote)) : nil,
                                      console: console, command: command)
-        let download = SegmentedDownload(remote, toPath: local, segments: segments, recipe: recipe,
-                                         configuration: configuration, options: options, policy: policy) { display.handle($0) }
-        var report: FTPClient.DownloadReport?
+        var verified: FTPClient.RemoteChecksum?
         // The segments' ABOR replies (426, 225/226) are the job's own business, not lines over the progress.
         quietReplies = true
         defer { quietReplies = false }
         let outcome = transfer(command, name: remote, received: true, progress: false) { () throws(FTPError) -> TransferResult in
             // The bar goes before the summary or the error is written, or the two share a line.
             defer { display.finish() }
-            let done = try download.run(on: client)
-            report = done
-            return done.result
+            let results = client.run(job, recipe: recipe) { event in
+                if case .segmented(_, let step) = event { display.handle(step) }
+            }
+            let done = try results[0].get()
+            verified = done.verifiedWith
+            return done
         }
         guard outcome == .success else { return outcome }
-        if let checksum = report?.verifiedWith, settings.verbose {
+        if let checksum = verified, settings.verbose {
             console.chatter("Verified: the \(checksum.algorithm.rawValue) matches the server's (\(checksum.command)).")
         }
         if settings.preserve { preserveTime(remote, local: local) }
