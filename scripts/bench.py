@@ -522,6 +522,7 @@ class Client:
     ferry: bool = False
     primary: bool = False            # the Ferry row the ratio is about (pget has two Ferry rows)
     shown: str = ""                  # the command as the report shows it (no password, no temp paths)
+    baseline: bool = False           # FERRY_BASELINE's build: a peer in the ratios, run like Ferry
 
 
 @dataclass
@@ -674,17 +675,20 @@ class Bench:
 
     def with_baseline(self, scenarios):
         """FERRY_BASELINE: each Ferry row again with the baseline binary, as a peer; BENCH_PEERS=0: no other clients."""
+        for scenario in scenarios:
+            scenario.clients = self.with_baseline_clients(scenario.clients)
+        return scenarios
+
+    def with_baseline_clients(self, clients):
         baseline = os.environ.get("FERRY_BASELINE")
         peers = os.environ.get("BENCH_PEERS", "1") != "0"
-        for scenario in scenarios:
-            clients = [client for client in scenario.clients if client.ferry or peers]
-            if baseline:
-                for client in [client for client in clients if client.ferry]:
-                    clients.append(Client(client.label + " (baseline)", [os.path.abspath(baseline), *client.argv[1:]],
-                                          client.cwd, client.check, stdin=client.stdin, ferry=False,
-                                          shown=client.shown + " (baseline build)"))
-            scenario.clients = clients
-        return scenarios
+        chosen = [client for client in clients if client.ferry or peers]
+        if baseline:
+            for client in [client for client in chosen if client.ferry]:
+                chosen.append(Client(client.label + " (baseline)", [os.path.abspath(baseline), *client.argv[1:]],
+                                     client.cwd, client.check, stdin=client.stdin, ferry=False,
+                                     shown=client.shown + " (baseline build)", baseline=True))
+        return chosen
 
     def ferry_client(self, label, server, lines, cwd, check, flags=(), primary=True):
         script = f"user {USER} {self.password}\n" + "".join(f"{line}\n" for line in lines) + "quit\n"
@@ -854,16 +858,16 @@ class Bench:
             if missing:
                 raise CheckFailed(f"listing lacks {', '.join(missing)}")
 
-        return [
+        return self.with_baseline_clients([
             self.ferry_client("ferry", plain, ["ls small"], self.out, listing_check),
             self.tnftp_client("tnftp", plain, ["ls small"], self.out, listing_check),
             self.lftp_client("lftp", plain, ["ls small"], self.out, listing_check),
             self.curl_client("curl (list)", [self.url(plain, "small/")], self.out, listing_check),
-        ]
+        ])
 
     def available(self, client):
         name = Path(client.argv[0]).name
-        if client.ferry:
+        if client.ferry or client.baseline:
             return os.access(client.argv[0], os.X_OK)
         return bool(self.have.get(name))
 

@@ -187,7 +187,7 @@ struct LocalTarget {
             return nil
         case .found(let origin):
             let what = origin.server != current.server
-                ? "from another server (\(origin.serverForDisplay); this session is \(current.serverForDisplay))"
+                ? "from another server (this session is \(current.serverName))"
                 : origin.remote != current.remote ? "of another remote file (same name, another folder or path)"
                 : "of another version of the file (\(origin.size ?? 0) bytes then, \(current.size ?? 0) now)"
             return FTPError(.localFile, "'\(writePath)' holds the start of a download \(what); not continuing it with these bytes", advice: .downloadAgain)

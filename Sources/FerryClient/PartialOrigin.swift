@@ -11,85 +11,57 @@ import Synchronization
 /// server gave when the download began — a `.part` of another server's file, or of another folder's file of the same
 /// name, or one Ferry did not write, is never continued with these bytes.
 ///
-/// The record is plain ASCII whatever the names hold: the server as `%`-escaped UTF-8 bytes, the remote path as
-/// its SHA-256 (any length of path gives a small record). Fields are compared as those bytes, never as Swift
-/// characters (a combining mark must not merge with the field's name, nor `é` equal `e` + U+0301).
+/// The record is short plain ASCII whatever the names hold: digests of the server and of the remote path (any
+/// length gives a small record, no name can forge a field), the size and an id. Digests of the names' UTF-8 bytes,
+/// compared as bytes: `é` and `e` + U+0301 are other names, as they are on the server.
 ///
 /// Where the file system keeps no extended attributes (some network and FAT mounts), nothing can be proven and the
 /// older checks alone decide (the remote time against the partial's, and a range checksum where the server has one).
 /// Where it keeps them but refused this record, the download's own retries in this process still know the file.
 struct PartialOrigin {
-    static let attribute = "user.ferry.origin"
+    /// Short, so the record fits in the inode beside the file's other attributes (ext4 keeps about 60 bytes of
+    /// values there; a longer one took a block of its own, written and freed for every download: 0.15 ms a file).
+    static let attribute = "user.ferry"
 
-    /// `user@host:port`, `%`-escaped.
+    /// SHA-256 of `user@host:port`, 12 hex digits.
     let server: String
-    /// SHA-256 of the absolute remote path's UTF-8 bytes.
+    /// SHA-256 of the absolute remote path's UTF-8 bytes, 16 hex digits.
     let remote: String
     /// What SIZE said when the download began, nil when it was not known.
     let size: Int64?
     /// Random, made when the `.part` was created: a segment state file names it, so the two are known to be a pair.
     let id: String
+    /// `user@host:port` as this session names it, for messages (not recorded).
+    let serverName: String
 
     init(server: String, remotePath: String, size: Int64?, id: String = PartialOrigin.newID()) {
-        self.init(escapedServer: PartialOrigin.escaped(server), remoteDigest: PartialOrigin.digest(remotePath), size: size, id: id)
+        self.init(serverDigest: String(PartialOrigin.digest(server).prefix(12)), remoteDigest: String(PartialOrigin.digest(remotePath).prefix(16)),
+                  size: size, id: id, serverName: server)
     }
 
-    private init(escapedServer: String, remoteDigest: String, size: Int64?, id: String) {
-        server = escapedServer
+    private init(serverDigest: String, remoteDigest: String, size: Int64?, id: String, serverName: String) {
+        server = serverDigest
         remote = remoteDigest
         self.size = size
         self.id = id
+        self.serverName = serverName
     }
 
     static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String(generator.next(), radix: 16) + String(generator.next(), radix: 16)
+        let value = generator.next() & 0xFFFF_FFFF_FFFF
+        return String(repeating: "0", count: 12 - String(value, radix: 16).count) + String(value, radix: 16)
     }
 
-    var text: String {
-        "ferry-part 2\nserver \(server)\nremote-sha256 \(remote)\nsize \(size.map(String.init) ?? "-")\nid \(id)"
-    }
+    /// "2 SERVER FILE SIZE ID": about 50 bytes, ASCII whatever the names hold.
+    var text: String { "2 \(server) \(remote) \(size.map(String.init) ?? "-") \(id)" }
 
     static func parse(_ text: String) -> PartialOrigin? {
-        // ASCII by construction: anything else is no record of ours.
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard lines.count == 5, lines[0] == "ferry-part 2" else { return nil }
-        func field(_ index: Int, _ name: String) -> String? {
-            lines[index].hasPrefix(name + " ") ? String(lines[index].dropFirst(name.count + 1)) : nil
-        }
-        guard let server = field(1, "server"), let remote = field(2, "remote-sha256"), let size = field(3, "size"),
-              let id = field(4, "id"), size == "-" || Int64(size) != nil else { return nil }
-        return PartialOrigin(escapedServer: server, remoteDigest: remote, size: Int64(size), id: id)
-    }
-
-    /// Printable ASCII kept; every other byte of the UTF-8 text, and `%`, as `%XX`.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            if byte > 0x20, byte < 0x7f, byte != UInt8(ascii: "%") {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }
-        }
-        return out
-    }
-
-    /// The escaped server as a user reads it (in a message).
-    var serverForDisplay: String {
-        var bytes: [UInt8] = []
-        var scalars = Array(server.utf8)[...]
-        while let byte = scalars.popFirst() {
-            if byte == UInt8(ascii: "%"), scalars.count >= 2,
-               let value = UInt8(String(decoding: scalars.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                scalars = scalars.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        let fields = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 5, fields[0] == "2", fields[1].count == 12, fields[2].count == 16, !fields[4].isEmpty,
+              fields[3] == "-" || Int64(fields[3]) != nil else { return nil }
+        return PartialOrigin(serverDigest: fields[1], remoteDigest: fields[2], size: Int64(fields[3]), id: fields[4], serverName: "")
     }
 
     static func digest(_ text: String) -> String {
