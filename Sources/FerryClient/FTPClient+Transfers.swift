@@ -99,7 +99,13 @@ extension FTPClient {
             throw FTPError(.diskFull, "'\(remote)' needs \(expected - offset) more bytes and only \(free) are free here; free some space first")
         }
         let fd = try target.open(truncate: offset == 0, allowTarget: options.resumeTargetItself)
-        if let origin, offset == 0 || adoptsTarget { origin.stamp(fd) }
+        // The record is written now for a file that may take a while (so a `.part` a kill -9 leaves can be
+        // continued), and for a small one only when its `.part` is kept: two metadata writes a file cost ext4
+        // journal work that a job of thousands of small files felt (see PartialOrigin.eagerSize).
+        var recorded = offset > 0 && !adoptsTarget
+        if let origin, offset == 0 || adoptsTarget, adoptsTarget || (expected ?? .max) >= PartialOrigin.eagerSize {
+            recorded = origin.stamp(fd)
+        }
         let result: TransferResult
         do throws(FTPError) {
             if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
@@ -117,6 +123,7 @@ extension FTPClient {
             _ = Glibc.close(fd)
             // Bytes beyond what the server announced are not the start of the file: nothing to resume from.
             let kept = options.keepPartial && error.code != .protocolViolation
+            if kept, !recorded, let origin { origin.stamp(path: target.writePath) }
             target.failed(keep: kept, stamp: options.remoteModified)
             // A cut or stalled stream, or a full disk, whose bytes stay in the .part: say where, and that it can be continued.
             var info = stat()
@@ -136,7 +143,8 @@ extension FTPClient {
         }
         // Devices, FIFOs and standard output get no local checksum pass: what was written cannot be read back.
         let verified = try proveAndCommit(target, written: written, remote: remote,
-                                          verify: options.verify && type == .image && target.isRegular)
+                                          verify: options.verify && type == .image && target.isRegular,
+                                          recorded: recorded, origin: origin)
         return DownloadReport(result: result, resumedAt: offset, verifiedWith: verified)
     }
 
@@ -186,6 +194,7 @@ extension FTPClient {
     /// the `.part`'s; then the `.part` takes its name. A checksum that does not come keeps the `.part` (the next
     /// attempt verifies again); one that differs sets the bytes aside as `.name.bad` (`onMismatch` runs first).
     func proveAndCommit(_ target: LocalTarget, written: LocalTarget.Identity?, remote: String, verify: Bool,
+                        recorded: Bool = true, origin: PartialOrigin? = nil,
                         onMismatch: () -> Void = {}) throws(FTPError) -> RemoteChecksum? {
         // The .part is verified (and kept or marked bad) by name: first, that name must still be this download's.
         if verify, !target.holds(written) { throw target.takenOver }
@@ -195,6 +204,7 @@ extension FTPClient {
         } catch {
             // The server offered a checksum and did not give it: the bytes stay unproven in the .part, which the
             // next attempt verifies again.
+            if !recorded, let origin { origin.stamp(path: target.writePath) }
             target.failed(keep: true)
             throw FTPError(error.code, "'\(remote)' arrived, but the server's checksum of it did not (\(error.message)); kept as \(target.writePath)", reply: error.reply)
         }
@@ -206,7 +216,7 @@ extension FTPClient {
                 throw FTPError(.checksumMismatch, "'\(remote)' arrived but its \(remoteSum.algorithm.rawValue) (\(localSum.prefix(16))…) differs from the server's (\(remoteSum.hex.prefix(16))…); kept as \(kept)")
             }
         }
-        try target.commit(written)
+        try target.commit(written, removingOrigin: recorded)
         return remoteSum
     }
 

@@ -248,7 +248,8 @@ struct LocalTarget {
 
     /// Moves the `.part` into place. `written`: the file this download wrote; when the `.part` is another by now,
     /// nothing is moved, or that one's unfinished bytes would stand under the name as if whole.
-    func commit(_ written: Identity? = nil) throws(FTPError) {
+    /// `removingOrigin`: the `.part` carries an origin record, which the finished file does not keep.
+    func commit(_ written: Identity? = nil, removingOrigin: Bool = true) throws(FTPError) {
         guard usesTemporaryFile else { return }
         var replaced = false
         let moved = LocalTarget.namespaceLock.withLock {
@@ -256,8 +257,8 @@ struct LocalTarget {
                 replaced = true
                 return Int32(-1)
             }
-            // The origin record served the partial; the finished file does not carry it (nor the server's name).
-            PartialOrigin.remove(from: writePath)
+            // The origin record served the partial; the finished file does not carry it.
+            if removingOrigin { PartialOrigin.remove(from: writePath) }
             return WireText.withCString(writePath) { from in WireText.withCString(path) { Glibc.rename(from, $0) } }
         }
         if replaced { throw takenOver }

@@ -77,6 +77,19 @@ struct PartialOrigin {
             && (size == nil || current.size == nil || size == current.size)
     }
 
+    /// Downloads of at least this many bytes (or of an unknown size) get their record when the `.part` is made;
+    /// smaller ones when it is kept after a failure (a small file killed part way is downloaded again).
+    static let eagerSize: Int64 = 1 << 20
+
+    /// Records this origin on a `.part` by name (one kept after a failure); false when it could not be kept.
+    @discardableResult
+    func stamp(path: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw in
+            WireText.withCString(path) { lsetxattr($0, PartialOrigin.attribute, raw.baseAddress, raw.count, 0) }
+        } == 0
+    }
+
     /// Records this origin on an open `.part`. False when the file system keeps no extended attributes; when it
     /// keeps them but refuses this one, the file is remembered in this process instead (its own retries go on).
     @discardableResult

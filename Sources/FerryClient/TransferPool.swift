@@ -87,6 +87,9 @@ public final class TransferPool: Sendable {
         /// The job is over: a late session's events are not shown.
         var silenced = false
         var results: [Result<TransferResult, FTPError>?]
+        /// Results recorded so far: the job is over at `items.count` (looked at on every file's ring: a count, not
+        /// a scan of the results, which cost O(n²) on a job of many small files).
+        var recorded = 0
         /// Why files were not started when the job stopped on its own (a full disk); nil: Ctrl-C.
         var stop: FTPError?
     }
@@ -118,7 +121,8 @@ public final class TransferPool: Sendable {
         let crew = SessionCrew(extra, hangup: hangup) { [self] in self.workOnNewSession() }
         work(on: client)
         // Wait for the sessions that hold a file; one still logging in when every file is done is hung up.
-        crew.wait { state.withLock { $0.results.allSatisfy { $0 != nil } || ($0.cancelled && $0.active == 0) } }
+        let total = items.count
+        crew.wait { state.withLock { $0.recorded == total || ($0.cancelled && $0.active == 0) } }
         state.withLock { $0.silenced = true }
         crew.finish()
         return state.withLock { state in
@@ -190,11 +194,14 @@ public final class TransferPool: Sendable {
             // Said before it is recorded: once every result is in, `run` silences the job, and a late `.finished`
             // would be lost.
             emit(.finished(index, result))
-            state.withLock { state in
+            let over = state.withLock { state in
                 state.results[index] = result
+                state.recorded += 1
                 state.active -= 1
+                return state.recorded == items.count || (state.cancelled && state.active == 0)
             }
-            hangup.bell.ring()
+            // `run` waits for the end of the job alone: rung then, not for every file.
+            if over { hangup.bell.ring() }
         }
     }
 

@@ -5,6 +5,9 @@ public enum CommandOutcome: Equatable, Sendable {
     case failure(String)
     /// The arguments were wrong: the command's usage line is printed and it counts as a failure.
     case usage
+    /// The command failed and has already said why (each file of a multiple-file command, a mirror's summary):
+    /// it counts as a failure, nothing more is printed.
+    case reported
     /// Leave the shell.
     case quit
 }

@@ -136,6 +136,6 @@ extension Shell {
         let report = DiagnosisReport(diagnosis: diagnosis, mode: configuration.dataMode, probeWait: request.probeWait)
         trace("verdict: \(report.verdict)")
         if request.json { console.raw(report.json) } else { console.raw(report.text) }
-        return report.chosen != nil ? .success : .failure("")
+        return report.chosen != nil ? .success : .reported
     }
 }

@@ -48,10 +48,11 @@ extension Shell {
                 let outcome = execute(line: expanded)
                 if outcome == .quit { return .quit }
                 if case .failure = outcome { failed = true }
+                if case .reported = outcome { failed = true }
                 if case .usage = outcome { failed = true }
             }
         }
-        return failed ? .failure("") : .success
+        return failed ? .reported : .success
     }
 
     static func expand(_ line: String, arguments: [String], current: String?) -> String {

@@ -111,7 +111,7 @@ extension Shell {
             summary.failed = plan.failed
             summary.deletionsRefused = mirror.deletionRefusal(for: plan)
             display.summary(summary, planned: plan, seconds: MonotonicClock.now - start)
-            return summary.failed > 0 || summary.deletionsRefused != nil ? .failure("") : .success
+            return summary.failed > 0 || summary.deletionsRefused != nil ? .reported : .success
         }
         var allowed = true
         if !plan.deletions.isEmpty, plan.deletionsBlocked == nil, interactive, settings.prompt {
@@ -121,7 +121,7 @@ extension Shell {
         display.summary(summary, planned: nil, seconds: MonotonicClock.now - start)
         if up, summary.transferred + summary.deleted > 0 { client.forgetListings() }
         if summary.interrupted { return .failure("mirror: interrupted; run it again to continue") }
-        return summary.failed > 0 || summary.deletionsRefused?.isFailure == true ? .failure("") : .success
+        return summary.failed > 0 || summary.deletionsRefused?.isFailure == true ? .reported : .success
     }
 
     /// TAB for mirror [source [target]]: a server folder then a local one; -R turns them round.

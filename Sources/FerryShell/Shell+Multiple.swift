@@ -169,6 +169,6 @@ extension Shell {
     /// Prints a failure inside a multiple-file command and keeps it for the command's outcome.
     func record(_ outcome: CommandOutcome) -> CommandOutcome {
         if case .failure(let message) = outcome { console.error(Console.sanitize(message)) }
-        return .failure("")
+        return .reported
     }
 }

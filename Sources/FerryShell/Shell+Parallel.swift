@@ -133,6 +133,6 @@ extension Shell {
             return .failure("\(command): interrupted; \(results.count - failed) of \(results.count) files done\(kept)")
         }
         if failed > 0 { return .failure("\(command): \(failed) of \(results.count) files failed") }
-        return before == .success ? .success : .failure("")
+        return before == .success ? .success : .reported
     }
 }

@@ -190,6 +190,8 @@ public final class Shell {
         case .usage:
             failures += 1
             console.error(command?.usage ?? "usage: help [command]")
+        case .reported:
+            failures += 1
         }
         return outcome
     }

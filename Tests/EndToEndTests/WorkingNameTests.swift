@@ -102,6 +102,24 @@ import Testing
         let attributes = try ProcessRunner.run("/usr/bin/python3", ["-c", "import os,sys; print(os.listxattr(sys.argv[1]))", work.file("f.bin")])
         #expect(attributes.stdout == "[]\n", "\(attributes.output)")
     }
+
+    /// A download killed part way (no chance to clean up) leaves a `.part` whose origin record was written when it
+    /// was made (a file of 1 MiB or more): `reget` continues it.
+    @Test func aKilledGetOfABigFileLeavesAPartThatRegetContinues() throws {
+        var options = ServerOptions()
+        options.rateLimit = 400_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 3_000_000)
+        let work = try TemporaryDirectory("ferry-origin")
+        let killed = try Ferry.run(["-n", server.host, String(server.port)],
+                                   script: "user \(server.user) \(server.password)\nget big.bin\n",
+                                   timeout: 1.5, directory: work.path, expectTimeout: true)
+        #expect(killed.status != 0)
+        #expect(TestFiles.exists(work.file(".big.bin.part")), "\(TestFiles.names(in: work.path))")
+        let again = try Ferry.session(server, "reget big.bin\n", directory: work.path, timeout: 90)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(try TestFiles.sha256(work.file("big.bin")) == TestFiles.sha256(server.path("big.bin")))
+    }
 }
 
 enum LocalNameCheck {
