@@ -5,7 +5,7 @@ import Synchronization
 @preconcurrency import Glibc
 #endif
 
-/// Which download wrote a `.part`: kept in an extended attribute of the file itself (`user.ferry.origin`), so it
+/// Which download wrote a `.part`: kept in an extended attribute of the file itself (`user.ferry`), so it
 /// travels with the file and nothing else can vouch for it. A leftover is continued only when its record names this
 /// server (user, host and port as the session names them), this remote file (its absolute path) and the size the
 /// server gave when the download began — a `.part` of another server's file, or of another folder's file of the same
