@@ -62,10 +62,11 @@ public struct TransferJob: Sendable {
 
 extension FTPClient {
     /// Runs `job` with this session as its first: the pooled files first (the extra sessions opened from `recipe`,
-    /// which should be pinned to this session's folder, see ``pinned(_:)``), then each segmented download. Returns
+    /// which should be pinned to this session's folder, see ``pinned(_:)``; without one, this session alone and no
+    /// reconnection), then each segmented download. Returns
     /// each file's result in the order of `job.items`; files not started because the job was interrupted or stopped
     /// are failures that say so.
-    public func run(_ job: TransferJob, recipe: SessionRecipe,
+    public func run(_ job: TransferJob, recipe: SessionRecipe?,
                     onEvent: @escaping @Sendable (TransferJob.Event) -> Void) -> [Result<TransferResult, FTPError>] {
         var results = [Result<TransferResult, FTPError>?](repeating: nil, count: job.items.count)
         let segmented = job.items.indices.filter { job.isSegmented(job.items[$0]) }
@@ -86,6 +87,10 @@ extension FTPClient {
         policy.retries = job.policy.retries
         for index in segmented {
             if Interruption.isRequested { break }
+            guard let recipe else {
+                results[index] = .failure(FTPError(.invalidArgument, "a download in segments needs the session's recipe to open more sessions"))
+                continue
+            }
             let item = job.items[index]
             onEvent(.segmentedStarted(index))
             let download = SegmentedDownload(item.remote, toPath: item.local, segments: job.policy.segments, recipe: recipe,

@@ -96,7 +96,8 @@ public final class TransferPool: Sendable {
 
     private let items: [Item]
     private let settings: Settings
-    private let recipe: SessionRecipe
+    /// nil: no extra sessions and no reconnection (the caller's session alone, as it is).
+    private let recipe: SessionRecipe?
     private let configuration: ClientConfiguration
     private let state: Mutex<State>
     private let sink: @Sendable (Event) -> Void
@@ -104,7 +105,7 @@ public final class TransferPool: Sendable {
     private let hangup = Hangup()
 
     /// Prepares a pool for `items`; the extra sessions are opened from `recipe` when `run(on:)` starts.
-    public init(_ items: [Item], settings: Settings, recipe: SessionRecipe, configuration: ClientConfiguration,
+    public init(_ items: [Item], settings: Settings, recipe: SessionRecipe?, configuration: ClientConfiguration,
                 onEvent: @escaping @Sendable (Event) -> Void) {
         self.items = items
         self.settings = settings
@@ -117,7 +118,7 @@ public final class TransferPool: Sendable {
     /// Runs the job; `client` (the caller's session) works on this thread. Returns each file's result, in order;
     /// files not started because the job was cancelled (Ctrl-C) are `.interrupted` failures.
     public func run(on client: FTPClient) -> [Result<TransferResult, FTPError>] {
-        let extra = max(0, min(settings.parallel, items.count) - 1)
+        let extra = recipe == nil ? 0 : max(0, min(settings.parallel, items.count) - 1)
         let crew = SessionCrew(extra, hangup: hangup) { [self] in self.workOnNewSession() }
         work(on: client)
         // Wait for the sessions that hold a file; one still logging in when every file is done is hung up.
@@ -150,7 +151,7 @@ public final class TransferPool: Sendable {
     private func workOnNewSession() {
         // Nothing left to do: no connection is opened for nothing.
         guard state.withLock({ !$0.cancelled && $0.next < items.count }) else { return }
-        guard let client = FTPClient.extraSession(recipe, configuration: configuration, type: settings.type,
+        guard let recipe, let client = FTPClient.extraSession(recipe, configuration: configuration, type: settings.type,
                                                   notice: { [self] in emit(.notice($0)) }) else { return }
         work(on: client)
         client.quit()
@@ -164,6 +165,7 @@ public final class TransferPool: Sendable {
             // A session that dropped and could not be brought back by the engine gets one more try between files;
             // when that fails too, the files left go to the other sessions.
             if !client.isConnected {
+                guard let recipe else { break }
                 do throws(FTPError) { try client.reopen(recipe, type: settings.type) } catch { break }
             }
             guard let index = nextIndex() else { break }

@@ -113,15 +113,16 @@ extension Shell {
         options.useTemporaryFile = settings.temporaryFiles
         options.verify = settings.verify
         if case .file = destination { options.allowSpecialTarget = true }
-        var report: FTPClient.DownloadReport?
+        var item = TransferJob.Item(.download, remote: remote, local: local, size: known?.size)
+        item.modified = known?.modified
+        var report: TransferResult?
         let outcome = transfer(command, name: remote, received: true) { () throws(FTPError) -> TransferResult in
-            let done = try engine(for: command, what: "'\(Console.sanitize(remote))'")
-                .download(remote, toPath: local, type: type, options: options, expectedSize: type == .image ? known?.size : nil)
+            let done = try runOne(item, options: options, command: command, what: "'\(Console.sanitize(remote))'")
             report = done
-            return done.result
+            return done
         }
         guard outcome == .success else { return outcome }
-        if let report, report.resumedAt > 0, report.result.bytes == 0, settings.verbose || mode == .resume {
+        if let report, report.resumedAt > 0, report.bytes == 0, settings.verbose || mode == .resume {
             console.line("Local file \"\(Console.sanitize(local))\" is already complete (\(report.resumedAt) bytes).")
         }
         if let checksum = report?.verifiedWith, settings.verbose {
@@ -131,22 +132,38 @@ extension Shell {
         return .success
     }
 
+    /// One file through the job's entry point on this session alone (get, reget, mget one by one, put, mput):
+    /// resumed, verified and retried as every job's files are; its progress, notices and retries drawn as before.
+    func runOne(_ item: TransferJob.Item, options: FTPClient.DownloadOptions, command: String,
+                what: String) throws(FTPError) -> TransferResult {
+        var policy = TransferJob.Policy()
+        policy.type = settings.transferType
+        policy.download = options
+        policy.retries = settings.retries
+        let relay = OneSessionRelay(self, command: command, what: what)
+        let results = client.run(TransferJob([item], policy: policy), recipe: session) { relay.handle($0) }
+        return try results[0].get()
+    }
+
+    /// A retry or a reconnection of a transfer, said on stderr as every command says it.
+    func say(_ event: TransferEngine.Event, command: String, what: String) {
+        switch event {
+        case .retrying(let error, let attempt, let total, let wait):
+            progressLine?.clear()
+            console.error(Console.sanitize("\(command): \(error.message)"))
+            let again = error.code == .checksumMismatch ? "Downloading \(what) again from the start" : "Resuming \(what)"
+            console.error("\(again) in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(total)).")
+        case .reconnected(let host):
+            console.error("Reconnected to \(Console.sanitize(host)).")
+        }
+    }
+
     /// The transfer engine on this session, with the settings and recipe of now; what it does is said on stderr
     /// (`what` names the transfer, already sanitised: "'big.bin'", "the upload of 'up.bin'").
     func engine(for command: String, what: String) -> TransferEngine {
         let engine = TransferEngine(client: client, recipe: session)
         engine.policy.retries = settings.retries
-        engine.onEvent = { [unowned self] event in
-            switch event {
-            case .retrying(let error, let attempt, let total, let wait):
-                progressLine?.clear()
-                console.error(Console.sanitize("\(command): \(error.message)"))
-                let again = error.code == .checksumMismatch ? "Downloading \(what) again from the start" : "Resuming \(what)"
-                console.error("\(again) in \(wait < 1 ? "a moment" : "\(Int(wait)) s") (attempt \(attempt) of \(total)).")
-            case .reconnected(let host):
-                console.error("Reconnected to \(Console.sanitize(host)).")
-            }
-        }
+        engine.onEvent = { [unowned self] event in say(event, command: command, what: what) }
         return engine
     }
 
@@ -163,11 +180,16 @@ extension Shell {
         let offset = settings.restartPoint ?? 0
         settings.restartPoint = nil
         if settings.verbose { console.chatter("local: \(Console.sanitize(local)) remote: \(Console.sanitize(remote))") }
-        let viaTemporary = settings.temporaryUploads && mode == .replace && offset == 0
+        let what = "the upload of '\(Console.sanitize(local))'"
         return transfer(command, name: local, received: false) { () throws(FTPError) -> TransferResult in
-            let engine = engine(for: command, what: "the upload of '\(Console.sanitize(local))'")
-            return viaTemporary ? try engine.uploadKeepingTheOriginal(local, as: remote, type: type)
-                : try engine.upload(local, as: remote, type: type, mode: mode, restartAt: offset)
+            // A plain upload goes through the job's entry point; append, unique names and `restart N` are the
+            // engine's modes a job item does not have.
+            guard mode == .replace, offset == 0 else {
+                return try engine(for: command, what: what).upload(local, as: remote, type: type, mode: mode, restartAt: offset)
+            }
+            var item = TransferJob.Item(.upload, remote: remote, local: local)
+            item.viaTemporary = settings.temporaryUploads
+            return try runOne(item, options: FTPClient.DownloadOptions(), command: command, what: what)
         }
     }
 
@@ -257,5 +279,29 @@ extension Shell {
         if WireText.withCString(name, { stat($0, &info) }) != 0 { return name }
         for index in 1...99 where WireText.withCString("\(name).\(index)", { stat($0, &info) }) != 0 { return "\(name).\(index)" }
         return nil
+    }
+}
+
+/// The events of a job of one file on the shell's own session, drawn as the shell draws a single transfer's.
+/// @unchecked: such a job runs on the calling thread alone (no extra sessions), so its events arrive on the thread
+/// that owns the shell.
+final class OneSessionRelay: @unchecked Sendable {
+    private unowned let shell: Shell
+    private let command: String
+    private let what: String
+
+    init(_ shell: Shell, command: String, what: String) {
+        self.shell = shell
+        self.command = command
+        self.what = what
+    }
+
+    func handle(_ event: TransferJob.Event) {
+        switch event {
+        case .pool(.progress(_, let progress)): shell.show(.progress(progress))
+        case .pool(.notice(let text)): shell.show(.notice(text))
+        case .pool(.engine(_, let step)): shell.say(step, command: command, what: what)
+        default: break
+        }
     }
 }

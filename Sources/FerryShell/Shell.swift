@@ -271,7 +271,7 @@ public final class Shell {
         connectingShown = false
     }
 
-    private func show(_ event: ClientEvent) {
+    func show(_ event: ClientEvent) {
         if completing { return }
         clearConnectingLine()
         if let line = connectedLine, case .received = event {
