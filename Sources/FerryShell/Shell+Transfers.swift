@@ -60,6 +60,9 @@ extension Shell {
                known: RemoteMatch? = nil) -> CommandOutcome {
         let type = settings.transferType
         let requested: String
+        // A command's input and standard output are streams: no `.part` to resume or verify and nothing to retry
+        // onto, so they keep the direct path (client.retrieve) instead of the job's entry point; so does `restart N`
+        // below, which writes into the named file itself.
         switch destination {
         case .command(let line):
             // No progress line: the command (a pager) may be drawing on the terminal itself.
