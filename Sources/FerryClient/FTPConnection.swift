@@ -64,17 +64,17 @@ public final class FTPConnection: Sendable {
     /// and `..` left out. Stopping the iteration early cancels the listing.
     public func entries(in directory: String? = nil) -> AsyncThrowingStream<ListingEntry, any Error> {
         AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    _ = try await session.perform { client throws(FTPError) in
-                        try client.eachEntry(in: directory) { entry in continuation.yield(entry) }
-                    }
+            // Run on the session's thread, fed from there: no task of the caller's pool is needed meanwhile.
+            let cancellation = Interruption.Cancellation()
+            continuation.onTermination = { _ in cancellation.cancel() }
+            session.submit(cancellation: cancellation) { client in
+                do throws(FTPError) {
+                    try client.eachEntry(in: directory) { entry in continuation.yield(entry) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -130,20 +130,26 @@ public final class FTPConnection: Sendable {
     public func start(_ job: TransferJob) -> JobRun {
         let (events, continuation) = AsyncStream<TransferJob.Event>.makeStream()
         let cancellation = Interruption.Cancellation()
+        let outcome = JobOutcome()
         let recipe = self.recipe.withLock { $0 }
-        let task = Task { () -> [Result<TransferResult, FTPError>] in
-            let outcome = await session.perform(cancellation: cancellation) { client throws(FTPError) -> [Result<TransferResult, FTPError>] in
-                guard let recipe else { throw FTPError(.notConnected, "connect and log in before starting a job") }
-                let pinned = try client.pinned(recipe)
-                return client.run(job, recipe: pinned) { continuation.yield($0) }
+        // The job runs on the session's thread (and its crew), not on a task of the caller's pool.
+        session.submit(cancellation: cancellation) { client in
+            let results: [Result<TransferResult, FTPError>]
+            if let recipe {
+                do throws(FTPError) {
+                    let pinned = try client.pinned(recipe)
+                    results = client.run(job, recipe: pinned) { continuation.yield($0) }
+                } catch {
+                    results = job.items.map { _ in .failure(error) }
+                }
+            } else {
+                let error = FTPError(.notConnected, "connect and log in before starting a job")
+                results = job.items.map { _ in .failure(error) }
             }
             continuation.finish()
-            switch outcome {
-            case .success(let results): return results
-            case .failure(let error): return job.items.map { _ in .failure(error) }
-            }
+            outcome.fulfil(results)
         }
-        return JobRun(events: events, task: task, cancellation: cancellation)
+        return JobRun(events: events, outcome: outcome, cancellation: cancellation)
     }
 
     /// QUIT, then the connection closes.
@@ -156,16 +162,45 @@ public final class FTPConnection: Sendable {
 public struct JobRun: Sendable {
     /// What the job does, as it does it (progress, retries, each file's end); finishes with the job.
     public let events: AsyncStream<TransferJob.Event>
-    let task: Task<[Result<TransferResult, FTPError>], Never>
+    let outcome: JobOutcome
     let cancellation: Interruption.Cancellation
 
-    /// Each file's result, in the order of the job's items.
+    /// Each file's result, in the order of the job's items. Cancelling the task that waits here stops the job.
     public func results() async -> [Result<TransferResult, FTPError>] {
-        await withTaskCancellationHandler { await task.value } onCancel: { cancellation.cancel() }
+        await withTaskCancellationHandler { await outcome.value() } onCancel: { cancellation.cancel() }
     }
 
     /// Stops the job: transfers under way are aborted, files not started fail as interrupted.
     public func cancel() { cancellation.cancel() }
+}
+
+/// A job's results, once: awaited by any number of callers, given by the session's thread.
+final class JobOutcome: Sendable {
+    private struct State {
+        var results: [Result<TransferResult, FTPError>]?
+        var waiting: [CheckedContinuation<[Result<TransferResult, FTPError>], Never>] = []
+    }
+    private let state = Mutex(State())
+
+    func fulfil(_ results: [Result<TransferResult, FTPError>]) {
+        let waiting = state.withLock { state in
+            state.results = results
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume(returning: results) }
+    }
+
+    func value() async -> [Result<TransferResult, FTPError>] {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> [Result<TransferResult, FTPError>]? in
+                if let results = state.results { return results }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
 }
 
 extension FTPClient {
@@ -243,6 +278,17 @@ final class SessionThread: @unchecked Sendable {
         } onCancel: {
             cancellation?.cancel()
         }
+    }
+
+    /// Runs `body` on the session's thread, with `cancellation` installed there; the caller does not wait.
+    func submit(cancellation: Interruption.Cancellation, _ body: @escaping @Sendable (FTPClient) -> Void) {
+        let client = UncheckedClient(client)
+        queue.work.withLock { $0.append {
+            Interruption.current = cancellation
+            defer { Interruption.current = nil }
+            body(client.client)
+        } }
+        queue.bell.ring()
     }
 
     func perform<T: Sendable>(_ body: @escaping @Sendable (FTPClient) throws(FTPError) -> T) async throws(FTPError) -> T {
