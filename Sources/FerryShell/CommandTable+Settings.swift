@@ -63,7 +63,7 @@ extension CommandTable {
             $0.toggle($1, \.receiveUnique, "Receive unique")
         },
         CommandSpec("rate", aliases: ["throttle"], arguments: [.choice(["all", "get", "put"], spaced: false), .optional([.word("maximum"), .optional([.word("increment")])])],
-                    help: "set transfer rate limit (in bytes/second)") { $0.rate($1) },
+                    help: "set transfer rate limit (in bytes/second, per connection: mget -P N can move N times that; pget then uses one connection)") { $0.rate($1) },
         CommandSpec("xferbuf", arguments: [.optional([.word("size")])], help: "set socket send/receive buffer size") { $0.bufferSize($1, "xferbuf") },
         CommandSpec("rcvbuf", arguments: [.optional([.word("size")])], help: "set socket receive buffer size") { $0.bufferSize($1, "rcvbuf") },
         CommandSpec("sndbuf", arguments: [.optional([.word("size")])], help: "set socket send buffer size") { $0.bufferSize($1, "sndbuf") },
