@@ -165,7 +165,9 @@ public final class TransferPool: Sendable {
             // A session that dropped and could not be brought back by the engine gets one more try between files;
             // when that fails too, the files left go to the other sessions.
             if !client.isConnected {
-                guard let recipe else { break }
+                // Only for a file still to move: a job whose last file failed with the connection is over, and
+                // its session is the caller's to reconnect (the shell says so when it does).
+                guard let recipe, state.withLock({ !$0.cancelled && $0.next < items.count }) else { break }
                 do throws(FTPError) { try client.reopen(recipe, type: settings.type) } catch { break }
             }
             guard let index = nextIndex() else { break }

@@ -36,6 +36,20 @@ import Testing
         #expect(result.stdout.contains("Remote directory: /deep"), "the session is back in its folder")
     }
 
+    /// Found by a review: a get that failed with its connection lost reconnected silently inside the failed
+    /// command (the job's loop reopened the session for no file), and a server that then hung held the prompt.
+    @Test func aFailedGetWithTheConnectionLostDoesNotReconnectBehindTheUsersBack() throws {
+        var options = ServerOptions()
+        options.dropControlAfterRetrieve = 300_000
+        let server = try PyFTPServer(options: options)
+        try TestFiles.writeRandom(server.path("big.bin"), size: 1_000_000)
+        let work = try TemporaryDirectory("ferry-faults")
+        let result = try run(server, "set retries 0\nget big.bin\npwd\n", flags: ["-d"], directory: work.path)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.components(separatedBy: "---> USER").count - 1 == 1, "one login only: \(result.output)")
+        #expect(result.stderr.contains("Not connected."), "\(result.stderr)")
+    }
+
     @Test func aBrokenTransferThatCannotBeResumedLeavesOnlyAPartFile() throws {
         var options = ServerOptions()
         options.cutRetrieveAfter = 100_000
