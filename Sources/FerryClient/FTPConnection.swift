@@ -85,14 +85,8 @@ public final class FTPConnection: Sendable {
     public func download(_ remote: String, toPath localPath: String, type: TransferType = .image,
                          options: FTPClient.DownloadOptions = FTPClient.DownloadOptions(), retries: Int = 3,
                          progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(FTPError) -> FTPClient.DownloadReport {
-        let recipe = self.recipe.withLock { $0 }
-        return try await session.perform { client throws(FTPError) in
-            try client.reportingProgress(progress) { () throws(FTPError) in
-                var policy = TransferEngine.Policy()
-                policy.retries = retries
-                return try TransferEngine(client: client, recipe: recipe, policy: policy)
-                    .download(remote, toPath: localPath, type: type, options: options)
-            }
+        try await withEngine(retries: retries, progress: progress) { engine throws(FTPError) in
+            try engine.download(remote, toPath: localPath, type: type, options: options)
         }
     }
 
@@ -107,13 +101,21 @@ public final class FTPConnection: Sendable {
     @discardableResult
     public func upload(_ localPath: String, as remote: String, type: TransferType = .image, retries: Int = 3,
                        progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(FTPError) -> TransferResult {
+        try await withEngine(retries: retries, progress: progress) { engine throws(FTPError) in
+            try engine.uploadKeepingTheOriginal(localPath, as: remote, type: type)
+        }
+    }
+
+    /// Runs `body` on the session's thread with a transfer engine (the recorded recipe for reconnecting, `retries`)
+    /// and `progress` told of every step.
+    private func withEngine<T: Sendable>(retries: Int, progress: (@Sendable (TransferProgress) -> Void)?,
+                                         _ body: @escaping @Sendable (TransferEngine) throws(FTPError) -> T) async throws(FTPError) -> T {
         let recipe = self.recipe.withLock { $0 }
         return try await session.perform { client throws(FTPError) in
             try client.reportingProgress(progress) { () throws(FTPError) in
                 var policy = TransferEngine.Policy()
                 policy.retries = retries
-                return try TransferEngine(client: client, recipe: recipe, policy: policy)
-                    .uploadKeepingTheOriginal(localPath, as: remote, type: type)
+                return try body(TransferEngine(client: client, recipe: recipe, policy: policy))
             }
         }
     }

@@ -61,16 +61,9 @@ public enum Interruption {
 
     /// This thread's cancellation, nil when none is installed.
     static var current: Cancellation? {
-        get { pthread_getspecific(cancellationKey).map { Unmanaged<Cancellation>.fromOpaque($0).takeUnretainedValue() } }
-        set {
-            if let old = pthread_getspecific(cancellationKey) { Unmanaged<Cancellation>.fromOpaque(old).release() }
-            pthread_setspecific(cancellationKey, newValue.map { Unmanaged.passRetained($0).toOpaque() })
-        }
+        get { slot.value }
+        set { slot.value = newValue }
     }
 
-    private static let cancellationKey: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    private static let slot = ThreadLocalReference<Cancellation>()
 }

@@ -182,7 +182,7 @@ struct LocalTarget {
             return nil
         case .none:
             let name = LocalName.lastComponent(path)
-            return FTPError(.localFile, "'\(writePath)' carries no origin record of this Ferry's (an older Ferry's, or not Ferry's), so it is not continued; to continue it all the same, rename it to '\(name)' and 'reget \(name)'", advice: .downloadAgain)
+            return FTPError(.localFile, "'\(writePath)' carries no origin record of this Ferry's (an older Ferry's, or not Ferry's), so it is not continued; to continue it all the same, rename it to '\(name)' and resume the download of that file", advice: .downloadAgain)
         case .found(let origin) where origin.allows(current):
             return nil
         case .found(let origin):

@@ -87,16 +87,9 @@ final class Hangup: Sendable {
 
     /// The hangup of the crew whose thread this is, nil elsewhere.
     static var current: Hangup? {
-        get { pthread_getspecific(key).map { Unmanaged<Hangup>.fromOpaque($0).takeUnretainedValue() } }
-        set {
-            if let old = pthread_getspecific(key) { Unmanaged<Hangup>.fromOpaque(old).release() }
-            pthread_setspecific(key, newValue.map { Unmanaged.passRetained($0).toOpaque() })
-        }
+        get { slot.value }
+        set { slot.value = newValue }
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
+    private static let slot = ThreadLocalReference<Hangup>()
 }
